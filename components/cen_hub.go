@@ -1,0 +1,312 @@
+package components
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cen"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+// ZoneVSwitch is a VPC attachment's foothold in one zone.
+type ZoneVSwitch struct {
+	ZoneID    string
+	VSwitchID pulumi.StringInput
+}
+
+// VPCAttachmentArgs attaches one VPC to the transit router.
+type VPCAttachmentArgs struct {
+	// Name is the VPC's role ("workload", "transit"); the attachment is the
+	// child <hub>-<Name>.
+	Name  string
+	VpcID pulumi.StringInput
+	// ZoneMappings need vSwitches in at least two distinct zones, so the
+	// attachment survives a zone failure.
+	ZoneMappings []ZoneVSwitch
+}
+
+// VBRHealthCheckArgs makes CEN probe the on-premises side of the VBR, so a
+// dead circuit is withdrawn without waiting for BGP timers.
+type VBRHealthCheckArgs struct {
+	// Region is the VBR's region, e.g. cn-hangzhou.
+	Region string
+	// TargetIP is the on-premises peering IP; SourceIP is optional.
+	TargetIP, SourceIP netip.Addr
+	// IntervalSecs (2–3, default 2) and HealthyThreshold (3–8, default 8).
+	IntervalSecs, HealthyThreshold int
+}
+
+// RouteAdvertisementArgs publishes routes of a VPC's route table to CEN.
+// Routes toward a VPN gateway are not advertised to the transit router by
+// default; without this the standby path silently does not exist.
+type RouteAdvertisementArgs struct {
+	// VPC names the VPC attachment (VPCAttachmentArgs.Name) whose system
+	// route table holds the routes, and RouteTableID is that table.
+	VPC          string
+	RouteTableID pulumi.StringInput
+	Prefixes     []netip.Prefix
+	// After are the resources that put the routes in the table (the VPN
+	// leg); advertising waits for them.
+	After []pulumi.Resource
+}
+
+// CenHubArgs describes the transit-router hub.
+type CenHubArgs struct {
+	// CenID is an existing CEN instance; nil creates one.
+	CenID pulumi.StringInput
+	VPCs  []VPCAttachmentArgs
+	// VbrID is the Express Connect VBR to attach; nil attaches none.
+	VbrID          pulumi.StringInput
+	VBRHealthCheck *VBRHealthCheckArgs
+	Advertise      *RouteAdvertisementArgs
+	Tags           map[string]string
+}
+
+// Validate returns every problem with the arguments as ArgErrors.
+func (a *CenHubArgs) Validate() error {
+	c := newChecker()
+	a.validate(c)
+	return c.err()
+}
+
+func (a *CenHubArgs) validate(c checker) {
+	names := map[string]bool{}
+	for i, v := range a.VPCs {
+		vc := c.at(fmt.Sprintf("VPCs[%d]", i))
+		if !namePattern.MatchString("a" + v.Name) {
+			vc.fail("Name", v.Name, "is not a valid name part", "use letters, digits, '.', '_' or '-'")
+		}
+		if names[v.Name] {
+			vc.fail("Name", v.Name, "is used by two VPC attachments", "give each VPC a distinct name")
+		}
+		names[v.Name] = true
+		if v.VpcID == nil {
+			vc.missing("VpcID", "give the VPC's ID")
+		}
+		checkZoneMappings(vc, v.ZoneMappings)
+	}
+	if hc := a.VBRHealthCheck; hc != nil {
+		hcc := c.at("VBRHealthCheck")
+		if a.VbrID == nil {
+			hcc.fail("", nil, "needs a VBR", "set VbrID or drop the health check")
+		}
+		hcc.check("Region", hc.Region, limits.CheckRegion(hc.Region), "give the VBR's region, e.g. cn-hangzhou")
+		if !hc.TargetIP.IsValid() {
+			hcc.missing("TargetIP", "give the on-premises peering IP of the VBR")
+		}
+		if hc.IntervalSecs != 0 && (hc.IntervalSecs < limits.HealthCheckIntervalMin || hc.IntervalSecs > limits.HealthCheckIntervalMax) {
+			hcc.fail("IntervalSecs", hc.IntervalSecs, "is out of range 2–3", "use 2 or 3, or 0 for the default")
+		}
+		if hc.HealthyThreshold != 0 && (hc.HealthyThreshold < limits.HealthyThresholdMin || hc.HealthyThreshold > limits.HealthyThresholdMax) {
+			hcc.fail("HealthyThreshold", hc.HealthyThreshold, "is out of range 3–8", "use 3–8, or 0 for the default")
+		}
+	}
+	if ad := a.Advertise; ad != nil {
+		adc := c.at("Advertise")
+		if !names[ad.VPC] {
+			adc.fail("VPC", ad.VPC, "names no VPC attachment", "name the attachment of the VPC whose route table holds the routes")
+		}
+		if ad.RouteTableID == nil {
+			adc.missing("RouteTableID", "give that VPC's system route table ID")
+		}
+		for i, p := range ad.Prefixes {
+			checkCanonical(adc.at("Prefixes"), fmt.Sprintf("[%d]", i), p)
+		}
+	}
+}
+
+func checkZoneMappings(c checker, zones []ZoneVSwitch) {
+	distinct := map[string]bool{}
+	for i, z := range zones {
+		if z.ZoneID == "" {
+			c.at(fmt.Sprintf("ZoneMappings[%d]", i)).missing("ZoneID", "give the vSwitch's zone")
+		}
+		if z.VSwitchID == nil {
+			c.at(fmt.Sprintf("ZoneMappings[%d]", i)).missing("VSwitchID", "give a vSwitch in that zone")
+		}
+		distinct[z.ZoneID] = true
+	}
+	if len(distinct) < 2 {
+		c.fail("ZoneMappings", len(zones), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
+	}
+}
+
+// CenHub is the CEN instance, its transit router and the attachments of the
+// VPCs and the VBR, each associated with and propagating to the transit
+// router's system route table.
+type CenHub struct {
+	pulumi.ResourceState
+
+	CenID              pulumi.StringOutput `pulumi:"cenId"`
+	TransitRouterID    pulumi.StringOutput `pulumi:"transitRouterId"`
+	SystemRouteTableID pulumi.StringOutput `pulumi:"systemRouteTableId"`
+	// VpcAttachmentIDs maps each VPCAttachmentArgs.Name to its attachment ID.
+	VpcAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
+	VbrAttachmentID  pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
+}
+
+// NewCenHub validates args and creates the hub. Children: <name>-cen (unless
+// CenID is given), <name>-tr, per VPC <name>-<vpc> with <name>-<vpc>-association
+// and <name>-<vpc>-propagation, <name>-vbr with its association and
+// propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>.
+func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulumi.ResourceOption) (*CenHub, error) {
+	if err := checkName("CenHub", name); err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = &CenHubArgs{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, argsError("CenHubArgs", name, err)
+	}
+	hub := &CenHub{}
+	if err := ctx.RegisterComponentResource(typeCenHub, name, hub, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(hub)
+
+	cenID := args.CenID
+	if cenID == nil {
+		inst, err := cen.NewInstance(ctx, child(name, "cen"), &cen.InstanceArgs{
+			CenInstanceName: pulumi.String(child(name, "cen")),
+			Tags:            tagMap(args.Tags),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		cenID = inst.ID()
+	}
+	tr, err := cen.NewTransitRouter(ctx, child(name, "tr"), &cen.TransitRouterArgs{
+		CenId:             cenID,
+		TransitRouterName: pulumi.String(child(name, "tr")),
+		SupportMulticast:  pulumi.Bool(false),
+		Tags:              tagMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	systemTable := cen.GetTransitRouterRouteTablesOutput(ctx, cen.GetTransitRouterRouteTablesOutputArgs{
+		TransitRouterId:             tr.TransitRouterId,
+		TransitRouterRouteTableType: pulumi.String("System"),
+	}, parent).Tables().Index(pulumi.Int(0)).TransitRouterRouteTableId()
+
+	// wire associates an attachment with the system table and propagates its
+	// routes there — the console's "keep defaults"; both are separate
+	// resources now that the attachment flags are deprecated.
+	wire := func(role string, attachmentID pulumi.StringOutput) ([]pulumi.Resource, error) {
+		assoc, err := cen.NewTransitRouterRouteTableAssociation(ctx, child(name, role+"-association"), &cen.TransitRouterRouteTableAssociationArgs{
+			TransitRouterAttachmentId: attachmentID,
+			TransitRouterRouteTableId: systemTable,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		prop, err := cen.NewTransitRouterRouteTablePropagation(ctx, child(name, role+"-propagation"), &cen.TransitRouterRouteTablePropagationArgs{
+			TransitRouterAttachmentId: attachmentID,
+			TransitRouterRouteTableId: systemTable,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		return []pulumi.Resource{assoc, prop}, nil
+	}
+
+	vpcAttachmentIDs := pulumi.StringMap{}
+	wired := map[string][]pulumi.Resource{}
+	for _, v := range args.VPCs {
+		mappings := cen.TransitRouterVpcAttachmentZoneMappingArray{}
+		for _, z := range v.ZoneMappings {
+			mappings = append(mappings, &cen.TransitRouterVpcAttachmentZoneMappingArgs{
+				ZoneId:    pulumi.String(z.ZoneID),
+				VswitchId: z.VSwitchID,
+			})
+		}
+		att, err := cen.NewTransitRouterVpcAttachment(ctx, child(name, v.Name), &cen.TransitRouterVpcAttachmentArgs{
+			CenId:                          cenID,
+			TransitRouterId:                tr.TransitRouterId,
+			VpcId:                          v.VpcID,
+			ZoneMappings:                   mappings,
+			TransitRouterVpcAttachmentName: pulumi.String(child(name, v.Name)),
+			// Routes learned by the transit router (the IDC prefixes) go
+			// into the VPC's system route table.
+			AutoPublishRouteEnabled: pulumi.Bool(true),
+			Tags:                    tagMap(args.Tags),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		deps, err := wire(v.Name, att.TransitRouterAttachmentId)
+		if err != nil {
+			return nil, err
+		}
+		wired[v.Name] = append(deps, att)
+		vpcAttachmentIDs[v.Name] = att.TransitRouterAttachmentId
+	}
+
+	vbrAttachmentID := pulumi.String("").ToStringOutput()
+	if args.VbrID != nil {
+		att, err := cen.NewTransitRouterVbrAttachment(ctx, child(name, "vbr"), &cen.TransitRouterVbrAttachmentArgs{
+			CenId:                       cenID,
+			TransitRouterId:             tr.TransitRouterId,
+			VbrId:                       args.VbrID,
+			TransitRouterAttachmentName: pulumi.String(child(name, "vbr")),
+			// The on-premises gateway learns the VPC CIDRs over BGP.
+			AutoPublishRouteEnabled: pulumi.Bool(true),
+			Tags:                    tagMap(args.Tags),
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := wire("vbr", att.TransitRouterAttachmentId); err != nil {
+			return nil, err
+		}
+		vbrAttachmentID = att.TransitRouterAttachmentId
+		if hc := args.VBRHealthCheck; hc != nil {
+			hcArgs := &cen.VbrHealthCheckArgs{
+				CenId:               cenID,
+				VbrInstanceId:       args.VbrID,
+				VbrInstanceRegionId: pulumi.String(hc.Region),
+				HealthCheckTargetIp: pulumi.String(hc.TargetIP.String()),
+				HealthCheckInterval: pulumi.Int(orDefaultInt(hc.IntervalSecs, limits.HealthCheckIntervalMin)),
+				HealthyThreshold:    pulumi.Int(orDefaultInt(hc.HealthyThreshold, limits.HealthyThresholdMax)),
+			}
+			if hc.SourceIP.IsValid() {
+				hcArgs.HealthCheckSourceIp = pulumi.String(hc.SourceIP.String())
+			}
+			// The VBR must be in the CEN before CEN can probe it.
+			if _, err := cen.NewVbrHealthCheck(ctx, child(name, "vbr-health-check"), hcArgs, parent, pulumi.DependsOn([]pulumi.Resource{att})); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	if ad := args.Advertise; ad != nil {
+		// The route must exist in the VPC and the VPC must be attached
+		// before it can be published.
+		after := append(append([]pulumi.Resource{}, ad.After...), wired[ad.VPC]...)
+		for _, p := range ad.Prefixes {
+			if _, err := cen.NewRouteEntry(ctx, child(name, "advertise-"+prefixSlug(p)), &cen.RouteEntryArgs{
+				InstanceId:   cenID,
+				RouteTableId: ad.RouteTableID,
+				CidrBlock:    pulumi.String(p.String()),
+			}, parent, pulumi.DependsOn(after)); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	hub.CenID = cenID.ToStringOutput()
+	hub.TransitRouterID = tr.TransitRouterId
+	hub.SystemRouteTableID = systemTable
+	hub.VpcAttachmentIDs = vpcAttachmentIDs.ToStringMapOutput()
+	hub.VbrAttachmentID = vbrAttachmentID
+	return hub, ctx.RegisterResourceOutputs(hub, pulumi.Map{
+		"cenId":              hub.CenID,
+		"transitRouterId":    hub.TransitRouterID,
+		"systemRouteTableId": hub.SystemRouteTableID,
+		"vpcAttachmentIds":   hub.VpcAttachmentIDs,
+		"vbrAttachmentId":    hub.VbrAttachmentID,
+	})
+}

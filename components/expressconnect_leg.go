@@ -1,0 +1,194 @@
+package components
+
+import (
+	"net/netip"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/expressconnect"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+// DefaultPeeringSubnetMask is a point-to-point /30, as Alibaba Cloud's
+// Express Connect guides use.
+const DefaultPeeringSubnetMask = "255.255.255.252"
+
+// ExpressConnectLegArgs describes the primary path on an existing circuit.
+type ExpressConnectLegArgs struct {
+	// PhysicalConnectionID is the Express Connect circuit (pc-…). Required.
+	PhysicalConnectionID pulumi.StringInput
+	// VlanID tags the VBR's traffic on the circuit, 0–2999.
+	VlanID int
+	// LocalGatewayIP is the cloud side of the peering link (10.1.0.1 in the
+	// reference plan); PeerGatewayIP is the on-premises side (10.1.0.2).
+	LocalGatewayIP, PeerGatewayIP netip.Addr
+	// PeeringSubnetMask is the dotted mask of the peering link; default
+	// DefaultPeeringSubnetMask.
+	PeeringSubnetMask string
+	// BandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it
+	// unset, as a shared (hosted) circuit requires.
+	BandwidthMbps int
+	// PeerASN is the on-premises AS (65530 in the reference plan). Required.
+	PeerASN int
+	// LocalASN is the Alibaba Cloud side's AS; 0 means 45104.
+	LocalASN int
+	// AuthKey is the BGP MD5 key; nil for none. It is stored as a secret.
+	AuthKey pulumi.StringInput
+	// EnableBFD turns on BFD for the BGP peer, so a circuit failure is
+	// detected in about a second instead of after the BGP hold time.
+	EnableBFD bool
+	// Tags are applied to the VBR.
+	Tags map[string]string
+}
+
+// PeeringMask returns the peering subnet mask in effect.
+func (a *ExpressConnectLegArgs) PeeringMask() string {
+	if a.PeeringSubnetMask == "" {
+		return DefaultPeeringSubnetMask
+	}
+	return a.PeeringSubnetMask
+}
+
+// AlibabaASN returns the Alibaba Cloud side's AS in effect.
+func (a *ExpressConnectLegArgs) AlibabaASN() int {
+	if a.LocalASN == 0 {
+		return limits.AlibabaASN
+	}
+	return a.LocalASN
+}
+
+// PeeringSubnet returns the peering link's subnet, or an invalid prefix when
+// the addresses or mask are invalid.
+func (a *ExpressConnectLegArgs) PeeringSubnet() netip.Prefix {
+	p, err := limits.PeeringSubnet(a.LocalGatewayIP, a.PeerGatewayIP, a.PeeringMask())
+	if err != nil {
+		return netip.Prefix{}
+	}
+	return p
+}
+
+// Validate returns every problem with the arguments as ArgErrors.
+func (a *ExpressConnectLegArgs) Validate() error {
+	c := newChecker()
+	a.validate(c)
+	return c.err()
+}
+
+func (a *ExpressConnectLegArgs) validate(c checker) {
+	if a.PhysicalConnectionID == nil {
+		c.missing("PhysicalConnectionID", "give the ID (pc-…) of the Express Connect circuit the VBR runs on")
+	}
+	c.check("VlanID", a.VlanID, limits.CheckVLAN(a.VlanID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
+	a.validatePeering(c)
+	if a.BandwidthMbps != 0 {
+		c.check("BandwidthMbps", a.BandwidthMbps, limits.CheckVBRBandwidth(a.BandwidthMbps), "pick a listed bandwidth, or 0 on a shared circuit")
+	}
+	if a.LocalASN != 0 {
+		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it 0 for 45104 unless Alibaba Cloud support assigned a custom AS")
+	}
+	c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), "give the on-premises gateway's AS, e.g. a private AS from 64512–65534")
+}
+
+func (a *ExpressConnectLegArgs) validatePeering(c checker) {
+	if !a.LocalGatewayIP.IsValid() {
+		c.missing("LocalGatewayIP", "give the cloud-side IPv4 address of the peering link, e.g. 10.1.0.1")
+	}
+	if !a.PeerGatewayIP.IsValid() {
+		c.missing("PeerGatewayIP", "give the on-premises IPv4 address of the peering link, e.g. 10.1.0.2")
+	}
+	if _, err := limits.ParseMask(a.PeeringMask()); err != nil {
+		c.check("PeeringSubnetMask", a.PeeringMask(), err, "use a dotted mask such as 255.255.255.252")
+		return
+	}
+	if !a.LocalGatewayIP.IsValid() || !a.PeerGatewayIP.IsValid() {
+		return
+	}
+	if _, err := limits.PeeringSubnet(a.LocalGatewayIP, a.PeerGatewayIP, a.PeeringMask()); err != nil {
+		c.check("PeerGatewayIP", a.PeerGatewayIP, err, "put both peering IPs in one subnet of the mask, as two distinct host addresses (e.g. 10.1.0.1 and 10.1.0.2 in 10.1.0.0/30)")
+	}
+}
+
+// ExpressConnectLeg is the primary path: a VBR on the circuit, a BGP group
+// toward the on-premises AS and a BGP peer at the on-premises peering IP.
+type ExpressConnectLeg struct {
+	pulumi.ResourceState
+
+	VbrID           pulumi.StringOutput `pulumi:"vbrId"`
+	VbrRouteTableID pulumi.StringOutput `pulumi:"vbrRouteTableId"`
+	BgpGroupID      pulumi.StringOutput `pulumi:"bgpGroupId"`
+	BgpPeerID       pulumi.StringOutput `pulumi:"bgpPeerId"`
+}
+
+// NewExpressConnectLeg validates args and creates the VBR, BGP group and BGP
+// peer as children named <name>-vbr, <name>-bgp-group and <name>-bgp-peer.
+func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnectLegArgs, opts ...pulumi.ResourceOption) (*ExpressConnectLeg, error) {
+	if err := checkName("ExpressConnectLeg", name); err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = &ExpressConnectLegArgs{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, argsError("ExpressConnectLegArgs", name, err)
+	}
+	leg := &ExpressConnectLeg{}
+	if err := ctx.RegisterComponentResource(typeExpressConnectLeg, name, leg, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(leg)
+
+	vbrArgs := &expressconnect.VirtualBorderRouterArgs{
+		PhysicalConnectionId:    args.PhysicalConnectionID,
+		VlanId:                  pulumi.Int(args.VlanID),
+		LocalGatewayIp:          pulumi.String(args.LocalGatewayIP.String()),
+		PeerGatewayIp:           pulumi.String(args.PeerGatewayIP.String()),
+		PeeringSubnetMask:       pulumi.String(args.PeeringMask()),
+		VirtualBorderRouterName: pulumi.String(child(name, "vbr")),
+		Tags:                    tagMap(args.Tags),
+	}
+	if args.BandwidthMbps != 0 {
+		vbrArgs.Bandwidth = pulumi.Int(args.BandwidthMbps)
+	}
+	vbr, err := expressconnect.NewVirtualBorderRouter(ctx, child(name, "vbr"), vbrArgs, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	groupArgs := &vpc.BgpGroupArgs{
+		RouterId:     vbr.ID(),
+		PeerAsn:      pulumi.Int(args.PeerASN),
+		LocalAsn:     pulumi.Int(args.AlibabaASN()),
+		BgpGroupName: pulumi.String(child(name, "bgp-group")),
+	}
+	groupOpts := []pulumi.ResourceOption{parent}
+	if args.AuthKey != nil {
+		groupArgs.AuthKey = pulumi.ToSecret(args.AuthKey).(pulumi.StringOutput)
+		// The SDK does not mark authKey secret; keep its output secret too.
+		groupOpts = append(groupOpts, pulumi.AdditionalSecretOutputs([]string{"authKey"}))
+	}
+	group, err := vpc.NewBgpGroup(ctx, child(name, "bgp-group"), groupArgs, groupOpts...)
+	if err != nil {
+		return nil, err
+	}
+
+	peer, err := vpc.NewBgpPeer(ctx, child(name, "bgp-peer"), &vpc.BgpPeerArgs{
+		BgpGroupId:    group.ID(),
+		PeerIpAddress: pulumi.String(args.PeerGatewayIP.String()),
+		EnableBfd:     pulumi.Bool(args.EnableBFD),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	leg.VbrID = vbr.ID().ToStringOutput()
+	leg.VbrRouteTableID = vbr.RouteTableId
+	leg.BgpGroupID = group.ID().ToStringOutput()
+	leg.BgpPeerID = peer.ID().ToStringOutput()
+	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
+		"vbrId":           leg.VbrID,
+		"vbrRouteTableId": leg.VbrRouteTableID,
+		"bgpGroupId":      leg.BgpGroupID,
+		"bgpPeerId":       leg.BgpPeerID,
+	})
+}

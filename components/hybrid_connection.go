@@ -1,0 +1,363 @@
+package components
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+// VSwitch is an existing vSwitch of a VPC.
+type VSwitch struct {
+	ID     pulumi.StringInput
+	ZoneID string
+	CIDR   netip.Prefix
+}
+
+// VPC is an existing VPC with the vSwitches the transit router (and, in the
+// transit VPC, the VPN gateway) use.
+type VPC struct {
+	// Name is the VPC's role in names ("workload", "transit").
+	Name string
+	ID   pulumi.StringInput
+	CIDR netip.Prefix
+	// RouteTableID is the VPC's system route table; required for the transit
+	// VPC, whose VPN routes are advertised from it.
+	RouteTableID pulumi.StringInput
+	// VSwitches must span at least two zones; in the transit VPC the first
+	// hosts the VPN gateway and, for a dual-tunnel gateway, the second its
+	// disaster-recovery tunnel.
+	VSwitches []VSwitch
+}
+
+// StandbyVPN is the VPN leg of a HybridConnection.
+type StandbyVPN struct {
+	VPNSettings
+	// DualTunnel gives the VPN gateway a second tunnel in the transit VPC's
+	// second vSwitch (another zone). It cannot be changed later.
+	DualTunnel bool
+}
+
+// HybridConnectionArgs is an environment's hybrid connection: the address
+// plan, the two paths and the hub.
+type HybridConnectionArgs struct {
+	// Region of every resource, e.g. cn-hangzhou.
+	Region string
+	// WorkloadVPCs are reached from the IDC; TransitVPC hosts the VPN gateway
+	// and no workloads.
+	WorkloadVPCs []VPC
+	TransitVPC   VPC
+	// IDCPrefixes are the on-premises prefixes (172.16.0.0/16 in the
+	// reference plan).
+	IDCPrefixes    []netip.Prefix
+	ExpressConnect ExpressConnectLegArgs
+	VPN            StandbyVPN
+	// CenID is an existing CEN instance; nil creates one.
+	CenID pulumi.StringInput
+	// VBRHealthCheck makes CEN probe the on-premises peering IP.
+	VBRHealthCheck bool
+	// Protect protects the Express Connect leg and the hub — deleting them
+	// cuts the primary path of every VPC — but not the VPN leg.
+	Protect bool
+	Tags    map[string]string
+}
+
+// Validate checks every plain value — names, ranges, the address plan as a
+// whole — and returns every problem as ArgErrors. It does not require the
+// VPC and vSwitch IDs, so a program can validate its whole configuration
+// before it creates the VPCs; NewHybridConnection requires them.
+func (a *HybridConnectionArgs) Validate() error {
+	c := newChecker()
+	a.validate(c)
+	return c.err()
+}
+
+func (a *HybridConnectionArgs) validate(c checker) {
+	regionOK := limits.CheckRegion(a.Region) == nil
+	c.check("Region", a.Region, limits.CheckRegion(a.Region), "set the region of the VPCs and the circuit, e.g. cn-hangzhou")
+	if len(a.WorkloadVPCs) == 0 {
+		c.missing("WorkloadVPCs", "give at least one workload VPC")
+	}
+	names := map[string]bool{}
+	vpcs := a.vpcs()
+	for _, v := range vpcs {
+		vc := c.at(v.field)
+		if !namePattern.MatchString("a"+v.Name) || names[v.Name] {
+			vc.fail("Name", v.Name, "must be a distinct name part (letters, digits, '.', '_', '-')", "give every VPC its own short name, e.g. workload, transit")
+		}
+		names[v.Name] = true
+		checkVPC(vc, v.VPC, a.Region, regionOK)
+	}
+	a.ExpressConnect.validate(c.at("ExpressConnect"))
+	for i, p := range a.IDCPrefixes {
+		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
+	}
+	if len(a.IDCPrefixes) == 0 {
+		c.missing("IDCPrefixes", "list the on-premises prefixes, e.g. 172.16.0.0/16")
+	}
+	a.VPN.validate(c.at("VPN"), a.IDCPrefixes)
+	if hc := a.VPN.HealthCheck; hc != nil && hc.SourceIP.IsValid() && !a.inSomeVPC(hc.SourceIP) {
+		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, "is not inside any VPC of the plan", "pick an address in the transit or a workload VPC")
+	}
+	if a.VPN.DualTunnel && distinctZones(a.TransitVPC.VSwitches) < 2 {
+		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or set DualTunnel false")
+	}
+	a.checkOverlaps(c)
+}
+
+// namedVPC is a VPC with its field path in the Args.
+type namedVPC struct {
+	VPC
+	field string
+}
+
+func (a *HybridConnectionArgs) vpcs() []namedVPC {
+	out := make([]namedVPC, 0, len(a.WorkloadVPCs)+1)
+	for i, v := range a.WorkloadVPCs {
+		out = append(out, namedVPC{v, fmt.Sprintf("WorkloadVPCs[%d]", i)})
+	}
+	return append(out, namedVPC{a.TransitVPC, "TransitVPC"})
+}
+
+func (a *HybridConnectionArgs) inSomeVPC(ip netip.Addr) bool {
+	for _, v := range a.vpcs() {
+		if v.CIDR.IsValid() && v.CIDR.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkVPC(c checker, v VPC, region string, regionOK bool) {
+	if checkCanonical(c, "CIDR", v.CIDR) {
+		c.check("CIDR", v.CIDR, limits.CheckVPCCIDR(v.CIDR), "use a /8–/28 block from 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
+	}
+	for i, sw := range v.VSwitches {
+		sc := c.at(fmt.Sprintf("VSwitches[%d]", i))
+		if regionOK {
+			sc.check("ZoneID", sw.ZoneID, limits.CheckZone(region, sw.ZoneID), "use a zone of the region that offers transit routers, e.g. "+region+"-h")
+		}
+		if !checkCanonical(sc, "CIDR", sw.CIDR) {
+			continue
+		}
+		sc.check("CIDR", sw.CIDR, limits.CheckVSwitchCIDR(sw.CIDR), "use a /16–/29 block")
+		if v.CIDR.IsValid() && !(v.CIDR.Bits() <= sw.CIDR.Bits() && v.CIDR.Contains(sw.CIDR.Addr())) {
+			sc.fail("CIDR", sw.CIDR, fmt.Sprintf("is outside its VPC's CIDR %s", v.CIDR), "carve the vSwitch from the VPC's block")
+		}
+	}
+	if distinctZones(v.VSwitches) < 2 {
+		c.fail("VSwitches", len(v.VSwitches), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
+	}
+}
+
+func distinctZones(sws []VSwitch) int {
+	zones := map[string]bool{}
+	for _, sw := range sws {
+		zones[sw.ZoneID] = true
+	}
+	return len(zones)
+}
+
+// checkCanonical reports a missing, non-IPv4 or non-canonical prefix and
+// returns whether the prefix is usable.
+func checkCanonical(c checker, field string, p netip.Prefix) bool {
+	switch {
+	case !p.IsValid():
+		c.missing(field, "give an IPv4 CIDR block such as 10.0.0.0/16")
+	case !p.Addr().Is4():
+		c.fail(field, p, "is not IPv4", "give an IPv4 CIDR block")
+	case p.Masked() != p:
+		c.fail(field, p, "has host bits set", fmt.Sprintf("write the network, %s", p.Masked()))
+	default:
+		return true
+	}
+	return false
+}
+
+// planEntry is one block of the address plan: its field path, and for a
+// vSwitch the path of its VPC.
+type planEntry struct {
+	field, vpc string
+}
+
+// AddressPlan returns every CIDR block of the plan — VPCs, vSwitches, the VBR
+// peering subnet and the IDC prefixes — keyed by field path. Invalid blocks
+// are left out.
+func (a *HybridConnectionArgs) AddressPlan() []cidr.Entry[string] {
+	var out []cidr.Entry[string]
+	for _, e := range a.addressPlan() {
+		out = append(out, cidr.Entry[string]{Prefix: e.Prefix, Item: e.Item.field})
+	}
+	return out
+}
+
+func (a *HybridConnectionArgs) addressPlan() []cidr.Entry[planEntry] {
+	var out []cidr.Entry[planEntry]
+	add := func(p netip.Prefix, e planEntry) {
+		if p.IsValid() && p.Addr().Is4() && p.Masked() == p {
+			out = append(out, cidr.Entry[planEntry]{Prefix: p, Item: e})
+		}
+	}
+	for _, v := range a.vpcs() {
+		add(v.CIDR, planEntry{field: v.field + ".CIDR"})
+		for i, sw := range v.VSwitches {
+			add(sw.CIDR, planEntry{field: fmt.Sprintf("%s.VSwitches[%d].CIDR", v.field, i), vpc: v.field + ".CIDR"})
+		}
+	}
+	add(a.ExpressConnect.PeeringSubnet(), planEntry{field: "ExpressConnect.PeerGatewayIP"})
+	for i, p := range a.IDCPrefixes {
+		add(p, planEntry{field: fmt.Sprintf("IDCPrefixes[%d]", i)})
+	}
+	return out
+}
+
+// checkOverlaps requires every block of the plan to be disjoint from every
+// other, except a vSwitch inside its own VPC: overlapping space makes routes
+// ambiguous and traffic leave on the wrong path.
+func (a *HybridConnectionArgs) checkOverlaps(c checker) {
+	inOwnVPC := func(outer, inner planEntry) bool { return inner.vpc != "" && inner.vpc == outer.field }
+	for _, o := range cidr.Overlaps(a.addressPlan(), inOwnVPC) {
+		c.fail(o.Inner.Item.field, o.Inner.Prefix,
+			fmt.Sprintf("overlaps %s (%s)", o.Outer.Item.field, o.Outer.Prefix),
+			"give every VPC, vSwitch (outside its own VPC), peering subnet and IDC prefix its own address space")
+		errs := *c.errs
+		errs[len(errs)-1].Related = o.Outer.Item.field
+	}
+}
+
+// requireIDs checks the inputs Validate leaves out.
+func (a *HybridConnectionArgs) requireIDs(c checker) {
+	for _, v := range a.vpcs() {
+		vc := c.at(v.field)
+		if v.ID == nil {
+			vc.missing("ID", "give the VPC's ID")
+		}
+		for i, sw := range v.VSwitches {
+			if sw.ID == nil {
+				vc.at(fmt.Sprintf("VSwitches[%d]", i)).missing("ID", "give the vSwitch's ID")
+			}
+		}
+	}
+	if a.TransitVPC.RouteTableID == nil {
+		c.at("TransitVPC").missing("RouteTableID", "give the transit VPC's system route table ID; the VPN routes are advertised from it")
+	}
+}
+
+// HybridConnection is the whole active/standby connection of one environment.
+type HybridConnection struct {
+	pulumi.ResourceState
+
+	ExpressConnect *ExpressConnectLeg
+	VPN            *VpnStandbyLeg
+	Hub            *CenHub
+}
+
+// NewHybridConnection validates args and composes an ExpressConnectLeg
+// (<name>-expressconnect), a VpnStandbyLeg in the transit VPC (<name>-vpn)
+// and a CenHub (<name>-hub) that attaches every VPC and the VBR and
+// advertises the IDC prefixes from the transit VPC.
+func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectionArgs, opts ...pulumi.ResourceOption) (*HybridConnection, error) {
+	if err := checkName("HybridConnection", name); err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = &HybridConnectionArgs{}
+	}
+	c := newChecker()
+	args.validate(c)
+	args.requireIDs(c)
+	if err := c.err(); err != nil {
+		return nil, argsError("HybridConnectionArgs", name, err)
+	}
+	hc := &HybridConnection{}
+	if err := ctx.RegisterComponentResource(typeHybridConnection, name, hc, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(hc)
+	protect := pulumi.Protect(args.Protect)
+
+	ecArgs := args.ExpressConnect
+	ecArgs.Tags = mergeTags(args.Tags, ecArgs.Tags)
+	ec, err := NewExpressConnectLeg(ctx, child(name, "expressconnect"), &ecArgs, parent, protect)
+	if err != nil {
+		return nil, err
+	}
+
+	transit := args.TransitVPC
+	vpnArgs := &VpnStandbyLegArgs{
+		VPNSettings: args.VPN.VPNSettings,
+		VpcID:       transit.ID,
+		VSwitchID:   transit.VSwitches[0].ID,
+		IDCPrefixes: args.IDCPrefixes,
+		Tags:        args.Tags,
+	}
+	if args.VPN.DualTunnel {
+		vpnArgs.DisasterRecoveryVSwitchID = secondZoneVSwitch(transit.VSwitches).ID
+	}
+	vpnLeg, err := NewVpnStandbyLeg(ctx, child(name, "vpn"), vpnArgs, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	hubArgs := &CenHubArgs{
+		CenID: args.CenID,
+		VbrID: ec.VbrID,
+		Advertise: &RouteAdvertisementArgs{
+			VPC:          transit.Name,
+			RouteTableID: transit.RouteTableID,
+			Prefixes:     args.IDCPrefixes,
+			After:        []pulumi.Resource{vpnLeg},
+		},
+		Tags: args.Tags,
+	}
+	for _, v := range args.vpcs() {
+		att := VPCAttachmentArgs{Name: v.Name, VpcID: v.ID}
+		for _, sw := range v.VSwitches {
+			att.ZoneMappings = append(att.ZoneMappings, ZoneVSwitch{ZoneID: sw.ZoneID, VSwitchID: sw.ID})
+		}
+		hubArgs.VPCs = append(hubArgs.VPCs, att)
+	}
+	if args.VBRHealthCheck {
+		hubArgs.VBRHealthCheck = &VBRHealthCheckArgs{Region: args.Region, TargetIP: args.ExpressConnect.PeerGatewayIP}
+	}
+	hub, err := NewCenHub(ctx, child(name, "hub"), hubArgs, parent, protect)
+	if err != nil {
+		return nil, err
+	}
+
+	hc.ExpressConnect, hc.VPN, hc.Hub = ec, vpnLeg, hub
+	return hc, ctx.RegisterResourceOutputs(hc, pulumi.Map{
+		"vbrId":              ec.VbrID,
+		"vpnInternetIp":      vpnLeg.InternetIP,
+		"transitRouterId":    hub.TransitRouterID,
+		"systemRouteTableId": hub.SystemRouteTableID,
+	})
+}
+
+// secondZoneVSwitch is the first vSwitch in a zone other than the first
+// vSwitch's, for the gateway's disaster-recovery tunnel.
+func secondZoneVSwitch(sws []VSwitch) VSwitch {
+	for _, sw := range sws[1:] {
+		if sw.ZoneID != sws[0].ZoneID {
+			return sw
+		}
+	}
+	return sws[1]
+}
+
+func mergeTags(base, extra map[string]string) map[string]string {
+	if len(base) == 0 {
+		return extra
+	}
+	out := map[string]string{}
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,364 @@
+package components
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpn"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+// IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero
+// fields take Alibaba Cloud's defaults (see WithDefaults), which the
+// on-premises side must match.
+type IKESettings struct {
+	Version      string // ikev1 or ikev2
+	EncAlg       string // aes, aes192, aes256, des, 3des
+	AuthAlg      string // md5, sha1, sha256, sha384, sha512
+	PFS          string // DH group: group1, group2, group5, group14
+	LifetimeSecs int    // 0–86400
+}
+
+// WithDefaults fills zero fields with Alibaba Cloud's defaults.
+func (s IKESettings) WithDefaults() IKESettings {
+	s.Version = orDefault(s.Version, "ikev1")
+	s.EncAlg = orDefault(s.EncAlg, "aes")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha1")
+	s.PFS = orDefault(s.PFS, "group2")
+	if s.LifetimeSecs == 0 {
+		s.LifetimeSecs = 86400
+	}
+	return s
+}
+
+// IPsecSettings are the IPsec (phase 2) parameters. Zero fields take Alibaba
+// Cloud's defaults (see WithDefaults).
+type IPsecSettings struct {
+	EncAlg       string // aes, aes192, aes256, des, 3des
+	AuthAlg      string // md5, sha1, sha256, sha384, sha512
+	PFS          string // disabled, group1, group2, group5, group14
+	LifetimeSecs int    // 0–86400
+}
+
+// WithDefaults fills zero fields with Alibaba Cloud's defaults.
+func (s IPsecSettings) WithDefaults() IPsecSettings {
+	s.EncAlg = orDefault(s.EncAlg, "aes")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha1")
+	s.PFS = orDefault(s.PFS, "group2")
+	if s.LifetimeSecs == 0 {
+		s.LifetimeSecs = 86400
+	}
+	return s
+}
+
+// IPsecHealthCheck probes the standby path through the tunnel, so a broken
+// VPN is noticed before the circuit fails rather than when it does.
+type IPsecHealthCheck struct {
+	// SourceIP is an address in the transit VPC the probe is sent from;
+	// DestinationIP is an on-premises address that answers ICMP.
+	SourceIP, DestinationIP netip.Addr
+	IntervalSecs            int // default 3
+	Retries                 int // default 3
+}
+
+// VPNSettings are the standby path's settings that do not depend on where it
+// is placed.
+type VPNSettings struct {
+	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000.
+	BandwidthMbps int
+	// CustomerGatewayIP is the on-premises gateway's public IPv4 address.
+	CustomerGatewayIP netip.Addr
+	IKE               IKESettings
+	IPsec             IPsecSettings
+	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (read it
+	// from the connection's ikeConfig, a secret output). It is stored as a secret.
+	PSK         pulumi.StringInput
+	HealthCheck *IPsecHealthCheck
+}
+
+// VpnStandbyLegArgs places the standby path in the transit VPC.
+type VpnStandbyLegArgs struct {
+	VPNSettings
+	// VpcID is the transit VPC and VSwitchID the VPN gateway's vSwitch in it.
+	VpcID, VSwitchID pulumi.StringInput
+	// DisasterRecoveryVSwitchID, a vSwitch in a second zone, makes the gateway
+	// dual-tunnel; nil makes it single-tunnel. Neither can change later.
+	DisasterRecoveryVSwitchID pulumi.StringInput
+	// IDCPrefixes are the on-premises prefixes routed over the tunnel.
+	IDCPrefixes []netip.Prefix
+	Tags        map[string]string
+}
+
+// DualTunnel reports whether the gateway gets a second, disaster-recovery tunnel.
+func (a *VpnStandbyLegArgs) DualTunnel() bool { return a.DisasterRecoveryVSwitchID != nil }
+
+// Validate returns every problem with the arguments as ArgErrors.
+func (a *VpnStandbyLegArgs) Validate() error {
+	c := newChecker()
+	a.validate(c)
+	return c.err()
+}
+
+func (a *VpnStandbyLegArgs) validate(c checker) {
+	if a.VpcID == nil {
+		c.missing("VpcID", "give the ID of the transit VPC that hosts the VPN gateway")
+	}
+	if a.VSwitchID == nil {
+		c.missing("VSwitchID", "give a vSwitch of the transit VPC for the VPN gateway")
+	}
+	if len(a.IDCPrefixes) == 0 {
+		c.missing("IDCPrefixes", "list the on-premises prefixes to route over the VPN, e.g. 172.16.0.0/16")
+	}
+	for i, p := range a.IDCPrefixes {
+		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
+	}
+	a.VPNSettings.validate(c, a.IDCPrefixes)
+}
+
+func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
+	c.check("BandwidthMbps", s.BandwidthMbps, limits.CheckVPNBandwidth(s.BandwidthMbps, "public"), "pick a public VPN gateway tier")
+	if !s.CustomerGatewayIP.IsValid() {
+		c.missing("CustomerGatewayIP", "give the on-premises gateway's public IPv4 address")
+	} else {
+		c.check("CustomerGatewayIP", s.CustomerGatewayIP, limits.CheckPublicUnicast(s.CustomerGatewayIP), "give the public address the on-premises gateway terminates IPsec on")
+	}
+	ike, ipsec := s.IKE.WithDefaults(), s.IPsec.WithDefaults()
+	ic, pc := c.at("IKE"), c.at("IPsec")
+	ic.check("Version", ike.Version, limits.CheckOneOf("IKE version", ike.Version, limits.IKEVersions), "use ikev1 or ikev2")
+	ic.check("EncAlg", ike.EncAlg, limits.CheckOneOf("IKE encryption algorithm", ike.EncAlg, limits.IKEEncAlgs), "use a listed algorithm, preferably aes256")
+	ic.check("AuthAlg", ike.AuthAlg, limits.CheckOneOf("IKE authentication algorithm", ike.AuthAlg, limits.IKEAuthAlgs), "use a listed algorithm, preferably sha256")
+	ic.check("PFS", ike.PFS, limits.CheckOneOf("IKE DH group", ike.PFS, limits.IKEPFSGroups), "use a listed group, preferably group14")
+	ic.check("LifetimeSecs", ike.LifetimeSecs, limits.CheckLifetime(ike.LifetimeSecs), "use 1–86400 seconds")
+	pc.check("EncAlg", ipsec.EncAlg, limits.CheckOneOf("IPsec encryption algorithm", ipsec.EncAlg, limits.IPsecEncAlgs), "use a listed algorithm, preferably aes256")
+	pc.check("AuthAlg", ipsec.AuthAlg, limits.CheckOneOf("IPsec authentication algorithm", ipsec.AuthAlg, limits.IPsecAuthAlgs), "use a listed algorithm, preferably sha256")
+	pc.check("PFS", ipsec.PFS, limits.CheckOneOf("IPsec PFS group", ipsec.PFS, limits.IPsecPFSGroups), "use a listed group, preferably group14")
+	pc.check("LifetimeSecs", ipsec.LifetimeSecs, limits.CheckLifetime(ipsec.LifetimeSecs), "use 1–86400 seconds")
+	if hc := s.HealthCheck; hc != nil {
+		hcc := c.at("HealthCheck")
+		if !hc.SourceIP.IsValid() {
+			hcc.missing("SourceIP", "give an address in the transit VPC to send probes from")
+		}
+		if !hc.DestinationIP.IsValid() {
+			hcc.missing("DestinationIP", "give an on-premises address that answers ICMP")
+		} else if !containedIn(hc.DestinationIP, idc) {
+			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
+		}
+		if hc.IntervalSecs < 0 || hc.Retries < 0 {
+			hcc.fail("IntervalSecs", hc.IntervalSecs, "interval and retries cannot be negative", "leave them 0 for the defaults (3 and 3)")
+		}
+	}
+}
+
+func containedIn(a netip.Addr, prefixes []netip.Prefix) bool {
+	for _, p := range prefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// VpnStandbyLeg is the standby path: VPN gateway, customer gateway, IPsec
+// connection and one destination route per IDC prefix.
+type VpnStandbyLeg struct {
+	pulumi.ResourceState
+
+	GatewayID pulumi.StringOutput `pulumi:"gatewayId"`
+	// InternetIP is the gateway's public IP: the on-premises static route to
+	// the VPCs points at it. DisasterRecoveryInternetIP is the second
+	// tunnel's, empty on a single-tunnel gateway.
+	InternetIP                 pulumi.StringOutput      `pulumi:"internetIp"`
+	DisasterRecoveryInternetIP pulumi.StringOutput      `pulumi:"disasterRecoveryInternetIp"`
+	CustomerGatewayID          pulumi.StringOutput      `pulumi:"customerGatewayId"`
+	ConnectionID               pulumi.StringOutput      `pulumi:"connectionId"`
+	RouteEntryIDs              pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
+}
+
+// NewVpnStandbyLeg validates args and creates the gateway (<name>-gateway),
+// customer gateway (<name>-customer-gateway), IPsec connection
+// (<name>-connection) and a route per IDC prefix (<name>-route-<prefix>).
+func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs, opts ...pulumi.ResourceOption) (*VpnStandbyLeg, error) {
+	if err := checkName("VpnStandbyLeg", name); err != nil {
+		return nil, err
+	}
+	if args == nil {
+		args = &VpnStandbyLegArgs{}
+	}
+	if err := args.Validate(); err != nil {
+		return nil, argsError("VpnStandbyLegArgs", name, err)
+	}
+	leg := &VpnStandbyLeg{}
+	if err := ctx.RegisterComponentResource(typeVpnStandbyLeg, name, leg, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(leg)
+
+	gwArgs := &vpn.GatewayArgs{
+		VpcId:          args.VpcID,
+		VswitchId:      args.VSwitchID,
+		Bandwidth:      pulumi.Int(args.BandwidthMbps),
+		EnableIpsec:    pulumi.Bool(true),
+		EnableSsl:      pulumi.Bool(false),
+		NetworkType:    pulumi.String("public"),
+		PaymentType:    pulumi.String("PayAsYouGo"),
+		VpnGatewayName: pulumi.String(child(name, "gateway")),
+		Tags:           tagMap(args.Tags),
+	}
+	if args.DualTunnel() {
+		gwArgs.DisasterRecoveryVswitchId = args.DisasterRecoveryVSwitchID
+	}
+	gw, err := vpn.NewGateway(ctx, child(name, "gateway"), gwArgs, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	cgw, err := vpn.NewCustomerGateway(ctx, child(name, "customer-gateway"), &vpn.CustomerGatewayArgs{
+		IpAddress:           pulumi.String(args.CustomerGatewayIP.String()),
+		CustomerGatewayName: pulumi.String(child(name, "customer-gateway")),
+		Tags:                tagMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	conn, err := vpn.NewConnection(ctx, child(name, "connection"), connectionArgs(name, args, gw, cgw), parent,
+		// The SDK marks no PSK secret; a generated one must not land in
+		// the state in plaintext either.
+		pulumi.AdditionalSecretOutputs([]string{"ikeConfig", "tunnelOptionsSpecifications"}))
+	if err != nil {
+		return nil, err
+	}
+
+	routeIDs := pulumi.StringArray{}
+	for _, p := range args.IDCPrefixes {
+		route, err := vpn.NewRouteEntry(ctx, child(name, "route-"+prefixSlug(p)), &vpn.RouteEntryArgs{
+			VpnGatewayId: gw.ID(),
+			NextHop:      conn.ID(),
+			RouteDest:    pulumi.String(p.String()),
+			Weight:       pulumi.Int(limits.WeightActive),
+			PublishVpc:   pulumi.Bool(true),
+		}, parent,
+			// Two weight-100 routes to one destination cannot coexist on a
+			// gateway, so a replacement must delete the old route first.
+			pulumi.DeleteBeforeReplace(true))
+		if err != nil {
+			return nil, err
+		}
+		routeIDs = append(routeIDs, route.ID().ToStringOutput())
+	}
+
+	leg.GatewayID = gw.ID().ToStringOutput()
+	leg.InternetIP = gw.InternetIp
+	leg.DisasterRecoveryInternetIP = gw.DisasterRecoveryInternetIp
+	leg.CustomerGatewayID = cgw.ID().ToStringOutput()
+	leg.ConnectionID = conn.ID().ToStringOutput()
+	leg.RouteEntryIDs = routeIDs.ToStringArrayOutput()
+	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
+		"gatewayId":                  leg.GatewayID,
+		"internetIp":                 leg.InternetIP,
+		"disasterRecoveryInternetIp": leg.DisasterRecoveryInternetIP,
+		"customerGatewayId":          leg.CustomerGatewayID,
+		"connectionId":               leg.ConnectionID,
+		"routeEntryIds":              leg.RouteEntryIDs,
+	})
+}
+
+// connectionArgs builds the IPsec connection in destination-based routing
+// mode (both subnets 0.0.0.0/0), negotiating when traffic arrives. A
+// dual-tunnel gateway takes per-tunnel options, a single-tunnel one the
+// top-level IKE/IPsec settings.
+func connectionArgs(name string, args *VpnStandbyLegArgs, gw *vpn.Gateway, cgw *vpn.CustomerGateway) *vpn.ConnectionArgs {
+	ike, ipsec := args.IKE.WithDefaults(), args.IPsec.WithDefaults()
+	var psk pulumi.StringPtrInput
+	if args.PSK != nil {
+		psk = pulumi.ToSecret(args.PSK).(pulumi.StringOutput).ToStringPtrOutput()
+	}
+	ca := &vpn.ConnectionArgs{
+		VpnGatewayId:       gw.ID(),
+		VpnConnectionName:  pulumi.String(child(name, "connection")),
+		LocalSubnets:       pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		RemoteSubnets:      pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		EffectImmediately:  pulumi.Bool(false),
+		EnableTunnelsBgp:   pulumi.Bool(false),
+		EnableDpd:          pulumi.Bool(true),
+		EnableNatTraversal: pulumi.Bool(true),
+		Tags:               tagMap(args.Tags),
+	}
+	if hc := args.HealthCheck; hc != nil {
+		ca.HealthCheckConfig = &vpn.ConnectionHealthCheckConfigArgs{
+			Enable:   pulumi.Bool(true),
+			Sip:      pulumi.String(hc.SourceIP.String()),
+			Dip:      pulumi.String(hc.DestinationIP.String()),
+			Interval: pulumi.Int(orDefaultInt(hc.IntervalSecs, 3)),
+			Retry:    pulumi.Int(orDefaultInt(hc.Retries, 3)),
+		}
+	}
+	if !args.DualTunnel() {
+		ca.CustomerGatewayId = cgw.ID()
+		ca.IkeConfig = &vpn.ConnectionIkeConfigArgs{
+			IkeVersion:  pulumi.String(ike.Version),
+			IkeMode:     pulumi.String("main"),
+			IkeEncAlg:   pulumi.String(ike.EncAlg),
+			IkeAuthAlg:  pulumi.String(ike.AuthAlg),
+			IkePfs:      pulumi.String(ike.PFS),
+			IkeLifetime: pulumi.Int(ike.LifetimeSecs),
+			Psk:         psk,
+		}
+		ca.IpsecConfig = &vpn.ConnectionIpsecConfigArgs{
+			IpsecEncAlg:   pulumi.String(ipsec.EncAlg),
+			IpsecAuthAlg:  pulumi.String(ipsec.AuthAlg),
+			IpsecPfs:      pulumi.String(ipsec.PFS),
+			IpsecLifetime: pulumi.Int(ipsec.LifetimeSecs),
+		}
+		return ca
+	}
+	tunnels := vpn.ConnectionTunnelOptionsSpecificationArray{}
+	for _, role := range []string{"master", "slave"} {
+		tunnels = append(tunnels, &vpn.ConnectionTunnelOptionsSpecificationArgs{
+			Role:               pulumi.String(role),
+			CustomerGatewayId:  cgw.ID(),
+			EnableDpd:          pulumi.Bool(true),
+			EnableNatTraversal: pulumi.Bool(true),
+			TunnelIkeConfig: &vpn.ConnectionTunnelOptionsSpecificationTunnelIkeConfigArgs{
+				IkeVersion:  pulumi.String(ike.Version),
+				IkeMode:     pulumi.String("main"),
+				IkeEncAlg:   pulumi.String(ike.EncAlg),
+				IkeAuthAlg:  pulumi.String(ike.AuthAlg),
+				IkePfs:      pulumi.String(ike.PFS),
+				IkeLifetime: pulumi.Int(ike.LifetimeSecs),
+				Psk:         psk,
+			},
+			TunnelIpsecConfig: &vpn.ConnectionTunnelOptionsSpecificationTunnelIpsecConfigArgs{
+				IpsecEncAlg:   pulumi.String(ipsec.EncAlg),
+				IpsecAuthAlg:  pulumi.String(ipsec.AuthAlg),
+				IpsecPfs:      pulumi.String(ipsec.PFS),
+				IpsecLifetime: pulumi.Int(ipsec.LifetimeSecs),
+			},
+		})
+	}
+	ca.TunnelOptionsSpecifications = tunnels
+	return ca
+}
+
+// prefixSlug turns 172.16.0.0/16 into 172-16-0-0-16 for resource names, so a
+// route's name depends on its prefix, not on its position in a list.
+func prefixSlug(p netip.Prefix) string {
+	return strings.NewReplacer(".", "-", "/", "-").Replace(p.String())
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func orDefaultInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,109 @@
+// Package stackfile reads the committed stack files (stacks/Pulumi.<stack>.yaml)
+// outside a running program — for offline checks, tools and tests — and
+// decrypts their secrets when given the passphrase.
+package stackfile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/pkg/v3/secrets/passphrase"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// SandboxPassphrase encrypts the secrets of the committed stack files. They
+// are sandbox values; a real deployment sets its own secrets.
+const SandboxPassphrase = "hybridlink-sandbox"
+
+// File is one stack file.
+type File struct {
+	Stack string
+	Path  string
+	stack *workspace.ProjectStack
+}
+
+// Read reads stacks/Pulumi.<stack>.yaml under dir.
+func Read(dir, stack string) (*File, error) {
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("stack %q: %w", stack, err)
+	}
+	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: colors.Never})
+	ps, err := workspace.LoadProjectStack(sink, &workspace.Project{Name: "hybridlink"}, path)
+	if err != nil {
+		return nil, fmt.Errorf("stack %q: %s is not a valid stack file: %w", stack, path, err)
+	}
+	return &File{Stack: stack, Path: path, stack: ps}, nil
+}
+
+// List returns the stack names that have a stack file in dir, sorted.
+func List(dir string) ([]string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, p := range paths {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(p), "Pulumi."), ".yaml"))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Config is a stack file's configuration as a program sees it: values by
+// full key (objects and arrays as JSON) and which keys are secret.
+type Config struct {
+	Values  map[string]string
+	Secrets map[string]bool
+	// opaque is set when secrets were not decrypted.
+	opaque bool
+}
+
+// Config decrypts the configuration with the passphrase; with an empty
+// passphrase, secrets stay opaque (present, but unreadable).
+func (f *File) Config(phrase string) (*Config, error) {
+	dec := config.NewBlindingDecrypter()
+	if phrase != "" && f.stack.EncryptionSalt != "" {
+		sm, err := passphrase.GetPassphraseSecretsManager(phrase, f.stack.EncryptionSalt)
+		if err != nil {
+			return nil, fmt.Errorf("stack %q: cannot decrypt its secrets: %w", f.Stack, err)
+		}
+		dec = sm.Decrypter()
+	}
+	values, err := f.stack.Config.Decrypt(dec)
+	if err != nil {
+		return nil, fmt.Errorf("stack %q: cannot decrypt its secrets (wrong passphrase?): %w", f.Stack, err)
+	}
+	c := &Config{Values: map[string]string{}, Secrets: map[string]bool{}, opaque: phrase == ""}
+	for k, v := range values {
+		c.Values[k.String()] = v
+	}
+	for k, v := range f.stack.Config {
+		if v.Secure() {
+			c.Secrets[k.String()] = true
+		}
+	}
+	return c, nil
+}
+
+// Get, IsSecret, IsOpaque and Keys make a Config a stacks.Source.
+func (c *Config) Get(key string) (string, bool) { v, ok := c.Values[key]; return v, ok }
+
+func (c *Config) IsSecret(key string) bool { return c.Secrets[key] }
+
+func (c *Config) IsOpaque(key string) bool { return c.opaque && c.Secrets[key] }
+
+func (c *Config) Keys() []string {
+	keys := make([]string, 0, len(c.Values))
+	for k := range c.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

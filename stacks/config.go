@@ -1,0 +1,111 @@
+// Package stacks loads an environment's configuration from its stack file
+// (stacks/Pulumi.<stack>.yaml), validates all of it before anything is
+// registered, and runs the program that deploys it.
+package stacks
+
+// Config is one environment's configuration. Each top-level field is one
+// config key (its `key` tag); nested fields are named by their `json` tags,
+// so "ExpressConnect.VlanID" is hybridlink:expressConnect.vlanId. Field
+// names mirror components.HybridConnectionArgs, which is how a validation
+// problem found there is reported against the config key it came from.
+type Config struct {
+	Region         string               `key:"alicloud:region"`
+	WorkloadVPCs   []VPCConfig          `key:"hybridlink:workloadVpcs"`
+	TransitVPC     VPCConfig            `key:"hybridlink:transitVpc"`
+	IDCPrefixes    []string             `key:"hybridlink:idcPrefixes"`
+	ExpressConnect ExpressConnectConfig `key:"hybridlink:expressConnect"`
+	VPN            VPNConfig            `key:"hybridlink:vpn"`
+	CenID          string               `key:"hybridlink:cenId"`
+	VBRHealthCheck bool                 `key:"hybridlink:vbrHealthCheck"`
+	Protect        bool                 `key:"hybridlink:protect"`
+	Tags           map[string]string    `key:"hybridlink:tags"`
+	OnPrem         OnPremConfig         `key:"hybridlink:onPrem"`
+
+	// Secrets: set with `pulumi config set --secret`.
+	VPNPSK     Secret `key:"hybridlink:vpnPsk"`
+	BGPAuthKey Secret `key:"hybridlink:bgpAuthKey"`
+}
+
+// VPCConfig is a VPC to create (no id) or an existing one (id, routeTableId
+// and every vSwitch's id).
+type VPCConfig struct {
+	Name         string          `json:"name"`
+	ID           string          `json:"id,omitempty"`
+	CIDR         string          `json:"cidr"`
+	RouteTableID string          `json:"routeTableId,omitempty"`
+	VSwitches    []VSwitchConfig `json:"vSwitches"`
+}
+
+// VSwitchConfig is one vSwitch of a VPC.
+type VSwitchConfig struct {
+	ID     string `json:"id,omitempty"`
+	ZoneID string `json:"zoneId"`
+	CIDR   string `json:"cidr"`
+}
+
+// ExpressConnectConfig is the primary path.
+type ExpressConnectConfig struct {
+	PhysicalConnectionID string `json:"physicalConnectionId"`
+	VlanID               int    `json:"vlanId"`
+	LocalGatewayIP       string `json:"localGatewayIp"`
+	PeerGatewayIP        string `json:"peerGatewayIp"`
+	PeeringSubnetMask    string `json:"peeringSubnetMask,omitempty"`
+	BandwidthMbps        int    `json:"bandwidthMbps,omitempty"`
+	PeerASN              int    `json:"peerAsn"`
+	LocalASN             int    `json:"localAsn,omitempty"`
+	EnableBFD            bool   `json:"enableBfd"`
+}
+
+// VPNConfig is the standby path.
+type VPNConfig struct {
+	BandwidthMbps     int                `json:"bandwidthMbps"`
+	CustomerGatewayIP string             `json:"customerGatewayIp"`
+	DualTunnel        bool               `json:"dualTunnel"`
+	IKE               IKEConfig          `json:"ike"`
+	IPsec             IPsecConfig        `json:"ipsec"`
+	HealthCheck       *HealthCheckConfig `json:"healthCheck,omitempty"`
+}
+
+// IKEConfig is phase 1 of the IPsec connection; empty fields take Alibaba
+// Cloud's defaults.
+type IKEConfig struct {
+	Version      string `json:"version,omitempty"`
+	EncAlg       string `json:"encAlg,omitempty"`
+	AuthAlg      string `json:"authAlg,omitempty"`
+	PFS          string `json:"pfs,omitempty"`
+	LifetimeSecs int    `json:"lifetimeSecs,omitempty"`
+}
+
+// IPsecConfig is phase 2; empty fields take Alibaba Cloud's defaults.
+type IPsecConfig struct {
+	EncAlg       string `json:"encAlg,omitempty"`
+	AuthAlg      string `json:"authAlg,omitempty"`
+	PFS          string `json:"pfs,omitempty"`
+	LifetimeSecs int    `json:"lifetimeSecs,omitempty"`
+}
+
+// HealthCheckConfig probes the IDC through the tunnel.
+type HealthCheckConfig struct {
+	SourceIP      string `json:"sourceIp"`
+	DestinationIP string `json:"destinationIp"`
+	IntervalSecs  int    `json:"intervalSecs,omitempty"`
+	Retries       int    `json:"retries,omitempty"`
+}
+
+// OnPremConfig describes the on-premises gateway, which hybridlink does not
+// deploy but renders configuration for and models in failover drills.
+type OnPremConfig struct {
+	// StaticRoutePreference is the administrative distance/preference of the
+	// static routes to the VPCs via the VPN; it must lose to BGP. Default 255.
+	StaticRoutePreference int `json:"staticRoutePreference,omitempty"`
+}
+
+// Secret is a secret config value. Its plaintext never appears in errors.
+type Secret struct {
+	// Value is the plaintext; empty when unset or when the source could not
+	// decrypt it (Opaque).
+	Value string
+	// Set reports whether the key is present; Encrypted whether it was
+	// stored as a secret; Opaque that it is present but unreadable here.
+	Set, Encrypted, Opaque bool
+}

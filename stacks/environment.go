@@ -1,0 +1,233 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+// DefaultStaticRoutePreference makes the on-premises static routes via the
+// VPN lose to any BGP route, so they carry traffic only when the circuit is down.
+const DefaultStaticRoutePreference = 255
+
+// Environment is a stack's validated configuration.
+type Environment struct {
+	Stack  string
+	Config Config
+	// Args is the hybrid connection as configured. The IDs of VPCs and
+	// vSwitches the program creates, and the secrets, are filled in by the
+	// program.
+	Args components.HybridConnectionArgs
+}
+
+// Load reads and validates a stack's whole configuration. The error, a
+// *ConfigError, lists every problem, each with its key, value and fix.
+func Load(stack string, src Source) (*Environment, error) {
+	var ps problems
+	cfg := decode(src, &ps)
+	args := cfg.args(&ps)
+	cfg.checkExisting(&ps)
+	cfg.checkSecrets(&ps)
+	cfg.checkOnPrem(&ps)
+	var argErrs components.ArgErrors
+	if err := args.Validate(); errors.As(err, &argErrs) {
+		for _, e := range argErrs {
+			key, problem := keyOf(e.Field), e.Problem
+			if e.Related != "" {
+				problem = strings.ReplaceAll(problem, e.Related, keyOf(e.Related))
+			}
+			if !ps.has(key) {
+				ps.add(key, shorten(e.Value), problem, e.Fix)
+			}
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if err := ps.err(stack); err != nil {
+		return nil, err
+	}
+	return &Environment{Stack: stack, Config: cfg, Args: args}, nil
+}
+
+// args converts the config to component arguments, recording values that do
+// not parse. IDs are set only for existing resources.
+func (c *Config) args(ps *problems) components.HybridConnectionArgs {
+	p := parser{ps: ps}
+	ec := c.ExpressConnect
+	a := components.HybridConnectionArgs{
+		Region:      c.Region,
+		TransitVPC:  p.vpc("TransitVPC", c.TransitVPC),
+		IDCPrefixes: p.prefixes("IDCPrefixes", c.IDCPrefixes),
+		ExpressConnect: components.ExpressConnectLegArgs{
+			PhysicalConnectionID: optionalID(ec.PhysicalConnectionID),
+			VlanID:               ec.VlanID,
+			LocalGatewayIP:       p.addr("ExpressConnect.LocalGatewayIP", ec.LocalGatewayIP),
+			PeerGatewayIP:        p.addr("ExpressConnect.PeerGatewayIP", ec.PeerGatewayIP),
+			PeeringSubnetMask:    ec.PeeringSubnetMask,
+			BandwidthMbps:        ec.BandwidthMbps,
+			PeerASN:              ec.PeerASN,
+			LocalASN:             ec.LocalASN,
+			EnableBFD:            ec.EnableBFD,
+		},
+		VPN: components.StandbyVPN{
+			VPNSettings: components.VPNSettings{
+				BandwidthMbps:     c.VPN.BandwidthMbps,
+				CustomerGatewayIP: p.addr("VPN.CustomerGatewayIP", c.VPN.CustomerGatewayIP),
+				IKE:               components.IKESettings(c.VPN.IKE),
+				IPsec:             components.IPsecSettings(c.VPN.IPsec),
+			},
+			DualTunnel: c.VPN.DualTunnel,
+		},
+		CenID:          optionalID(c.CenID),
+		VBRHealthCheck: c.VBRHealthCheck,
+		Protect:        c.Protect,
+		Tags:           c.Tags,
+	}
+	for i, v := range c.WorkloadVPCs {
+		a.WorkloadVPCs = append(a.WorkloadVPCs, p.vpc(fmt.Sprintf("WorkloadVPCs[%d]", i), v))
+	}
+	if hc := c.VPN.HealthCheck; hc != nil {
+		a.VPN.HealthCheck = &components.IPsecHealthCheck{
+			SourceIP:      p.addr("VPN.HealthCheck.SourceIP", hc.SourceIP),
+			DestinationIP: p.addr("VPN.HealthCheck.DestinationIP", hc.DestinationIP),
+			IntervalSecs:  hc.IntervalSecs,
+			Retries:       hc.Retries,
+		}
+	}
+	if ec.PhysicalConnectionID == "" {
+		ps.add(keyOf("ExpressConnect.PhysicalConnectionID"), "", "is required", "give the ID (pc-…) of the Express Connect circuit")
+	}
+	return a
+}
+
+// parser parses config strings into values, recording failures by the
+// component field path they feed.
+type parser struct{ ps *problems }
+
+func (p parser) addr(path, s string) netip.Addr {
+	if s == "" {
+		return netip.Addr{}
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		p.ps.add(keyOf(path), s, "is not an IPv4 address", "write a dotted IPv4 address such as 10.1.0.2")
+		return netip.Addr{}
+	}
+	return a
+}
+
+func (p parser) prefix(path, s string) netip.Prefix {
+	if s == "" {
+		return netip.Prefix{}
+	}
+	pr, err := cidr.Parse(s)
+	if err != nil {
+		p.ps.add(keyOf(path), s, err.Error(), "write a canonical IPv4 CIDR block such as 10.0.0.0/16")
+		return netip.Prefix{}
+	}
+	return pr
+}
+
+func (p parser) prefixes(path string, ss []string) []netip.Prefix {
+	out := make([]netip.Prefix, len(ss))
+	for i, s := range ss {
+		out[i] = p.prefix(fmt.Sprintf("%s[%d]", path, i), s)
+	}
+	return out
+}
+
+func (p parser) vpc(path string, v VPCConfig) components.VPC {
+	out := components.VPC{
+		Name:         v.Name,
+		ID:           optionalID(v.ID),
+		CIDR:         p.prefix(path+".CIDR", v.CIDR),
+		RouteTableID: optionalID(v.RouteTableID),
+	}
+	for i, sw := range v.VSwitches {
+		out.VSwitches = append(out.VSwitches, components.VSwitch{
+			ID:     optionalID(sw.ID),
+			ZoneID: sw.ZoneID,
+			CIDR:   p.prefix(fmt.Sprintf("%s.VSwitches[%d].CIDR", path, i), sw.CIDR),
+		})
+	}
+	return out
+}
+
+func optionalID(id string) pulumi.StringInput {
+	if id == "" {
+		return nil
+	}
+	return pulumi.String(id)
+}
+
+// checkExisting requires a VPC to be either wholly existing (its ID, route
+// table and every vSwitch ID given) or wholly created (none given).
+func (c *Config) checkExisting(ps *problems) {
+	check := func(path string, v VPCConfig) {
+		if v.ID == "" {
+			if v.RouteTableID != "" {
+				ps.add(keyOf(path+".RouteTableID"), v.RouteTableID, "is set for a VPC that hybridlink creates", "remove it, or also give the existing VPC's id")
+			}
+			for i, sw := range v.VSwitches {
+				if sw.ID != "" {
+					ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].ID", path, i)), sw.ID, "is set in a VPC that hybridlink creates", "remove it, or also give the existing VPC's id")
+				}
+			}
+			return
+		}
+		if v.RouteTableID == "" {
+			ps.add(keyOf(path+".RouteTableID"), "", "is required for an existing VPC", "give the VPC's system route table ID (vtb-…)")
+		}
+		for i, sw := range v.VSwitches {
+			if sw.ID == "" {
+				ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].ID", path, i)), "", "is required in an existing VPC", "give the existing vSwitch's ID (vsw-…)")
+			}
+		}
+	}
+	for i, v := range c.WorkloadVPCs {
+		check(fmt.Sprintf("WorkloadVPCs[%d]", i), v)
+	}
+	check("TransitVPC", c.TransitVPC)
+}
+
+// checkSecrets requires secrets to be stored encrypted and well formed. Their
+// values never appear in a problem.
+func (c *Config) checkSecrets(ps *problems) {
+	check := func(path string, s Secret, validate func(string) error) {
+		key := keyOf(path)
+		name := key[len(namespace)+1:]
+		switch {
+		case !s.Set || (s.Value == "" && !s.Opaque):
+			return
+		case !s.Encrypted:
+			ps.add(key, "[plaintext]", "is stored in plaintext in the stack file", fmt.Sprintf("run `pulumi config rm %s` and `pulumi config set --secret %s <value>`", name, name))
+		case !s.Opaque:
+			if err := validate(s.Value); err != nil {
+				ps.add(key, "[secret]", err.Error(), fmt.Sprintf("set a valid value with `pulumi config set --secret %s <value>`", name))
+			}
+		}
+	}
+	check("VPNPSK", c.VPNPSK, limits.CheckPSK)
+	check("BGPAuthKey", c.BGPAuthKey, limits.CheckBGPAuthKey)
+}
+
+func (c *Config) checkOnPrem(ps *problems) {
+	if p := c.OnPrem.StaticRoutePreference; p != 0 && (p < 2 || p > 255) {
+		ps.add(keyOf("OnPrem.StaticRoutePreference"), fmt.Sprint(p), "is out of range 2–255", "leave it unset for 255, so the VPN route loses to BGP")
+	}
+}
+
+// Preference is the on-premises static route preference in effect.
+func (o OnPremConfig) Preference() int {
+	if o.StaticRoutePreference == 0 {
+		return DefaultStaticRoutePreference
+	}
+	return o.StaticRoutePreference
+}

@@ -1,0 +1,216 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const (
+	namespace = "hybridlink"
+	regionKey = "alicloud:region"
+)
+
+var secretType = reflect.TypeOf(Secret{})
+
+// decode reads every key of Config from src. Type errors and unknown keys
+// become problems; values are not validated here.
+func decode(src Source, ps *problems) Config {
+	var cfg Config
+	v := reflect.ValueOf(&cfg).Elem()
+	t := v.Type()
+	known := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		key := f.Tag.Get("key")
+		known[key] = true
+		raw, ok := src.Get(key)
+		if !ok {
+			continue
+		}
+		if err := decodeValue(v.Field(i), raw, key, src); err != nil {
+			shown := raw
+			switch {
+			case f.Type == secretType:
+				shown = "[secret]"
+			case err.key != key:
+				shown = "" // the problem is inside the value; the message says what
+			}
+			ps.add(err.key, shorten(shown), err.problem, err.fix)
+		}
+	}
+	if lister, ok := src.(KeyLister); ok {
+		for _, key := range lister.Keys() {
+			if strings.HasPrefix(key, namespace+":") && !known[key] {
+				ps.add(key, "", "is not a hybridlink setting", fmt.Sprintf("remove it, or use %s", closest(key, known)))
+			}
+		}
+	}
+	return cfg
+}
+
+type decodeError struct{ key, problem, fix string }
+
+func decodeValue(field reflect.Value, raw, key string, src Source) *decodeError {
+	switch {
+	case field.Type() == secretType:
+		s := Secret{Set: true, Encrypted: src.IsSecret(key)}
+		if o, ok := src.(OpaqueSource); ok && o.IsOpaque(key) {
+			s.Opaque = true
+		} else {
+			s.Value = raw
+		}
+		field.Set(reflect.ValueOf(s))
+	case field.Kind() == reflect.String:
+		field.SetString(raw)
+	case field.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return &decodeError{key, "is not a boolean", "use true or false"}
+		}
+		field.SetBool(b)
+	default:
+		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(field.Addr().Interface()); err != nil {
+			return jsonProblem(key, field.Type(), err)
+		}
+	}
+	return nil
+}
+
+// jsonProblem turns a JSON decoding error into a problem at the most precise
+// key it can name.
+func jsonProblem(key string, t reflect.Type, err error) *decodeError {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		at := key
+		if typeErr.Field != "" {
+			at = key + "." + typeErr.Field
+		}
+		return &decodeError{at, fmt.Sprintf("is a %s, but a %s is expected", typeErr.Value, kindName(typeErr.Type)), "write the value in the expected type (see the config reference in README.md)"}
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return &decodeError{key, fmt.Sprintf("has an unknown field %s", field), fmt.Sprintf("remove it; the fields are %s", strings.Join(jsonFields(t), ", "))}
+	}
+	return &decodeError{key, fmt.Sprintf("is not a valid %s: %v", kindName(t), err), "check the YAML structure against the config reference in README.md"}
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice:
+		return "list"
+	case reflect.Struct, reflect.Map:
+		return "map"
+	case reflect.Int:
+		return "whole number"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return t.Kind().String()
+}
+
+// jsonFields lists the field names of a struct type (or of a slice's element).
+func jsonFields(t reflect.Type) []string {
+	for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for i := range t.NumField() {
+		names = append(names, jsonName(t.Field(i)))
+	}
+	return names
+}
+
+func jsonName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" {
+		return f.Name
+	}
+	return name
+}
+
+// closest suggests the known key nearest to a misspelt one.
+func closest(key string, known map[string]bool) string {
+	keys := make([]string, 0, len(known))
+	for k := range known {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	best, bestD := "", 1<<30
+	for _, k := range keys {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func shorten(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+// keyOf maps a field path of components.HybridConnectionArgs (which mirrors
+// Config) to the config key it came from: "TransitVPC.VSwitches[1].CIDR" is
+// "hybridlink:transitVpc.vSwitches[1].cidr". A segment Config lacks is kept
+// as is.
+func keyOf(path string) string {
+	t := reflect.TypeOf(Config{})
+	var b strings.Builder
+	for i, seg := range strings.Split(path, ".") {
+		name, index, _ := strings.Cut(seg, "[")
+		if index != "" {
+			index = "[" + index
+		}
+		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		f, ok := reflect.StructField{}, false
+		if t.Kind() == reflect.Struct {
+			f, ok = t.FieldByName(name)
+		}
+		switch {
+		case !ok:
+			fmt.Fprintf(&b, ".%s%s", name, index)
+		case i == 0:
+			b.WriteString(f.Tag.Get("key") + index)
+		default:
+			fmt.Fprintf(&b, ".%s%s", jsonName(f), index)
+		}
+		if ok {
+			t = f.Type
+		}
+	}
+	return b.String()
+}

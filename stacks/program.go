@@ -1,0 +1,136 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/hybridlink/hybridlink/components"
+)
+
+// ComponentName is the name of the stack's HybridConnection; its children
+// are named <ComponentName>-<role>.
+const ComponentName = "hybridlink"
+
+// Program deploys the environment of the current stack: it validates the
+// whole configuration, creates the VPCs the configuration does not name by
+// ID, composes the hybrid connection and exports what operators need.
+// main.go runs it with pulumi.Run; tools run it inline.
+func Program(ctx *pulumi.Context) error {
+	env, err := Load(ctx.Stack(), contextSource{ctx})
+	if err != nil {
+		return err
+	}
+	return env.Deploy(ctx)
+}
+
+// Deploy registers the environment's resources.
+func (env *Environment) Deploy(ctx *pulumi.Context) error {
+	args := env.Args
+	args.Tags = env.tags()
+	for i := range args.WorkloadVPCs {
+		if err := createVPC(ctx, &args.WorkloadVPCs[i], args.Tags); err != nil {
+			return err
+		}
+	}
+	if err := createVPC(ctx, &args.TransitVPC, args.Tags); err != nil {
+		return err
+	}
+	if env.Config.VPNPSK.Set && env.Config.VPNPSK.Value != "" {
+		args.VPN.PSK = config.GetSecret(ctx, keyOf("VPNPSK"))
+	}
+	if env.Config.BGPAuthKey.Set && env.Config.BGPAuthKey.Value != "" {
+		args.ExpressConnect.AuthKey = config.GetSecret(ctx, keyOf("BGPAuthKey"))
+	}
+	hc, err := components.NewHybridConnection(ctx, ComponentName, &args)
+	if err != nil {
+		return err
+	}
+	env.export(ctx, &args, hc)
+	return nil
+}
+
+// tags marks every taggable resource with its environment.
+func (env *Environment) tags() map[string]string {
+	tags := map[string]string{"managed-by": "hybridlink", "environment": env.Stack}
+	for k, v := range env.Config.Tags {
+		tags[k] = v
+	}
+	return tags
+}
+
+// createVPC creates a VPC and its vSwitches unless the VPC is an existing
+// one, and fills in their IDs and the VPC's system route table.
+func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) error {
+	if v.ID != nil {
+		return nil
+	}
+	network, err := vpc.NewNetwork(ctx, v.Name, &vpc.NetworkArgs{
+		VpcName:   pulumi.String(v.Name),
+		CidrBlock: pulumi.String(v.CIDR.String()),
+		Tags:      pulumi.ToStringMap(tags),
+	})
+	if err != nil {
+		return err
+	}
+	v.ID, v.RouteTableID = network.ID(), network.RouteTableId
+	for i := range v.VSwitches {
+		sw := &v.VSwitches[i]
+		name := fmt.Sprintf("%s-%s", v.Name, sw.ZoneID)
+		if i > 0 && sw.ZoneID == v.VSwitches[i-1].ZoneID {
+			name = fmt.Sprintf("%s-%d", name, i)
+		}
+		created, err := vpc.NewSwitch(ctx, name, &vpc.SwitchArgs{
+			VpcId:       network.ID(),
+			ZoneId:      pulumi.String(sw.ZoneID),
+			CidrBlock:   pulumi.String(sw.CIDR.String()),
+			VswitchName: pulumi.String(name),
+			Tags:        pulumi.ToStringMap(tags),
+		})
+		if err != nil {
+			return err
+		}
+		sw.ID = created.ID()
+	}
+	return nil
+}
+
+// export publishes what operators need to configure the on-premises side
+// and to find the deployment.
+func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConnectionArgs, hc *components.HybridConnection) {
+	ec := args.ExpressConnect
+	ctx.Export("vpnInternetIp", hc.VPN.InternetIP)
+	if args.VPN.DualTunnel {
+		ctx.Export("vpnDisasterRecoveryInternetIp", hc.VPN.DisasterRecoveryInternetIP)
+	}
+	ctx.Export("vpnGatewayId", hc.VPN.GatewayID)
+	ctx.Export("vpnConnectionId", hc.VPN.ConnectionID)
+	ctx.Export("customerGatewayId", hc.VPN.CustomerGatewayID)
+	ctx.Export("vbrId", hc.ExpressConnect.VbrID)
+	ctx.Export("vbrRouteTableId", hc.ExpressConnect.VbrRouteTableID)
+	ctx.Export("bgp", pulumi.Map{
+		"vlanId":           pulumi.Int(ec.VlanID),
+		"alibabaPeeringIp": pulumi.String(ec.LocalGatewayIP.String()),
+		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
+		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
+		"alibabaAsn":       pulumi.Int(ec.AlibabaASN()),
+		"onPremAsn":        pulumi.Int(ec.PeerASN),
+		"bgpGroupId":       hc.ExpressConnect.BgpGroupID,
+		"bgpPeerId":        hc.ExpressConnect.BgpPeerID,
+	})
+	ctx.Export("cenId", hc.Hub.CenID)
+	ctx.Export("transitRouterId", hc.Hub.TransitRouterID)
+	ctx.Export("transitRouterRouteTableId", hc.Hub.SystemRouteTableID)
+	ctx.Export("vpcAttachmentIds", hc.Hub.VpcAttachmentIDs)
+	ctx.Export("vbrAttachmentId", hc.Hub.VbrAttachmentID)
+	vpcIDs, routeTables := pulumi.StringMap{}, pulumi.StringMap{}
+	for _, v := range append(append([]components.VPC{}, args.WorkloadVPCs...), args.TransitVPC) {
+		vpcIDs[v.Name] = v.ID
+		routeTables[v.Name] = v.RouteTableID
+	}
+	ctx.Export("vpcIds", vpcIDs)
+	ctx.Export("vpcRouteTableIds", routeTables)
+	ctx.Export("idcPrefixes", pulumi.ToStringArray(env.Config.IDCPrefixes))
+}
