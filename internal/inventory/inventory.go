@@ -7,6 +7,8 @@ package inventory
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -44,7 +46,7 @@ func (r Resource) Value(path string) (v resource.PropertyValue, ok bool) {
 // value on the path that is not known yet ends the walk with ok true and that
 // unknown value, so that Has can tell "set, unknown" from "absent".
 func (r Resource) lookup(path string) (v resource.PropertyValue, secret, ok bool) {
-	p, err := resource.ParsePropertyPath(path)
+	p, err := parsePath(path)
 	if err != nil {
 		return resource.PropertyValue{}, false, false
 	}
@@ -59,6 +61,15 @@ func (r Resource) lookup(path string) (v resource.PropertyValue, secret, ok bool
 	}
 	v, secret = unwrap(v, secret)
 	return v, secret, true
+}
+
+// parsePath parses a property path; a plain key, the common case, skips the
+// parser, which dominates reads on large stacks.
+func parsePath(path string) (resource.PropertyPath, error) {
+	if path != "" && !strings.ContainsAny(path, ".[]\"") {
+		return resource.PropertyPath{path}, nil
+	}
+	return resource.ParsePropertyPath(path)
 }
 
 // unwrap looks through secret and known output wrappers; an unknown output
@@ -186,13 +197,29 @@ type Stack struct {
 	byID      map[resource.ID]int
 }
 
-// NewStack indexes resources by URN and by ID.
+// identityOutputs are the outputs other resources use instead of the ID to
+// refer to a resource of a type: a transit router's ID is "cen-…:tr-…" but
+// attachments take its transitRouterId, and a cen.RouteEntry names a VPC by
+// its system route table.
+var identityOutputs = map[tokens.Type]string{
+	TransitRouter:   "transitRouterId",
+	TRVPCAttachment: "transitRouterAttachmentId",
+	TRVBRAttachment: "transitRouterAttachmentId",
+	VPC:             "routeTableId",
+}
+
+// NewStack indexes resources by URN, by ID and by their identity outputs.
 func NewStack(resources []Resource) *Stack {
-	s := &Stack{Resources: resources, byURN: map[resource.URN]int{}, byID: map[resource.ID]int{}}
+	s := &Stack{Resources: resources, byURN: make(map[resource.URN]int, len(resources)), byID: make(map[resource.ID]int, len(resources))}
 	for i, r := range resources {
 		s.byURN[r.URN] = i
 		if r.ID != "" {
 			s.byID[r.ID] = i
+		}
+		if out, ok := identityOutputs[r.Type]; ok {
+			if v, ok := r.String(out); ok && v != "" {
+				s.byID[resource.ID(v)] = i
+			}
 		}
 	}
 	return s
@@ -209,7 +236,8 @@ func (s *Stack) OfType(t tokens.Type) []Resource {
 	return out
 }
 
-// Lookup finds the resource a reference names (by URN or by ID).
+// Lookup finds the resource a reference names: by URN, by ID or by an
+// identity output (a transit router's transitRouterId, a VPC's routeTableId…).
 func (s *Stack) Lookup(ref Ref) (Resource, bool) {
 	if i, ok := s.byURN[resource.URN(ref)]; ok {
 		return s.Resources[i], true
@@ -246,6 +274,24 @@ func (s *Stack) Target(r Resource, prop string) (Ref, bool) {
 		return "", false
 	}
 	return s.Resolve(ref), true
+}
+
+// TargetOf is the resource, of one of the given types, that a property of r
+// refers to when the stack holds it: by the dependency the engine recorded
+// for the property (while its value is unknown, and whatever the ID format),
+// else by the property's value.
+func (s *Stack) TargetOf(r Resource, prop string, types ...tokens.Type) (Resource, bool) {
+	for _, u := range r.Deps[resource.PropertyKey(prop)] {
+		if i, ok := s.byURN[u]; ok && slices.Contains(types, s.Resources[i].Type) {
+			return s.Resources[i], true
+		}
+	}
+	if v, ok := r.String(prop); ok {
+		if t, ok := s.Lookup(Ref(v)); ok && slices.Contains(types, t.Type) {
+			return t, true
+		}
+	}
+	return Resource{}, false
 }
 
 // Describe names a resource for messages: its name and, when known, its ID.

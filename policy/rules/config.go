@@ -1,0 +1,84 @@
+package rules
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+
+	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// IDCPrefixesKey is the stack config key of the on-premises prefixes, a JSON
+// array of CIDR blocks such as ["172.16.0.0/16"].
+const IDCPrefixesKey = "hybridlink:idcPrefixes"
+
+// Config is what the rules read besides resources.
+type Config struct {
+	// IDCPrefixes are the on-premises prefixes (stack config IDCPrefixesKey).
+	IDCPrefixes []netip.Prefix
+	// Policies configures rules by name, as a policy pack config file does.
+	Policies map[string]PolicyConfig
+}
+
+// PolicyConfig configures one rule.
+type PolicyConfig struct {
+	// Level overrides the rule's default enforcement level when set.
+	Level apitype.EnforcementLevel
+	// Properties are the rule's config properties (Rule.ConfigSchema).
+	Properties map[string]any
+}
+
+// ParseStackConfig reads the keys the rules use from stack config as the
+// engine sends it: "namespace:key" → value, JSON for arrays. A missing key is
+// not an error: `pulumi policy analyze` sends no stack config.
+func ParseStackConfig(config map[string]string) (Config, error) {
+	raw, ok := config[IDCPrefixesKey]
+	if !ok {
+		return Config{}, nil
+	}
+	var blocks []string
+	if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
+		return Config{}, fmt.Errorf(`%s: %q is not a JSON array of CIDR blocks such as ["172.16.0.0/16"]`, IDCPrefixesKey, raw)
+	}
+	var cfg Config
+	for i, b := range blocks {
+		p, err := cidr.Parse(b)
+		if err != nil {
+			return Config{}, fmt.Errorf("%s[%d]: %w", IDCPrefixesKey, i, err)
+		}
+		cfg.IDCPrefixes = append(cfg.IDCPrefixes, p)
+	}
+	return cfg, nil
+}
+
+// Level is the rule's effective enforcement level. The rules only report, so
+// "remediate" acts as "mandatory", as the engine does for stack policies.
+func (c Config) Level(r *Rule) apitype.EnforcementLevel {
+	level := r.Level
+	if l := c.Policies[r.Name].Level; l != "" {
+		level = l
+	}
+	if level == apitype.Remediate {
+		return apitype.Mandatory
+	}
+	return level
+}
+
+// stringList reads a list-of-strings config property, which arrives as []any
+// from JSON and the engine, or as []string from Go callers; def when unset.
+func stringList(props map[string]any, key string, def []string) []string {
+	switch v := props[key].(type) {
+	case []string:
+		return v
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return def
+}
