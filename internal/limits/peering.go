@@ -38,17 +38,27 @@ func MaskOf(bitsLen int) string {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}).String()
 }
 
+// CheckPeeringMask checks a VBR's peering subnet mask and returns its prefix
+// length.
+func CheckPeeringMask(mask string) (int, error) {
+	n, err := ParseMask(mask)
+	if err != nil {
+		return 0, err
+	}
+	if n < PeeringMinBits || n > PeeringMaxBits {
+		return 0, fmt.Errorf("mask %s (/%d) is out of range: use /%d to /%d (255.255.255.252 for a point-to-point /30)", mask, n, PeeringMinBits, PeeringMaxBits)
+	}
+	return n, nil
+}
+
 // PeeringSubnet checks a VBR's point-to-point addressing: the cloud-side
 // (local) and customer-side (peer) IPs share the subnet that the mask defines,
 // differ, and are neither its network nor its broadcast address. It returns
 // the subnet.
 func PeeringSubnet(local, peer netip.Addr, mask string) (netip.Prefix, error) {
-	n, err := ParseMask(mask)
+	n, err := CheckPeeringMask(mask)
 	if err != nil {
 		return netip.Prefix{}, err
-	}
-	if n < PeeringMinBits || n > PeeringMaxBits {
-		return netip.Prefix{}, fmt.Errorf("mask %s (/%d) is out of range: use /%d to /%d (255.255.255.252 for a point-to-point /30)", mask, n, PeeringMinBits, PeeringMaxBits)
 	}
 	if !local.Is4() || !peer.Is4() {
 		return netip.Prefix{}, fmt.Errorf("peering IPs %s and %s must both be IPv4", local, peer)

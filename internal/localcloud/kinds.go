@@ -1,0 +1,233 @@
+package localcloud
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
+)
+
+// kind is what the local cloud knows about one resource type: the facts of
+// the real API and provider (SDK v3.105.0, terraform-provider-alicloud
+// v1.285.0) that it imitates.
+type kind struct {
+	name string // the API's name for the object, used in error codes ("VSwitch")
+	// prefix of the IDs the API generates for the object ("vsw"); empty when
+	// its ID only joins other IDs. global: the ID has no region code.
+	prefix string
+	global bool
+
+	required []string // the schema's requiredInputs
+	forceNew []string // input paths whose change replaces the resource; "a[*].b" for every element
+	secrets  []string // output paths always returned as secrets
+	refs     []ref    // properties that name other objects
+
+	validate func(*checker)        // the API's value rules (see checker); nil: none
+	outputs  func(*builder)        // computed outputs on top of the inputs; nil: none
+	id       func(*builder) string // nil: the generated ID
+	// creates returns objects the API creates along with this one and
+	// deletes with it (a transit router's system route table).
+	creates func(*builder, *record) []*record
+	// retain reports that Delete leaves the object in the cloud: the
+	// provider only forgets it (Subscription VPN gateways run until expiry).
+	retain func(inventory.Resource) bool
+	// cascade: when the input forceDelete is true, Delete also deletes the
+	// dependents of these types instead of refusing.
+	cascade []tokens.Type
+	// internal kinds are objects the cloud creates itself; the engine
+	// cannot manage them.
+	internal bool
+}
+
+// ref is a property that names another object: by its ID, or by one of its
+// outputs (via) — a transit router is named by transitRouterId, not by its
+// composite ID.
+type ref struct {
+	path string
+	to   []tokens.Type
+	via  string
+}
+
+// trRouteTable is a transit router's route table. The engine never manages
+// one (hybridlink reads the System table with the invoke), so the token is
+// only the store's.
+const trRouteTable tokens.Type = "alicloud:cen/transitRouterRouteTable:TransitRouterRouteTable"
+
+func refTo(path string, to ...tokens.Type) ref { return ref{path: path, to: to} }
+
+// kinds is the table of every resource type the local cloud serves. It is
+// filled in init because the rules it holds look kinds up in turn.
+var kinds map[tokens.Type]*kind
+
+func init() {
+	kinds = map[tokens.Type]*kind{
+		inventory.VPC: {
+			name: "Vpc", prefix: "vpc",
+			forceNew: []string{"ipv6CidrBlock", "isDefault", "userCidrs"},
+			validate: checkVPC, outputs: vpcOutputs,
+		},
+		inventory.VSwitch: {
+			name: "VSwitch", prefix: "vsw",
+			forceNew: []string{"availabilityZone", "cidrBlock", "isDefault", "vpcId", "zoneId"},
+			refs:     []ref{refTo("vpcId", inventory.VPC)},
+			validate: checkVSwitch, outputs: vswitchOutputs,
+		},
+		inventory.VBR: {
+			name: "VirtualBorderRouter", prefix: "vbr",
+			required: []string{"localGatewayIp", "peerGatewayIp", "peeringSubnetMask", "physicalConnectionId", "vlanId"},
+			forceNew: []string{"physicalConnectionId"},
+			validate: checkVBR, outputs: vbrOutputs,
+		},
+		inventory.BGPGroup: {
+			name: "BgpGroup", prefix: "bgpg",
+			required: []string{"peerAsn", "routerId"},
+			forceNew: []string{"ipVersion", "routerId"},
+			secrets:  []string{"authKey"},
+			refs:     []ref{refTo("routerId", inventory.VBR)},
+			validate: checkBGPGroup, outputs: bgpGroupOutputs,
+		},
+		inventory.BGPPeer: {
+			name: "BgpPeer", prefix: "bgp",
+			required: []string{"bgpGroupId"},
+			forceNew: []string{"bgpGroupId", "ipVersion"},
+			refs:     []ref{refTo("bgpGroupId", inventory.BGPGroup)},
+			validate: checkBGPPeer, outputs: bgpPeerOutputs,
+		},
+		inventory.VPNGateway: {
+			name: "VpnGateway", prefix: "vpn",
+			required: []string{"bandwidth", "vpcId"},
+			// The provider source does not mark disasterRecoveryVswitchId
+			// ForceNew, but it cannot be updated either (its docs and the API:
+			// a gateway's vSwitches are fixed), so a change replaces.
+			forceNew: []string{"bandwidth", "disasterRecoveryVswitchId", "instanceChargeType", "networkType",
+				"paymentType", "sslConnections", "vpcId", "vpnType", "vswitchId"},
+			refs: []ref{refTo("vpcId", inventory.VPC), refTo("vswitchId", inventory.VSwitch),
+				refTo("disasterRecoveryVswitchId", inventory.VSwitch)},
+			validate: checkVPNGateway, outputs: vpnGatewayOutputs,
+			retain: func(r inventory.Resource) bool {
+				pay, _ := r.String("paymentType")
+				return pay == "Subscription"
+			},
+		},
+		inventory.CustomerGateway: {
+			name: "CustomerGateway", prefix: "cgw",
+			required: []string{"ipAddress"},
+			forceNew: []string{"asn", "ipAddress"},
+			validate: checkCustomerGateway, outputs: customerGatewayOutputs,
+		},
+		inventory.VPNConnection: {
+			name: "VpnConnection", prefix: "vco",
+			required: []string{"localSubnets", "remoteSubnets", "vpnGatewayId"},
+			forceNew: []string{"customerGatewayId", "tunnelOptionsSpecifications[*].customerGatewayId", "vpnGatewayId"},
+			secrets:  []string{"ikeConfig.psk", "tunnelOptionsSpecifications[*].tunnelIkeConfig.psk"},
+			refs: []ref{refTo("vpnGatewayId", inventory.VPNGateway), refTo("customerGatewayId", inventory.CustomerGateway),
+				refTo("tunnelOptionsSpecifications[*].customerGatewayId", inventory.CustomerGateway)},
+			validate: checkVPNConnection, outputs: vpnConnectionOutputs,
+		},
+		inventory.VPNRouteEntry: {
+			name:     "VpnRouteEntry",
+			required: []string{"nextHop", "publishVpc", "routeDest", "vpnGatewayId", "weight"},
+			forceNew: []string{"nextHop", "routeDest", "vpnGatewayId"},
+			refs:     []ref{refTo("vpnGatewayId", inventory.VPNGateway), refTo("nextHop", inventory.VPNConnection)},
+			validate: checkVPNRouteEntry, outputs: vpnRouteEntryOutputs,
+			id: joinInputs("vpnGatewayId", "nextHop", "routeDest"),
+		},
+		inventory.CEN: {
+			name: "Cen", prefix: "cen", global: true,
+			validate: checkCEN, outputs: cenOutputs,
+		},
+		inventory.TransitRouter: {
+			name: "TransitRouter", prefix: "tr",
+			required: []string{"cenId"},
+			forceNew: []string{"cenId", "supportMulticast"},
+			refs:     []ref{refTo("cenId", inventory.CEN)},
+			validate: checkTransitRouter, outputs: transitRouterOutputs,
+			id:      joinOutputs("cenId", "transitRouterId"),
+			creates: systemRouteTable,
+		},
+		inventory.TRVPCAttachment: {
+			name: "TransitRouterVpcAttachment", prefix: "tr-attach", global: true,
+			required: []string{"vpcId", "zoneMappings"},
+			forceNew: []string{"paymentType", "resourceType", "transitRouterId", "vpcId", "vpcOwnerId"},
+			refs: []ref{refTo("vpcId", inventory.VPC), refTo("cenId", inventory.CEN), trRef,
+				refTo("zoneMappings[*].vswitchId", inventory.VSwitch)},
+			validate: checkVPCAttachment, outputs: vpcAttachmentOutputs,
+			// The provider's ID is <cen_id>:<attachment_id> although its docs
+			// import by the attachment ID alone.
+			id:      joinOutputs("cenId", "transitRouterAttachmentId"),
+			cascade: []tokens.Type{inventory.TRAssociation, inventory.TRPropagation},
+		},
+		inventory.TRVBRAttachment: {
+			name: "TransitRouterVbrAttachment", prefix: "tr-attach", global: true,
+			required: []string{"vbrId"},
+			forceNew: []string{"cenId", "resourceType", "transitRouterId", "vbrId", "vbrOwnerId"},
+			refs:     []ref{refTo("vbrId", inventory.VBR), refTo("cenId", inventory.CEN), trRef},
+			validate: checkVBRAttachment, outputs: vbrAttachmentOutputs,
+			id: joinOutputs("cenId", "transitRouterAttachmentId"),
+		},
+		inventory.TRAssociation: {
+			name:     "TransitRouterRouteTableAssociation",
+			required: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
+			forceNew: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
+			refs:     attachmentAndTableRefs,
+			validate: checkAssociation, outputs: activeStatus,
+			id: joinInputs("transitRouterAttachmentId", "transitRouterRouteTableId"),
+		},
+		inventory.TRPropagation: {
+			name:     "TransitRouterRouteTablePropagation",
+			required: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
+			forceNew: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
+			refs:     attachmentAndTableRefs,
+			validate: checkPropagation, outputs: activeStatus,
+			// Like the association's: the provider source sets
+			// <attachment_id>:<route_table_id>, whatever its import example shows.
+			id: joinInputs("transitRouterAttachmentId", "transitRouterRouteTableId"),
+		},
+		inventory.CENRouteEntry: {
+			name:     "CenRouteEntry",
+			required: []string{"cidrBlock", "instanceId", "routeTableId"},
+			forceNew: []string{"cidrBlock", "instanceId", "routeTableId"},
+			refs:     []ref{refTo("instanceId", inventory.CEN), {path: "routeTableId", to: []tokens.Type{inventory.VPC}, via: "routeTableId"}},
+			validate: checkCENRouteEntry,
+			id:       joinInputs("instanceId", "routeTableId", "cidrBlock"),
+		},
+		inventory.VBRHealthCheck: {
+			name:     "VbrHealthCheck",
+			required: []string{"cenId", "healthCheckTargetIp", "vbrInstanceId", "vbrInstanceRegionId"},
+			forceNew: []string{"cenId", "vbrInstanceId", "vbrInstanceRegionId"},
+			refs:     []ref{refTo("cenId", inventory.CEN), refTo("vbrInstanceId", inventory.VBR)},
+			validate: checkVBRHealthCheck, outputs: vbrHealthCheckOutputs,
+			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
+		},
+		// Created by systemRouteTable only.
+		trRouteTable: {name: "TransitRouterRouteTable", internal: true, refs: []ref{trRef}},
+	}
+}
+
+var (
+	trRef                  = ref{path: "transitRouterId", to: []tokens.Type{inventory.TransitRouter}, via: "transitRouterId"}
+	attachmentAndTableRefs = []ref{
+		{path: "transitRouterAttachmentId", to: []tokens.Type{inventory.TRVPCAttachment, inventory.TRVBRAttachment}, via: "transitRouterAttachmentId"},
+		{path: "transitRouterRouteTableId", to: []tokens.Type{trRouteTable}, via: "transitRouterRouteTableId"},
+	}
+)
+
+// joinInputs and joinOutputs build the composite IDs the provider uses,
+// such as <vpn_gateway_id>:<next_hop>:<route_dest>.
+func joinInputs(keys ...string) func(*builder) string {
+	return func(b *builder) string { return join(b.in.Props, keys) }
+}
+
+func joinOutputs(keys ...string) func(*builder) string {
+	return func(b *builder) string { return join(b.out, keys) }
+}
+
+func join(m resource.PropertyMap, keys []string) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = field(m, k)
+	}
+	return strings.Join(parts, ":")
+}

@@ -1,0 +1,328 @@
+package localcloud
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/limits"
+)
+
+func checkVPNGateway(c *checker) {
+	c.oneOf("networkType", "network type", []string{"public", "private"})
+	c.oneOf("vpnType", "VPN gateway type", limits.VPNTypes)
+	c.oneOf("paymentType", "payment type", limits.PaymentTypes)
+	network := "public"
+	if c.isSet("networkType") {
+		network, _ = c.str("networkType") // "" while unknown
+	}
+	if bw, ok := c.integer("bandwidth"); ok && (network == "public" || network == "private") {
+		c.check("bandwidth", limits.CheckVPNBandwidth(int(bw), network))
+	}
+
+	if c.isSet("disasterRecoveryVswitchId") && !c.isSet("vswitchId") {
+		c.fail("vswitchId", "MissingParameter", "a dual-tunnel gateway (disasterRecoveryVswitchId) needs vswitchId as well")
+	}
+	if vpcID, ok := c.str("vpcId"); ok {
+		for _, path := range []string{"vswitchId", "disasterRecoveryVswitchId"} {
+			if r := c.ref(path); r != nil {
+				if v, _ := readString(r.Outputs, "vpcId"); v != vpcID {
+					c.fail(path, "InvalidVSwitchId.NotInVpc", "vSwitch %s is in %s, not in %s", r.ID, v, vpcID)
+				}
+			}
+		}
+	}
+	if sw, dr := c.ref("vswitchId"), c.ref("disasterRecoveryVswitchId"); sw != nil && dr != nil {
+		z1, _ := readString(sw.Outputs, "zoneId")
+		z2, _ := readString(dr.Outputs, "zoneId")
+		if z1 == z2 {
+			c.fail("disasterRecoveryVswitchId", "InvalidVSwitchId.SameZone", "vSwitches %s and %s are both in %s; the two tunnels need two zones", sw.ID, dr.ID, z1)
+		}
+	}
+}
+
+func vpnGatewayOutputs(b *builder) {
+	b.alias("name", "vpnGatewayName")
+	b.def("networkType", str("public"))
+	b.def("paymentType", str("PayAsYouGo"))
+	charge := "PostPaid"
+	if pay, _ := readString(b.out, "paymentType"); pay == "Subscription" {
+		charge = "PrePaid"
+	}
+	b.def("instanceChargeType", str(charge))
+	b.def("vpnType", str("Normal"))
+	b.def("enableIpsec", flag(true))
+	b.def("enableSsl", flag(false))
+	b.def("sslConnections", num(0))
+	b.def("vswitchId", str(""))
+	b.def("disasterRecoveryVswitchId", str(""))
+	b.set("status", str("Active"))
+	b.set("businessStatus", str("Normal"))
+	b.set("sslVpnInternetIp", str(""))
+	b.createTimeMillis()
+	b.resourceGroup()
+	b.keep("internetIp", b.publicIP)
+	if dr, _ := readString(b.out, "disasterRecoveryVswitchId"); dr != "" {
+		b.keep("disasterRecoveryInternetIp", b.publicIP)
+	} else {
+		b.set("disasterRecoveryInternetIp", str(""))
+	}
+}
+
+// publicIP allocates a gateway IP no other gateway (nor this one) has.
+func (b *builder) publicIP() resource.PropertyValue {
+	used := map[string]bool{}
+	for _, r := range append(b.st.ofType(inventory.VPNGateway), &record{Outputs: b.out}) {
+		used[field(r.Outputs, "internetIp")] = true
+		used[field(r.Outputs, "disasterRecoveryInternetIp")] = true
+	}
+	ip, ok := allocateIP(used)
+	if !ok {
+		b.fail("internetIp", "QuotaExceeded.PublicIp", "the local cloud has no public IP left in %s", publicIPs)
+	}
+	return str(ip)
+}
+
+func checkCustomerGateway(c *checker) {
+	if a, ok := c.addr("ipAddress"); ok {
+		c.check("ipAddress", limits.CheckPublicUnicast(a))
+	}
+	if s, ok := c.str("asn"); ok {
+		_, err := limits.ParseASN(s)
+		c.check("asn", err)
+	}
+}
+
+func customerGatewayOutputs(b *builder) {
+	b.alias("name", "customerGatewayName")
+	b.createTimeMillis()
+}
+
+// checkIKE checks an IKE configuration object (ikeConfig, or a tunnel's
+// tunnelIkeConfig, which has the same algorithm fields).
+func checkIKE(c *checker, obj string) {
+	c.oneOf(obj+".ikeVersion", "IKE version", limits.IKEVersions)
+	c.oneOf(obj+".ikeMode", "IKE mode", limits.IKEModes)
+	c.oneOf(obj+".ikeEncAlg", "IKE encryption algorithm", limits.IKEEncAlgs)
+	c.oneOf(obj+".ikeAuthAlg", "IKE authentication algorithm", limits.IKEAuthAlgs)
+	c.oneOf(obj+".ikePfs", "IKE DH group", limits.IKEPFSGroups)
+	if v, ok := c.integer(obj + ".ikeLifetime"); ok {
+		c.check(obj+".ikeLifetime", limits.CheckLifetime(int(v)))
+	}
+	if v, ok := c.str(obj + ".psk"); ok {
+		c.check(obj+".psk", limits.CheckPSK(v))
+	}
+}
+
+func checkIPsec(c *checker, obj string) {
+	c.oneOf(obj+".ipsecEncAlg", "IPsec encryption algorithm", limits.IPsecEncAlgs)
+	c.oneOf(obj+".ipsecAuthAlg", "IPsec authentication algorithm", limits.IPsecAuthAlgs)
+	c.oneOf(obj+".ipsecPfs", "IPsec DH group", limits.IPsecPFSGroups)
+	if v, ok := c.integer(obj + ".ipsecLifetime"); ok {
+		c.check(obj+".ipsecLifetime", limits.CheckLifetime(int(v)))
+	}
+}
+
+func checkVPNConnection(c *checker) {
+	for _, key := range []string{"localSubnets", "remoteSubnets"} {
+		if n, ok := c.count(key); ok && (n < 1 || n > 10) {
+			c.check(key, fmt.Errorf("%d CIDR blocks given; give 1–10 (0.0.0.0/0 for destination-based routing)", n))
+		}
+		for _, e := range c.elems(key) {
+			c.block(e, nil)
+		}
+	}
+	checkIKE(c, "ikeConfig")
+	checkIPsec(c, "ipsecConfig")
+	tunnels := c.elems("tunnelOptionsSpecifications")
+	roles := map[string]bool{}
+	for _, t := range tunnels {
+		checkIKE(c, t+".tunnelIkeConfig")
+		checkIPsec(c, t+".tunnelIpsecConfig")
+		c.oneOf(t+".role", "tunnel role", []string{"master", "slave"})
+		if role, ok := c.str(t + ".role"); ok {
+			if roles[role] {
+				c.fail(t+".role", "InvalidRole.Duplicated", "two tunnels have role %s; one is master, the other slave", role)
+			}
+			roles[role] = true
+		}
+	}
+	if n, ok := c.count("tunnelOptionsSpecifications"); ok && n != 0 && n != 2 {
+		c.fail("tunnelOptionsSpecifications", "InvalidParameter.TunnelOptionsSpecification", "%d tunnels given; a dual-tunnel connection has exactly 2", n)
+	}
+
+	// Which form the connection takes depends on its gateway.
+	gw := c.ref("vpnGatewayId")
+	if gw == nil {
+		return
+	}
+	if dr, _ := readString(gw.Outputs, "disasterRecoveryVswitchId"); dr != "" {
+		if !c.isSet("tunnelOptionsSpecifications") {
+			c.fail("tunnelOptionsSpecifications", "MissingParameter", "gateway %s is dual-tunnel: give tunnelOptionsSpecifications (master and slave), not customerGatewayId", gw.ID)
+		}
+		for _, t := range tunnels {
+			if !c.isSet(t + ".customerGatewayId") {
+				c.fail(t+".customerGatewayId", "MissingParameter", "each tunnel needs its customer gateway")
+			}
+		}
+		return
+	}
+	if c.isSet("tunnelOptionsSpecifications") {
+		c.fail("tunnelOptionsSpecifications", "InvalidParameter.TunnelOptionsSpecification", "gateway %s is single-tunnel: give customerGatewayId, ikeConfig and ipsecConfig instead", gw.ID)
+	}
+	if !c.isSet("customerGatewayId") {
+		c.fail("customerGatewayId", "MissingParameter", "a connection on single-tunnel gateway %s needs customerGatewayId", gw.ID)
+	}
+}
+
+// ikeDefaults and ipsecDefaults are what the API applies to parameters not
+// given.
+func ikeDefaults(localID, remoteID string, tunnel bool) resource.PropertyMap {
+	m := resource.PropertyMap{
+		"ikeVersion": str("ikev1"), "ikeMode": str("main"), "ikeEncAlg": str("aes"),
+		"ikeAuthAlg": str("md5"), "ikePfs": str("group2"), "ikeLifetime": num(86400),
+	}
+	if tunnel {
+		m["localId"], m["remoteId"] = str(localID), str(remoteID)
+	} else {
+		m["ikeLocalId"], m["ikeRemoteId"] = str(localID), str(remoteID)
+	}
+	return m
+}
+
+func ipsecDefaults() resource.PropertyMap {
+	return resource.PropertyMap{
+		"ipsecEncAlg": str("aes"), "ipsecAuthAlg": str("md5"), "ipsecPfs": str("group2"), "ipsecLifetime": num(86400),
+	}
+}
+
+// overlay returns defaults with the given object's set values on top.
+func overlay(defaults resource.PropertyMap, given resource.PropertyValue) resource.PropertyValue {
+	out := defaults.Copy()
+	if given.IsObject() {
+		for k, v := range given.ObjectValue() {
+			if !v.IsNull() {
+				out[k] = v
+			}
+		}
+	}
+	return resource.NewObjectProperty(out)
+}
+
+// withPSK sets the key of an IKE object: the given one, else the one
+// generated before, else a new one.
+func withPSK(ike resource.PropertyValue, old resource.PropertyMap, oldPath string) resource.PropertyValue {
+	m := ike.ObjectValue()
+	if v, ok := m["psk"]; ok && v.IsString() && v.StringValue() != "" {
+		return ike
+	}
+	if v, _, ok := lookup(old, oldPath); ok && v.IsString() {
+		m["psk"] = v
+	} else {
+		m["psk"] = str(newPSK())
+	}
+	return ike
+}
+
+func vpnConnectionOutputs(b *builder) {
+	gw := b.ref("vpnGatewayId").outputsOrNil()
+	gwIP, _ := readString(gw, "internetIp")
+	in := b.in.Props
+	b.alias("name", "vpnConnectionName")
+	b.createTimeMillis()
+	b.resourceGroup()
+	b.set("status", str("ipsec_sa_established"))
+	b.def("enableDpd", flag(true))
+	b.def("enableNatTraversal", flag(true))
+	b.def("enableTunnelsBgp", flag(false))
+	b.def("effectImmediately", flag(false))
+	b.def("bgpConfig", resource.NewObjectProperty(resource.PropertyMap{"enable": flag(false)}))
+	b.def("healthCheckConfig", resource.NewObjectProperty(resource.PropertyMap{"enable": flag(false)}))
+	b.set("ipsecConfig", overlay(ipsecDefaults(), in["ipsecConfig"]))
+
+	tunnels := b.elems("tunnelOptionsSpecifications")
+	if len(tunnels) == 0 {
+		remoteIP, _ := readString(b.ref("customerGatewayId").outputsOrNil(), "ipAddress")
+		b.set("ikeConfig", withPSK(overlay(ikeDefaults(gwIP, remoteIP, false), in["ikeConfig"]), b.old, "ikeConfig.psk"))
+		return
+	}
+	// A dual-tunnel connection negotiates per tunnel; its top-level IKE
+	// settings are the defaults.
+	b.set("ikeConfig", resource.NewObjectProperty(ikeDefaults(gwIP, "", false)))
+	out := make([]resource.PropertyValue, len(tunnels))
+	for i, t := range tunnels {
+		given, _, _ := lookup(in, t)
+		role := "slave" // without roles: master, then slave
+		if i == 0 {
+			role = "master"
+		}
+		if r, ok := b.str(t + ".role"); ok {
+			role = r
+		}
+		ipKey, swKey := "internetIp", "vswitchId"
+		if role == "slave" {
+			ipKey, swKey = "disasterRecoveryInternetIp", "disasterRecoveryVswitchId"
+		}
+		ip, _ := readString(gw, ipKey)
+		swID, _ := readString(gw, swKey)
+		zone, _ := readString(b.st.get(inventory.VSwitch, resource.ID(swID)).outputsOrNil(), "zoneId")
+		remoteIP, _ := readString(b.ref(t+".customerGatewayId").outputsOrNil(), "ipAddress")
+		tunnelID, ok := readString(b.old, t+".tunnelId")
+		if !ok {
+			tunnelID = newID("tun", b.region, true)
+		}
+		m := overlay(resource.PropertyMap{
+			"role": str(role), "enableDpd": flag(true), "enableNatTraversal": flag(true),
+		}, given).ObjectValue()
+		m["tunnelId"], m["internetIp"], m["zoneNo"] = str(tunnelID), str(ip), str(zone)
+		m["status"], m["state"] = str("ipsec_sa_established"), str("active")
+		m["tunnelIkeConfig"] = withPSK(overlay(ikeDefaults(ip, remoteIP, true), m["tunnelIkeConfig"]), b.old, t+".tunnelIkeConfig.psk")
+		m["tunnelIpsecConfig"] = overlay(ipsecDefaults(), m["tunnelIpsecConfig"])
+		out[i] = resource.NewObjectProperty(m)
+	}
+	b.set("tunnelOptionsSpecifications", resource.NewArrayProperty(out))
+}
+
+func checkVPNRouteEntry(c *checker) {
+	weight, weightOK := c.integer("weight")
+	if weightOK {
+		c.check("weight", limits.CheckWeight(int(weight)))
+	}
+	dest, destOK := c.str("routeDest")
+	p, err := cidr.Normalize(dest)
+	if destOK {
+		c.check("routeDest", err)
+	}
+	gwID, gwOK := c.str("vpnGatewayId")
+	if hop := c.ref("nextHop"); hop != nil && gwOK {
+		if v, _ := readString(hop.Outputs, "vpnGatewayId"); v != gwID {
+			c.fail("nextHop", "InvalidNextHop.NotInGateway", "connection %s belongs to gateway %s, not %s", hop.ID, v, gwID)
+		}
+	}
+	// Two destination routes to one CIDR cannot both be active on a gateway.
+	if !weightOK || weight != limits.WeightActive || !destOK || err != nil || !gwOK {
+		return
+	}
+	for _, r := range c.others(inventory.VPNRouteEntry) {
+		other := inventory.Resource{Props: r.Outputs}
+		g, _ := other.String("vpnGatewayId")
+		w, _ := other.Int("weight")
+		d, _ := other.String("routeDest")
+		if op, err := cidr.Normalize(d); err == nil && g == gwID && w == limits.WeightActive && op == p {
+			c.fail("weight", "VpnRouteEntry.WeightConflict", "gateway %s already has route %s to %s with weight %d; two destination routes to one CIDR cannot both have weight %d",
+				gwID, r.ID, p, limits.WeightActive, limits.WeightActive)
+			return
+		}
+	}
+}
+
+func vpnRouteEntryOutputs(b *builder) {
+	b.set("routeEntryType", str("custom"))
+	status := "normal"
+	if pub, _ := b.boolean("publishVpc"); pub {
+		status = "published"
+	}
+	b.set("status", str(status))
+}
