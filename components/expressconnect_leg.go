@@ -97,8 +97,10 @@ func (a *ExpressConnectLegArgs) validatePeering(c checker) {
 	if !a.PeerGatewayIP.IsValid() {
 		c.missing("PeerGatewayIP", "give the on-premises IPv4 address of the peering link, e.g. 10.1.0.2")
 	}
-	if _, err := limits.ParseMask(a.PeeringMask()); err != nil {
-		c.check("PeeringSubnetMask", a.PeeringMask(), err, "use a dotted mask such as 255.255.255.252")
+	// The mask's range is checked here too, so that a /31 is reported
+	// against the mask rather than against the peering IPs.
+	if _, err := limits.CheckPeeringMask(a.PeeringMask()); err != nil {
+		c.check("PeeringSubnetMask", a.PeeringMask(), err, "use a dotted mask from 255.255.255.0 to 255.255.255.252 (a point-to-point /30)")
 		return
 	}
 	if !a.LocalGatewayIP.IsValid() || !a.PeerGatewayIP.IsValid() {
@@ -163,7 +165,9 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 	}
 	groupOpts := []pulumi.ResourceOption{parent}
 	if args.AuthKey != nil {
-		groupArgs.AuthKey = pulumi.ToSecret(args.AuthKey).(pulumi.StringOutput)
+		// ToSecret keeps its argument's type: convert first, or an IDOutput
+		// (or any other StringInput) would fail the assertion and panic.
+		groupArgs.AuthKey = pulumi.ToSecret(args.AuthKey.ToStringOutput()).(pulumi.StringOutput)
 		// The SDK does not mark authKey secret; keep its output secret too.
 		groupOpts = append(groupOpts, pulumi.AdditionalSecretOutputs([]string{"authKey"}))
 	}

@@ -143,13 +143,24 @@ func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
 		}
 		if !hc.DestinationIP.IsValid() {
 			hcc.missing("DestinationIP", "give an on-premises address that answers ICMP")
-		} else if !containedIn(hc.DestinationIP, idc) {
+		} else if allValid(idc) && !containedIn(hc.DestinationIP, idc) {
 			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
 		}
 		if hc.IntervalSecs < 0 || hc.Retries < 0 {
 			hcc.fail("IntervalSecs", hc.IntervalSecs, "interval and retries cannot be negative", "leave them 0 for the defaults (3 and 3)")
 		}
 	}
+}
+
+// allValid reports whether every prefix is valid, so that checks against
+// them do not pile onto a prefix that is already reported.
+func allValid(prefixes []netip.Prefix) bool {
+	for _, p := range prefixes {
+		if !p.IsValid() {
+			return false
+		}
+	}
+	return true
 }
 
 func containedIn(a netip.Addr, prefixes []netip.Prefix) bool {
@@ -274,7 +285,8 @@ func connectionArgs(name string, args *VpnStandbyLegArgs, gw *vpn.Gateway, cgw *
 	ike, ipsec := args.IKE.WithDefaults(), args.IPsec.WithDefaults()
 	var psk pulumi.StringPtrInput
 	if args.PSK != nil {
-		psk = pulumi.ToSecret(args.PSK).(pulumi.StringOutput).ToStringPtrOutput()
+		// Convert first: ToSecret keeps its argument's type (see NewExpressConnectLeg).
+		psk = pulumi.ToSecret(args.PSK.ToStringOutput()).(pulumi.StringOutput).ToStringPtrOutput()
 	}
 	ca := &vpn.ConnectionArgs{
 		VpnGatewayId:       gw.ID(),

@@ -98,6 +98,16 @@ type OnPremConfig struct {
 	// StaticRoutePreference is the administrative distance/preference of the
 	// static routes to the VPCs via the VPN; it must lose to BGP. Default 255.
 	StaticRoutePreference int `json:"staticRoutePreference,omitempty"`
+	// BGPPreference is the preference/administrative distance the gateway
+	// gives routes learned from the VBR over eBGP, set explicitly on every
+	// vendor (Huawei VRP's default, 255, would tie with the static routes).
+	// It must be lower than StaticRoutePreference. Default 20.
+	BGPPreference int `json:"bgpPreference,omitempty"`
+	// FirstTunnel numbers the gateway's tunnel interfaces for this
+	// environment (Tunnel<n>, Tunnel0/0/<n>, st0.<n>, xfrm<n>; the second
+	// tunnel takes n+1). Environments that share one gateway need distinct
+	// numbers. Default 1.
+	FirstTunnel int `json:"firstTunnel,omitempty"`
 }
 
 // Secret is a secret config value. Its plaintext never appears in errors.

@@ -17,6 +17,14 @@ import (
 // VPN lose to any BGP route, so they carry traffic only when the circuit is down.
 const DefaultStaticRoutePreference = 255
 
+// DefaultBGPPreference is the on-premises preference of the routes learned
+// from the VBR: eBGP's usual administrative distance.
+const DefaultBGPPreference = 20
+
+// MaxFirstTunnel bounds onPrem.firstTunnel so that every vendor's numbered
+// objects (Huawei VRP's IKE proposals are 1–99) fit a dual-tunnel range.
+const MaxFirstTunnel = 98
+
 // Environment is a stack's validated configuration.
 type Environment struct {
 	Stack  string
@@ -36,6 +44,11 @@ func Load(stack string, src Source) (*Environment, error) {
 	cfg.checkExisting(&ps)
 	cfg.checkSecrets(&ps)
 	cfg.checkOnPrem(&ps)
+	// A value that did not decode or parse is reported once: what the
+	// components find in (or under) its zero value is noise. Taken before
+	// merging, so that several problems the components find with one value
+	// are all kept.
+	failed := ps.keys()
 	var argErrs components.ArgErrors
 	if err := args.Validate(); errors.As(err, &argErrs) {
 		for _, e := range argErrs {
@@ -43,7 +56,7 @@ func Load(stack string, src Source) (*Environment, error) {
 			if e.Related != "" {
 				problem = strings.ReplaceAll(problem, e.Related, keyOf(e.Related))
 			}
-			if !ps.has(key) {
+			if !failed.cover(key) {
 				ps.add(key, shorten(e.Value), problem, e.Fix)
 			}
 		}
@@ -219,8 +232,22 @@ func (c *Config) checkSecrets(ps *problems) {
 }
 
 func (c *Config) checkOnPrem(ps *problems) {
-	if p := c.OnPrem.StaticRoutePreference; p != 0 && (p < 2 || p > 255) {
+	o := c.OnPrem
+	staticOK := true
+	if p := o.StaticRoutePreference; p != 0 && (p < 2 || p > 255) {
 		ps.add(keyOf("OnPrem.StaticRoutePreference"), fmt.Sprint(p), "is out of range 2–255", "leave it unset for 255, so the VPN route loses to BGP")
+		staticOK = false
+	}
+	switch p := o.BGPPreference; {
+	case p != 0 && (p < 1 || p > 254):
+		ps.add(keyOf("OnPrem.BGPPreference"), fmt.Sprint(p), "is out of range 1–254", "leave it unset for 20")
+	case staticOK && o.BGPRoutePreference() >= o.Preference():
+		ps.add(keyOf("OnPrem.BGPPreference"), fmt.Sprint(o.BGPRoutePreference()),
+			fmt.Sprintf("is not lower than the static VPN route preference %d, so the VPN would not be the standby", o.Preference()),
+			"make bgpPreference lower than staticRoutePreference (defaults 20 and 255)")
+	}
+	if n := o.FirstTunnel; n != 0 && (n < 1 || n > MaxFirstTunnel) {
+		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
 	}
 }
 
@@ -230,4 +257,20 @@ func (o OnPremConfig) Preference() int {
 		return DefaultStaticRoutePreference
 	}
 	return o.StaticRoutePreference
+}
+
+// BGPRoutePreference is the on-premises preference of BGP routes in effect.
+func (o OnPremConfig) BGPRoutePreference() int {
+	if o.BGPPreference == 0 {
+		return DefaultBGPPreference
+	}
+	return o.BGPPreference
+}
+
+// TunnelNumber is the number of the environment's first tunnel interface.
+func (o OnPremConfig) TunnelNumber() int {
+	if o.FirstTunnel == 0 {
+		return 1
+	}
+	return o.FirstTunnel
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 	"strconv"
@@ -34,12 +35,9 @@ func decode(src Source, ps *problems) Config {
 			continue
 		}
 		if err := decodeValue(v.Field(i), raw, key, src); err != nil {
-			shown := raw
-			switch {
-			case f.Type == secretType:
+			shown := err.value
+			if f.Type == secretType {
 				shown = "[secret]"
-			case err.key != key:
-				shown = "" // the problem is inside the value; the message says what
 			}
 			ps.add(err.key, shorten(shown), err.problem, err.fix)
 		}
@@ -54,7 +52,9 @@ func decode(src Source, ps *problems) Config {
 	return cfg
 }
 
-type decodeError struct{ key, problem, fix string }
+// decodeError is a value that does not decode: the key (with the path
+// inside the value) and the part of the value at fault.
+type decodeError struct{ key, value, problem, fix string }
 
 func decodeValue(field reflect.Value, raw, key string, src Source) *decodeError {
 	switch {
@@ -71,34 +71,135 @@ func decodeValue(field reflect.Value, raw, key string, src Source) *decodeError 
 	case field.Kind() == reflect.Bool:
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
-			return &decodeError{key, "is not a boolean", "use true or false"}
+			return &decodeError{key, raw, "is not a boolean", "use true or false"}
 		}
 		field.SetBool(b)
 	default:
 		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(field.Addr().Interface()); err != nil {
-			return jsonProblem(key, field.Type(), err)
+			return jsonProblem(key, raw, field.Type(), err)
+		}
+		// Decode stops after the first value; anything after it would be
+		// silently ignored.
+		if _, err := dec.Token(); err != io.EOF {
+			return &decodeError{key, raw, fmt.Sprintf("is not a valid %s: it has more after the value", kindName(field.Type())), "write one value; check the YAML structure against the config reference in README.md"}
 		}
 	}
 	return nil
 }
 
 // jsonProblem turns a JSON decoding error into a problem at the most precise
-// key it can name.
-func jsonProblem(key string, t reflect.Type, err error) *decodeError {
+// key it can name. encoding/json names neither the list index of a wrong
+// type nor where an unknown field is, so the value is walked again to find
+// the part that does not fit.
+func jsonProblem(key, raw string, t reflect.Type, err error) *decodeError {
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		at := key
-		if typeErr.Field != "" {
-			at = key + "." + typeErr.Field
+	if errors.As(err, &typeErr) || strings.HasPrefix(err.Error(), "json: unknown field ") {
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) == nil {
+			if m, ok := misfit(v, t, key); ok {
+				return m
+			}
 		}
-		return &decodeError{at, fmt.Sprintf("is a %s, but a %s is expected", typeErr.Value, kindName(typeErr.Type)), "write the value in the expected type (see the config reference in README.md)"}
 	}
-	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &decodeError{key, fmt.Sprintf("has an unknown field %s", field), fmt.Sprintf("remove it; the fields are %s", strings.Join(jsonFields(t), ", "))}
+	return &decodeError{key, raw, fmt.Sprintf("is not a valid %s: %v", kindName(t), err), "check the YAML structure against the config reference in README.md"}
+}
+
+// misfit finds the first part of a decoded JSON value v (object keys in
+// sorted order) that does not fit type t, as encoding/json matches them:
+// field names case-insensitively, null fitting anything.
+func misfit(v any, t reflect.Type, at string) (*decodeError, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return &decodeError{key, fmt.Sprintf("is not a valid %s: %v", kindName(t), err), "check the YAML structure against the config reference in README.md"}
+	if v == nil {
+		return nil, false
+	}
+	wrongType := func() (*decodeError, bool) {
+		b, _ := json.Marshal(v)
+		return &decodeError{at, string(b), fmt.Sprintf("is a %s, but a %s is expected", jsonKind(v), kindName(t)), "write the value in the expected type (see the config reference in README.md)"}, true
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return wrongType()
+		}
+		names := make([]string, 0, len(obj))
+		for name := range obj {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			ft, field := t, name
+			if t.Kind() == reflect.Map {
+				ft = t.Elem()
+			} else if f, ok := fieldByJSONName(t, name); ok {
+				ft, field = f.Type, jsonName(f) // the key as documented, whatever its case here
+			} else {
+				return &decodeError{at, name, fmt.Sprintf("has an unknown field %q", name), fmt.Sprintf("remove it; the fields are %s", strings.Join(jsonFields(t), ", "))}, true
+			}
+			if e, ok := misfit(obj[name], ft, at+"."+field); ok {
+				return e, true
+			}
+		}
+	case reflect.Slice:
+		arr, ok := v.([]any)
+		if !ok {
+			return wrongType()
+		}
+		for i, e := range arr {
+			if e, ok := misfit(e, t.Elem(), fmt.Sprintf("%s[%d]", at, i)); ok {
+				return e, true
+			}
+		}
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			return wrongType()
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			return wrongType()
+		}
+	case reflect.Int:
+		n, ok := v.(json.Number)
+		if !ok {
+			return wrongType()
+		}
+		if _, err := strconv.ParseInt(string(n), 10, strconv.IntSize); err != nil {
+			return wrongType()
+		}
+	}
+	return nil, false
+}
+
+// fieldByJSONName finds a struct field by its JSON name, case-insensitively
+// as encoding/json does.
+func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		if f := t.Field(i); strings.EqualFold(jsonName(f), name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// jsonKind names the JSON type of a decoded value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "map"
+	case []any:
+		return "list"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	}
+	return "number"
 }
 
 func kindName(t reflect.Type) string {

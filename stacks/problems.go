@@ -56,11 +56,23 @@ func (ps *problems) add(key, value, problem, fix string) {
 	ps.list = append(ps.list, Problem{Key: key, Value: value, Problem: problem, Fix: fix})
 }
 
-// has reports whether a key already has a problem, so that a value that
-// failed to parse is not also reported as missing.
-func (ps *problems) has(key string) bool {
+// keys returns the keys that have a problem so far.
+func (ps *problems) keys() keySet {
+	ks := keySet{}
 	for _, p := range ps.list {
-		if p.Key == key {
+		ks[p.Key] = true
+	}
+	return ks
+}
+
+// keySet is a set of config keys.
+type keySet map[string]bool
+
+// cover reports whether key is in the set or lies inside the value of a key
+// in it ("hybridlink:vpn.ike.version" inside "hybridlink:vpn").
+func (ks keySet) cover(key string) bool {
+	for k := range ks {
+		if key == k || strings.HasPrefix(key, k+".") || strings.HasPrefix(key, k+"[") {
 			return true
 		}
 	}

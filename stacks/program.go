@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -79,7 +80,9 @@ func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) e
 	for i := range v.VSwitches {
 		sw := &v.VSwitches[i]
 		name := fmt.Sprintf("%s-%s", v.Name, sw.ZoneID)
-		if i > 0 && sw.ZoneID == v.VSwitches[i-1].ZoneID {
+		// A zone repeated anywhere earlier in the list, not only just
+		// before, would give two vSwitches one URN.
+		if slices.ContainsFunc(v.VSwitches[:i], func(prev components.VSwitch) bool { return prev.ZoneID == sw.ZoneID }) {
 			name = fmt.Sprintf("%s-%d", name, i)
 		}
 		created, err := vpc.NewSwitch(ctx, name, &vpc.SwitchArgs{

@@ -56,7 +56,9 @@ type Overlap[T any] struct {
 // (which may be nil) returns false. Two CIDR blocks overlap only when one
 // contains the other, so after sorting by first address (wider block first)
 // each block's containers are exactly the blocks still open on a stack no
-// deeper than 33: O(n log n) plus the pairs reported.
+// deeper than 33: O(n log n) plus the pairs reported. The prefixes must be
+// canonical, as Parse and Normalize return them: with host bits set the
+// sort no longer nests the blocks and the result is wrong.
 func Overlaps[T any](entries []Entry[T], allowed func(outer, inner T) bool) []Overlap[T] {
 	sorted := slices.Clone(entries)
 	slices.SortStableFunc(sorted, func(a, b Entry[T]) int {

@@ -37,8 +37,10 @@ type Registered struct {
 	// DeleteBeforeReplace and AdditionalSecretOutputs are the options set.
 	DeleteBeforeReplace     bool
 	AdditionalSecretOutputs []string
-	// DependsOn are explicit dependencies; PropertyDeps the URNs each input
-	// property's value came from.
+	// DependsOn are all the resources it depends on, as the Go SDK sends
+	// them: the explicit pulumi.DependsOn ones (a component expanded to its
+	// children) and those its inputs came from. PropertyDeps are the URNs
+	// each input property's value came from.
 	DependsOn    []resource.URN
 	PropertyDeps map[resource.PropertyKey][]resource.URN
 }
@@ -101,8 +103,15 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.ID = ""
 	}
 	m.mu.Lock()
+	defer m.mu.Unlock()
+	// The engine rejects a second registration of a URN; the mocks must
+	// too, or a program that collides passes its tests and fails at `up`.
+	for _, prev := range m.resources {
+		if prev.URN == r.URN {
+			return "", nil, fmt.Errorf("mockcloud: duplicate resource URN %s", r.URN)
+		}
+	}
 	m.resources = append(m.resources, r)
-	m.mu.Unlock()
 	return r.ID, r.Outputs, nil
 }
 
@@ -240,6 +249,72 @@ func (m *Mocks) Named(name string) (Registered, bool) {
 		}
 	}
 	return Registered{}, false
+}
+
+// Children returns the registrations whose parent is urn, in order.
+func (m *Mocks) Children(urn resource.URN) []Registered {
+	var out []Registered
+	for _, r := range m.Resources() {
+		if r.Parent == urn {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Input reads an input property by path ("ikeConfig.psk",
+// "zoneMappings[1].vswitchId") as a plain Go value (string, float64, bool,
+// []any, map[string]any; secrets unwrapped at every depth). secret reports
+// whether the value, a container on the path or anything inside the value is
+// secret; ok is false when the property is absent.
+func (r Registered) Input(path string) (value any, secret, ok bool) {
+	p, err := resource.ParsePropertyPath(path)
+	if err != nil {
+		return nil, false, false
+	}
+	v := resource.NewObjectProperty(r.Inputs)
+	for _, key := range p {
+		for v.IsSecret() {
+			secret, v = true, v.SecretValue().Element
+		}
+		if v, ok = (resource.PropertyPath{key}).Get(v); !ok {
+			return nil, false, false
+		}
+	}
+	for v.IsSecret() {
+		secret, v = true, v.SecretValue().Element
+	}
+	return plain(v), secret || containsSecrets(v), true
+}
+
+// plain is a property value as plain Go values, secrets unwrapped.
+func plain(v resource.PropertyValue) any {
+	return v.MapRepl(nil, func(v resource.PropertyValue) (any, bool) {
+		if v.IsSecret() {
+			return plain(v.SecretValue().Element), true
+		}
+		return nil, false
+	})
+}
+
+func containsSecrets(v resource.PropertyValue) bool {
+	switch {
+	case v.IsSecret():
+		return true
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			if containsSecrets(e) {
+				return true
+			}
+		}
+	case v.IsObject():
+		for _, e := range v.ObjectValue() {
+			if containsSecrets(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Inventory returns the custom resources as the engine would show them to a

@@ -4,11 +4,16 @@
 package stackfile
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi/pkg/v3/secrets/passphrase"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
@@ -70,11 +75,11 @@ type Config struct {
 func (f *File) Config(phrase string) (*Config, error) {
 	dec := config.NewBlindingDecrypter()
 	if phrase != "" && f.stack.EncryptionSalt != "" {
-		sm, err := passphrase.GetPassphraseSecretsManager(phrase, f.stack.EncryptionSalt)
+		crypter, err := crypterFor(phrase, f.stack.EncryptionSalt)
 		if err != nil {
 			return nil, fmt.Errorf("stack %q: cannot decrypt its secrets: %w", f.Stack, err)
 		}
-		dec = sm.Decrypter()
+		dec = crypter
 	}
 	values, err := f.stack.Config.Decrypt(dec)
 	if err != nil {
@@ -89,6 +94,36 @@ func (f *File) Config(phrase string) (*Config, error) {
 			c.Secrets[k.String()] = true
 		}
 	}
+	return c, nil
+}
+
+// crypters caches the crypter of each passphrase and salt: deriving its key
+// takes a million PBKDF2 rounds. passphrase.GetPassphraseSecretsManager also
+// caches, but by salt alone, so that once one call had the right passphrase
+// every later one "decrypted" with any passphrase at all.
+var crypters sync.Map // sha256(phrase, salt) → config.Crypter
+
+// crypterFor checks the passphrase against the salt's check value, as the
+// passphrase secrets manager does, and returns the crypter.
+func crypterFor(phrase, salt string) (config.Crypter, error) {
+	id := sha256.Sum256([]byte(phrase + "\x00" + salt))
+	if c, ok := crypters.Load(id); ok {
+		return c.(config.Crypter), nil
+	}
+	// salt is "v1:<base64 salt>:<the text pulumi, encrypted>".
+	parts := strings.SplitN(salt, ":", 3)
+	if len(parts) != 3 || parts[0] != "v1" {
+		return nil, errors.New("unknown encryption salt format")
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[1])
+	if err != nil {
+		return nil, fmt.Errorf("malformed encryption salt: %w", err)
+	}
+	c := config.NewSymmetricCrypterFromPassphrase(phrase, raw)
+	if check, err := c.DecryptValue(context.Background(), parts[2]); err != nil || check != "pulumi" {
+		return nil, passphrase.ErrIncorrectPassphrase
+	}
+	crypters.Store(id, c)
 	return c, nil
 }
 

@@ -1,0 +1,61 @@
+package components_test
+
+import (
+	"net/netip"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/components"
+)
+
+// A program that already has its VPCs attaches them to a new hybrid
+// connection. The IDs here are literals; in a real program they are the
+// outputs of the program's own vpc.Network and vpc.Switch resources.
+func Example() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		psk := pulumi.ToSecret(pulumi.String("replace-with-config-secret")).(pulumi.StringOutput)
+		hc, err := components.NewHybridConnection(ctx, "hybrid", &components.HybridConnectionArgs{
+			Region: "cn-hangzhou",
+			WorkloadVPCs: []components.VPC{{
+				Name: "app", ID: pulumi.String("vpc-app"), CIDR: netip.MustParsePrefix("192.168.0.0/16"),
+				VSwitches: []components.VSwitch{
+					{ID: pulumi.String("vsw-app-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("192.168.20.0/24")},
+					{ID: pulumi.String("vsw-app-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("192.168.21.0/24")},
+				},
+			}},
+			TransitVPC: components.VPC{
+				Name: "transit", ID: pulumi.String("vpc-transit"), RouteTableID: pulumi.String("vtb-transit"),
+				CIDR: netip.MustParsePrefix("10.0.0.0/16"),
+				VSwitches: []components.VSwitch{
+					{ID: pulumi.String("vsw-transit-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
+					{ID: pulumi.String("vsw-transit-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
+				},
+			},
+			IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
+			ExpressConnect: components.ExpressConnectLegArgs{
+				PhysicalConnectionID: pulumi.String("pc-bp1example"),
+				LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
+				PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
+				PeerASN:              65530,
+				EnableBFD:            true,
+			},
+			VPN: components.StandbyVPN{
+				VPNSettings: components.VPNSettings{
+					BandwidthMbps:     100,
+					CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
+					IKE:               components.IKESettings{Version: "ikev2"},
+					PSK:               psk,
+				},
+				DualTunnel: true,
+			},
+			VBRHealthCheck: true,
+			Protect:        true,
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("vpnPublicIp", hc.VPN.InternetIP)
+		ctx.Export("transitRouterId", hc.Hub.TransitRouterID)
+		return nil
+	})
+}

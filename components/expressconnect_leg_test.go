@@ -1,0 +1,217 @@
+package components_test
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/inventory"
+)
+
+const typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
+
+// referenceECArgs is the design's reference primary path.
+func referenceECArgs() *components.ExpressConnectLegArgs {
+	return &components.ExpressConnectLegArgs{
+		PhysicalConnectionID: pulumi.String("pc-ref"),
+		VlanID:               0,
+		LocalGatewayIP:       ip("10.1.0.1"),
+		PeerGatewayIP:        ip("10.1.0.2"),
+		PeerASN:              65530,
+	}
+}
+
+func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
+	args := referenceECArgs()
+	args.AuthKey = pulumi.String("md5-key")
+	args.EnableBFD = true
+	args.Tags = map[string]string{"env": "test"}
+	got := outputs{}
+	m, err := run(func(ctx *pulumi.Context) error {
+		p, err := newProvider(ctx)
+		if err != nil {
+			return err
+		}
+		leg, err := components.NewExpressConnectLeg(ctx, "ec", args, pulumi.Provider(p))
+		if err != nil {
+			return err
+		}
+		return await(ctx, got, map[string]pulumi.Output{
+			"vbrId": leg.VbrID, "vbrRouteTableId": leg.VbrRouteTableID,
+			"bgpGroupId": leg.BgpGroupID, "bgpPeerId": leg.BgpPeerID,
+		})
+	})
+	require.NoError(t, err)
+
+	comp := component(t, m, typeExpressConnectLeg, "ec")
+	assert.Equal(t, stackURN, comp.Parent)
+	assertChildren(t, m, comp.URN,
+		child{inventory.VBR, "ec-vbr"},
+		child{inventory.BGPGroup, "ec-bgp-group"},
+		child{inventory.BGPPeer, "ec-bgp-peer"})
+	assert.Len(t, m.Resources(), 5, "the provider, the component and its three children")
+	assertAllUseProvider(t, m)
+
+	vbr := res(t, m, "ec-vbr")
+	assert.Equal(t, "pc-ref", input(t, vbr, "physicalConnectionId"))
+	assert.Equal(t, 0.0, input(t, vbr, "vlanId"), "VLAN 0 is sent, not dropped as a zero value")
+	assert.Equal(t, "10.1.0.1", input(t, vbr, "localGatewayIp"))
+	assert.Equal(t, "10.1.0.2", input(t, vbr, "peerGatewayIp"))
+	assert.Equal(t, "255.255.255.252", input(t, vbr, "peeringSubnetMask"), "default mask is a /30")
+	assert.Equal(t, "ec-vbr", input(t, vbr, "virtualBorderRouterName"))
+	assert.Equal(t, map[string]any{"env": "test"}, input(t, vbr, "tags"))
+	assertAbsent(t, vbr, "bandwidth")
+
+	group := res(t, m, "ec-bgp-group")
+	assert.Equal(t, "vbr-ec-vbr", input(t, group, "routerId"), "the group is on the VBR")
+	assert.Equal(t, 65530.0, input(t, group, "peerAsn"))
+	assert.Equal(t, 45104.0, input(t, group, "localAsn"), "default Alibaba Cloud side AS")
+	assert.Equal(t, "md5-key", secretInput(t, group, "authKey"))
+	assert.Contains(t, group.AdditionalSecretOutputs, "authKey")
+
+	peer := res(t, m, "ec-bgp-peer")
+	assert.Equal(t, "bgpg-ec-bgp-group", input(t, peer, "bgpGroupId"))
+	assert.Equal(t, args.PeerGatewayIP.String(), input(t, peer, "peerIpAddress"), "the BGP peer is the customer-side IP")
+	assert.Equal(t, true, input(t, peer, "enableBfd"))
+
+	assert.Equal(t, outputs{
+		"vbrId": "vbr-ec-vbr", "vbrRouteTableId": "vtb-ec-vbr",
+		"bgpGroupId": "bgpg-ec-bgp-group", "bgpPeerId": "bgp-ec-bgp-peer",
+	}, got)
+}
+
+func TestExpressConnectLegOptionalInputs(t *testing.T) {
+	args := referenceECArgs()
+	args.VlanID = 2999
+	args.BandwidthMbps = 1000
+	args.LocalASN = 64600
+	args.LocalGatewayIP, args.PeerGatewayIP = ip("10.1.0.1"), ip("10.1.0.6")
+	args.PeeringSubnetMask = "255.255.255.248"
+	m, err := run(func(ctx *pulumi.Context) error {
+		_, err := components.NewExpressConnectLeg(ctx, "ec", args)
+		return err
+	})
+	require.NoError(t, err)
+
+	vbr := res(t, m, "ec-vbr")
+	assert.Equal(t, 2999.0, input(t, vbr, "vlanId"))
+	assert.Equal(t, 1000.0, input(t, vbr, "bandwidth"))
+	assert.Equal(t, "255.255.255.248", input(t, vbr, "peeringSubnetMask"))
+	assertAbsent(t, vbr, "tags")
+
+	group := res(t, m, "ec-bgp-group")
+	assert.Equal(t, 64600.0, input(t, group, "localAsn"))
+	assertAbsent(t, group, "authKey")
+	assert.Empty(t, group.AdditionalSecretOutputs, "nothing to hide without a key")
+
+	peer := res(t, m, "ec-bgp-peer")
+	assert.Equal(t, "10.1.0.6", input(t, peer, "peerIpAddress"))
+	assert.Equal(t, false, input(t, peer, "enableBfd"), "BFD off is sent explicitly")
+	for _, r := range m.Resources() {
+		assert.Empty(t, r.Provider, "%s uses the default provider when none is given", r.Name)
+	}
+}
+
+// An auth key may be any StringInput; an IDOutput used to panic.
+func TestExpressConnectLegAuthKeyFromAnyStringInput(t *testing.T) {
+	m, err := run(func(ctx *pulumi.Context) error {
+		args := referenceECArgs()
+		args.AuthKey = pulumi.ID("md5-key").ToIDOutput()
+		_, err := components.NewExpressConnectLeg(ctx, "ec", args)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "md5-key", secretInput(t, res(t, m, "ec-bgp-group"), "authKey"))
+}
+
+func TestExpressConnectLegArgsHelpers(t *testing.T) {
+	a := referenceECArgs()
+	assert.Equal(t, components.DefaultPeeringSubnetMask, a.PeeringMask())
+	assert.Equal(t, 45104, a.AlibabaASN())
+	assert.Equal(t, pfx("10.1.0.0/30"), a.PeeringSubnet())
+	a.LocalASN = 65000
+	assert.Equal(t, 65000, a.AlibabaASN())
+	a.PeerGatewayIP = ip("10.1.0.9")
+	assert.False(t, a.PeeringSubnet().IsValid(), "no subnet for IPs in different /30s")
+}
+
+func TestExpressConnectLegValidation(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*components.ExpressConnectLegArgs)
+		fields []string
+	}{
+		{"circuit missing", func(a *components.ExpressConnectLegArgs) { a.PhysicalConnectionID = nil }, []string{"PhysicalConnectionID"}},
+		{"VLAN too high", func(a *components.ExpressConnectLegArgs) { a.VlanID = 3000 }, []string{"VlanID"}},
+		{"VLAN negative", func(a *components.ExpressConnectLegArgs) { a.VlanID = -1 }, []string{"VlanID"}},
+		{"local IP missing", func(a *components.ExpressConnectLegArgs) { a.LocalGatewayIP = netip.Addr{} }, []string{"LocalGatewayIP"}},
+		{"peer outside the /30", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = ip("10.1.0.5") }, []string{"PeerGatewayIP"}},
+		{"IPs equal", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = a.LocalGatewayIP }, []string{"PeerGatewayIP"}},
+		{"peer is the broadcast address", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = ip("10.1.0.3") }, []string{"PeerGatewayIP"}},
+		{"mask not contiguous", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.0.255.0" }, []string{"PeeringSubnetMask"}},
+		{"mask /31", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.255.255.254" }, []string{"PeeringSubnetMask"}},
+		{"mask /23", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.255.254.0" }, []string{"PeeringSubnetMask"}},
+		{"VBR bandwidth not offered", func(a *components.ExpressConnectLegArgs) { a.BandwidthMbps = 150 }, []string{"BandwidthMbps"}},
+		{"reserved local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN = 65025 }, []string{"LocalASN"}},
+		{"peer AS missing", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 0 }, []string{"PeerASN"}},
+		{"peer AS = local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN, a.PeerASN = 65001, 65001 }, []string{"PeerASN"}},
+		{"peer AS is Alibaba's", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 45104 }, []string{"PeerASN"}},
+		{"peer AS reserved", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 23456 }, []string{"PeerASN"}},
+		{"everything at once", func(a *components.ExpressConnectLegArgs) {
+			*a = components.ExpressConnectLegArgs{VlanID: 5000}
+		}, []string{"LocalGatewayIP", "PeerASN", "PeerGatewayIP", "PhysicalConnectionID", "VlanID"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := referenceECArgs()
+			tc.mutate(args)
+			require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
+
+			m, err := run(func(ctx *pulumi.Context) error {
+				_, err := components.NewExpressConnectLeg(ctx, "ec", args)
+				return err
+			})
+			require.Error(t, err)
+			assert.Equal(t, tc.fields, argErrorFields(t, err))
+			assert.Contains(t, err.Error(), `ExpressConnectLegArgs for "ec"`)
+			assert.Empty(t, m.Resources(), "nothing is registered when validation fails")
+		})
+	}
+}
+
+func TestExpressConnectLegValueOfAnError(t *testing.T) {
+	args := referenceECArgs()
+	args.VlanID = 4096
+	e := argError(t, args.Validate(), "VlanID")
+	assert.Equal(t, "4096", e.Value)
+	assert.Contains(t, e.Error(), "VlanID = 4096")
+
+	args = referenceECArgs()
+	args.AuthKey = pulumi.String("key with spaces")
+	args.PeerASN = 0
+	err := args.Validate()
+	assert.NotContains(t, err.Error(), "key with spaces", "secrets never appear in errors")
+}
+
+func TestExpressConnectLegNames(t *testing.T) {
+	for _, name := range []string{"", "e", "1ec", "ec leg", "ec/leg"} {
+		m, err := run(func(ctx *pulumi.Context) error {
+			_, err := components.NewExpressConnectLeg(ctx, name, referenceECArgs())
+			return err
+		})
+		require.Error(t, err, "name %q", name)
+		assert.Contains(t, err.Error(), "ExpressConnectLeg name")
+		assert.Empty(t, m.Resources())
+	}
+	m, err := run(func(ctx *pulumi.Context) error {
+		_, err := components.NewExpressConnectLeg(ctx, "ec", nil)
+		return err
+	})
+	require.Error(t, err, "nil args are all missing")
+	assert.Contains(t, err.Error(), "PhysicalConnectionID")
+	assert.Empty(t, m.Resources())
+}

@@ -1,0 +1,349 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	pskKey     = "hybridlink:vpnPsk"
+	authKeyKey = "hybridlink:bgpAuthKey"
+)
+
+func TestCommittedStacksLoad(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		env, err := Load(stack, committed(t, stack))
+		require.NoError(t, err, stack)
+		assert.Equal(t, stack, env.Stack)
+		assert.NoError(t, env.Args.Validate())
+	}
+	env, err := Load("prod", committed(t, "prod"))
+	require.NoError(t, err)
+	assert.True(t, env.Config.VPNPSK.Set && env.Config.VPNPSK.Encrypted && !env.Config.VPNPSK.Opaque)
+	assert.True(t, env.Args.VPN.DualTunnel)
+	assert.True(t, env.Config.Protect)
+	assert.Equal(t, 255, env.Config.OnPrem.Preference())
+}
+
+// malformed is one broken configuration: a valid stack with one thing
+// changed, and the problem it must produce.
+type malformed struct {
+	name   string
+	stack  string // the stack to start from; prod unless set
+	mutate func(t *testing.T, src MapSource)
+	// keys are the exact keys of every problem (sorted); the first is the
+	// one the case is about.
+	keys []string
+	// value is that problem's exact Value.
+	value string
+	// mentions are texts its problem or fix must contain.
+	mentions []string
+	// program: also run it through Program under mocks (which cannot list
+	// keys, so not for unknown-key cases).
+	program bool
+}
+
+func malformedConfigs() []malformed {
+	set := func(key, path string, v any) func(*testing.T, MapSource) {
+		return func(t *testing.T, src MapSource) { src.setJSON(t, key, path, v) }
+	}
+	raw := func(key, v string) func(*testing.T, MapSource) {
+		return func(_ *testing.T, src MapSource) { src.Values[key] = v }
+	}
+	return []malformed{
+		// Decoding: malformed JSON, wrong types, unknown keys and fields.
+		{name: "malformed JSON object", mutate: raw("hybridlink:vpn", `{"bandwidthMbps": 100,`),
+			keys: []string{"hybridlink:vpn"}, value: `{"bandwidthMbps": 100,`, mentions: []string{"not a valid map"}, program: true},
+		{name: "JSON with trailing data", mutate: raw("hybridlink:idcPrefixes", `["172.16.0.0/16"] ["10.9.0.0/16"]`),
+			keys: []string{"hybridlink:idcPrefixes"}, value: `["172.16.0.0/16"] ["10.9.0.0/16"]`, mentions: []string{"not a valid list"}, program: true},
+		{name: "string for a number", mutate: set("hybridlink:expressConnect", "vlanId", "zero"),
+			keys: []string{"hybridlink:expressConnect.vlanId"}, value: `"zero"`, mentions: []string{"whole number"}, program: true},
+		{name: "fraction for a number", mutate: set("hybridlink:vpn", "bandwidthMbps", 10.5),
+			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "10.5", mentions: []string{"whole number"}},
+		{name: "wrong type inside a list", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[1].cidr", 24),
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches[1].cidr"}, value: "24", mentions: []string{"string"}, program: true},
+		{name: "string for a list", stack: "dev", mutate: raw("hybridlink:idcPrefixes", `"172.16.0.0/16"`),
+			keys: []string{"hybridlink:idcPrefixes"}, value: `"172.16.0.0/16"`, mentions: []string{"list"}},
+		{name: "not a boolean", mutate: raw("hybridlink:protect", "maybe"),
+			keys: []string{"hybridlink:protect"}, value: "maybe", mentions: []string{"true or false"}, program: true},
+		{name: "unknown key", mutate: raw("hybridlink:vpnPks", "x"),
+			keys: []string{"hybridlink:vpnPks"}, value: "", mentions: []string{"not a hybridlink setting", pskKey}},
+		{name: "unknown field", mutate: set("hybridlink:expressConnect", "vlan", 5),
+			keys: []string{"hybridlink:expressConnect"}, value: "vlan", mentions: []string{`unknown field "vlan"`, "vlanId"}, program: true},
+		{name: "unknown nested field", mutate: set("hybridlink:vpn", "ike.mode", "main"),
+			keys: []string{"hybridlink:vpn.ike"}, value: "mode", mentions: []string{`unknown field "mode"`, "version, encAlg"}, program: true},
+
+		// The address plan: overlaps of every kind, canonical IPv4 only.
+		{name: "VPC overlaps VPC", mutate: func(t *testing.T, src MapSource) {
+			src.setJSON(t, "hybridlink:transitVpc", "cidr", "192.168.128.0/17")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].cidr", "192.168.130.0/24")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].cidr", "192.168.131.0/24")
+			src.setJSON(t, "hybridlink:vpn", "healthCheck.sourceIp", "192.168.130.10")
+		}, keys: []string{"hybridlink:transitVpc.cidr", "hybridlink:transitVpc.vSwitches[0].cidr", "hybridlink:transitVpc.vSwitches[1].cidr"},
+			value: "192.168.128.0/17", mentions: []string{"overlaps hybridlink:workloadVpcs[0].cidr (192.168.0.0/16)"}, program: true},
+		{name: "vSwitch overlaps another VPC", mutate: set("hybridlink:transitVpc", "vSwitches[1].cidr", "192.168.22.0/24"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[1].cidr", "hybridlink:transitVpc.vSwitches[1].cidr"}, value: "192.168.22.0/24",
+			mentions: []string{"outside its VPC's CIDR 10.0.0.0/16"}},
+		{name: "vSwitch outside its VPC", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[0].cidr", "10.5.1.0/24"),
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches[0].cidr"}, value: "10.5.1.0/24", mentions: []string{"outside its VPC's CIDR 192.168.0.0/16"}},
+		{name: "vSwitch overlaps a vSwitch of its VPC", mutate: set("hybridlink:transitVpc", "vSwitches[1].cidr", "10.0.1.128/25"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[1].cidr"}, value: "10.0.1.128/25", mentions: []string{"overlaps hybridlink:transitVpc.vSwitches[0].cidr (10.0.1.0/24)"}},
+		{name: "peering subnet inside a VPC", mutate: func(t *testing.T, src MapSource) {
+			src.setJSON(t, "hybridlink:expressConnect", "localGatewayIp", "10.0.9.1")
+			src.setJSON(t, "hybridlink:expressConnect", "peerGatewayIp", "10.0.9.2")
+		}, keys: []string{"hybridlink:expressConnect.peerGatewayIp"}, value: "10.0.9.0/30", mentions: []string{"overlaps hybridlink:transitVpc.cidr"}, program: true},
+		{name: "IDC prefix inside a VPC", mutate: set("hybridlink:idcPrefixes", "[1]", "192.168.128.0/17"),
+			keys: []string{"hybridlink:idcPrefixes[1]"}, value: "192.168.128.0/17", mentions: []string{"overlaps hybridlink:workloadVpcs[0].cidr"}},
+		{name: "host bits set", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[0].cidr", "192.168.20.1/24"),
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches[0].cidr"}, value: "192.168.20.1/24", mentions: []string{"192.168.20.0/24"}},
+		{name: "no prefix length", mutate: set("hybridlink:idcPrefixes", "[0]", "172.16.0.0"),
+			keys: []string{"hybridlink:idcPrefixes[0]"}, value: "172.16.0.0", mentions: []string{"no prefix length"}},
+		{name: "IPv6 prefix", mutate: set("hybridlink:idcPrefixes", "[1]", "fd00::/8"),
+			keys: []string{"hybridlink:idcPrefixes[1]"}, value: "fd00::/8", mentions: []string{"not IPv4"}},
+		{name: "vSwitch mask too narrow", mutate: set("hybridlink:transitVpc", "vSwitches[1].cidr", "10.0.2.0/30"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[1].cidr"}, value: "10.0.2.0/30", mentions: []string{"/16 to /29"}},
+
+		// The primary path.
+		{name: "VLAN out of range", mutate: set("hybridlink:expressConnect", "vlanId", 3000),
+			keys: []string{"hybridlink:expressConnect.vlanId"}, value: "3000", mentions: []string{"0–2999"}, program: true},
+		{name: "reserved ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 23456),
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "23456", mentions: []string{"reserved"}},
+		{name: "documentation ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 64500),
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "64500", mentions: []string{"RFC 5398"}},
+		{name: "invalid ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 4294967295),
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "4294967295", mentions: []string{"out of range"}},
+		{name: "peer ASN missing", mutate: set("hybridlink:expressConnect", "peerAsn", nil),
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "0", mentions: []string{"out of range"}},
+		{name: "equal ASNs", mutate: set("hybridlink:expressConnect", "peerAsn", 45104),
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "45104", mentions: []string{"eBGP"}},
+		{name: "reserved local ASN", mutate: set("hybridlink:expressConnect", "localAsn", 65025),
+			keys: []string{"hybridlink:expressConnect.localAsn"}, value: "65025", mentions: []string{"reserved by Alibaba Cloud"}},
+		{name: "VBR bandwidth not a tier", mutate: set("hybridlink:expressConnect", "bandwidthMbps", 1500),
+			keys: []string{"hybridlink:expressConnect.bandwidthMbps"}, value: "1500", mentions: []string{"1000, 2048"}},
+		{name: "peer IP outside the peering subnet", mutate: set("hybridlink:expressConnect", "peerGatewayIp", "10.1.0.6"),
+			keys: []string{"hybridlink:expressConnect.peerGatewayIp"}, value: "10.1.0.6", mentions: []string{"outside 10.1.0.0/30"}},
+		{name: "peering IPs equal", mutate: set("hybridlink:expressConnect", "peerGatewayIp", "10.1.0.1"),
+			keys: []string{"hybridlink:expressConnect.peerGatewayIp"}, value: "10.1.0.1", mentions: []string{"must differ"}},
+		{name: "peering IP not an address", mutate: set("hybridlink:expressConnect", "localGatewayIp", "10.1.0.256"),
+			keys: []string{"hybridlink:expressConnect.localGatewayIp"}, value: "10.1.0.256", mentions: []string{"IPv4 address"}},
+		{name: "peering mask not contiguous", mutate: set("hybridlink:expressConnect", "peeringSubnetMask", "255.255.0.255"),
+			keys: []string{"hybridlink:expressConnect.peeringSubnetMask"}, value: "255.255.0.255", mentions: []string{"not contiguous"}},
+		{name: "peering mask /31", mutate: set("hybridlink:expressConnect", "peeringSubnetMask", "255.255.255.254"),
+			keys: []string{"hybridlink:expressConnect.peeringSubnetMask"}, value: "255.255.255.254", mentions: []string{"out of range"}},
+		{name: "circuit missing", mutate: set("hybridlink:expressConnect", "physicalConnectionId", nil),
+			keys: []string{"hybridlink:expressConnect.physicalConnectionId"}, value: "", mentions: []string{"is required", "pc-"}, program: true},
+
+		// The standby path.
+		{name: "VPN bandwidth not a tier", mutate: set("hybridlink:vpn", "bandwidthMbps", 150),
+			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "150", mentions: []string{"5, 10, 20"}, program: true},
+		{name: "IKE version", mutate: set("hybridlink:vpn", "ike.version", "ikev3"),
+			keys: []string{"hybridlink:vpn.ike.version"}, value: "ikev3", mentions: []string{"ikev1 or ikev2"}},
+		{name: "IKE algorithm", mutate: set("hybridlink:vpn", "ike.encAlg", "aes512"),
+			keys: []string{"hybridlink:vpn.ike.encAlg"}, value: "aes512", mentions: []string{"aes256"}},
+		{name: "IPsec DH group", mutate: set("hybridlink:vpn", "ipsec.pfs", "group3"),
+			keys: []string{"hybridlink:vpn.ipsec.pfs"}, value: "group3", mentions: []string{"group14"}},
+		{name: "IPsec lifetime", mutate: set("hybridlink:vpn", "ipsec.lifetimeSecs", 90000),
+			keys: []string{"hybridlink:vpn.ipsec.lifetimeSecs"}, value: "90000", mentions: []string{"86400"}},
+		{name: "private customer gateway", mutate: set("hybridlink:vpn", "customerGatewayIp", "192.168.1.1"),
+			keys: []string{"hybridlink:vpn.customerGatewayIp"}, value: "192.168.1.1", mentions: []string{"not a public unicast"}, program: true},
+		{name: "IPv6 customer gateway", mutate: set("hybridlink:vpn", "customerGatewayIp", "2001:db8::1"),
+			keys: []string{"hybridlink:vpn.customerGatewayIp"}, value: "2001:db8::1", mentions: []string{"IPv4"}},
+		{name: "dual tunnel in one zone", mutate: set("hybridlink:transitVpc", "vSwitches[1].zoneId", "cn-hangzhou-h"),
+			keys: []string{"hybridlink:vpn.dualTunnel", "hybridlink:transitVpc.vSwitches"}, value: "true", mentions: []string{"two zones"}},
+		{name: "health check outside the IDC", mutate: set("hybridlink:vpn", "healthCheck.destinationIp", "10.9.9.9"),
+			keys: []string{"hybridlink:vpn.healthCheck.destinationIp"}, value: "10.9.9.9", mentions: []string{"IDC prefix"}},
+		{name: "health check source outside the VPCs", mutate: set("hybridlink:vpn", "healthCheck.sourceIp", "10.99.0.1"),
+			keys: []string{"hybridlink:vpn.healthCheck.sourceIp"}, value: "10.99.0.1", mentions: []string{"not inside any VPC"}},
+
+		// Regions and zones.
+		{name: "zone not in the region", mutate: set("hybridlink:transitVpc", "vSwitches[1].zoneId", "cn-shanghai-b"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[1].zoneId"}, value: "cn-shanghai-b", mentions: []string{"cn-hangzhou-h"}},
+		{name: "bad region", mutate: raw("alicloud:region", "cn-atlantis"),
+			keys: []string{"alicloud:region"}, value: "cn-atlantis", mentions: []string{"cn-hangzhou"}, program: true},
+		{name: "region missing", mutate: func(_ *testing.T, src MapSource) { delete(src.Values, "alicloud:region") },
+			keys: []string{"alicloud:region"}, value: "", mentions: []string{"region"}},
+		{name: "one zone only", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[1].zoneId", "cn-hangzhou-h"),
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches"}, value: "2", mentions: []string{"two distinct zones"}, program: true},
+		{name: "same VPC name twice", mutate: set("hybridlink:transitVpc", "name", "workload"),
+			keys: []string{"hybridlink:transitVpc.name"}, value: "workload", mentions: []string{"distinct"}},
+
+		// Secrets: stored encrypted, well formed, never shown.
+		{name: "PSK in plaintext", mutate: func(_ *testing.T, src MapSource) { delete(src.Secrets, pskKey) },
+			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"pulumi config set --secret vpnPsk"}, program: true},
+		{name: "PSK bad characters", mutate: raw(pskKey, "no spaces allowed"),
+			keys: []string{pskKey}, value: "[secret]", mentions: []string{"17 characters"}, program: true},
+		{name: "PSK too long", mutate: raw(pskKey, strings.Repeat("k", 101)),
+			keys: []string{pskKey}, value: "[secret]", mentions: []string{"1–100"}},
+		{name: "BGP key with a space", mutate: raw(authKeyKey, "md5 key"),
+			keys: []string{authKeyKey}, value: "[secret]", mentions: []string{"without spaces"}},
+		{name: "BGP key in plaintext", mutate: func(_ *testing.T, src MapSource) { delete(src.Secrets, authKeyKey) },
+			keys: []string{authKeyKey}, value: "[plaintext]", mentions: []string{"--secret bgpAuthKey"}},
+
+		// Existing VPCs: all IDs or none.
+		{name: "existing VPC without routeTableId", mutate: func(t *testing.T, src MapSource) {
+			src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-t")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-1")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-2")
+		}, keys: []string{"hybridlink:transitVpc.routeTableId"}, value: "", mentions: []string{"vtb-"}, program: true},
+		{name: "existing VPC without a vSwitch id", mutate: func(t *testing.T, src MapSource) {
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].id", "vpc-w")
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].routeTableId", "vtb-w")
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].vSwitches[0].id", "vsw-1")
+		}, keys: []string{"hybridlink:workloadVpcs[0].vSwitches[1].id"}, value: "", mentions: []string{"vsw-"}},
+		{name: "vSwitch id in a created VPC", mutate: set("hybridlink:transitVpc", "vSwitches[0].id", "vsw-1"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[0].id"}, value: "vsw-1", mentions: []string{"creates"}},
+
+		// On-premises.
+		{name: "static route preference", mutate: set("hybridlink:onPrem", "staticRoutePreference", 300),
+			stack: "prod", keys: []string{"hybridlink:onPrem.staticRoutePreference"}, value: "300", mentions: []string{"2–255"}},
+
+		// A dev case, so both stacks' shapes are exercised.
+		{name: "dev: PSK given in plaintext", stack: "dev", mutate: raw(pskKey, "plain-psk"),
+			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"config rm vpnPsk"}, program: true},
+	}
+}
+
+func TestMalformedConfigs(t *testing.T) {
+	cases := malformedConfigs()
+	require.GreaterOrEqual(t, len(cases), 25)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := tc.stack
+			if stack == "" {
+				stack = "prod"
+			}
+			src := committed(t, stack)
+			if stack == "prod" {
+				// onPrem is unset in the stack file; give the cases a value to change.
+				src.Values["hybridlink:onPrem"] = "{}"
+			}
+			tc.mutate(t, src)
+			secrets := []string{src.Values[pskKey], src.Values[authKeyKey]}
+
+			_, err := Load(stack, src)
+			ce := configError(t, err)
+			assertProblems(t, tc, ce, secrets)
+
+			if tc.program {
+				m, err := runProgram(stack, src)
+				ce := configError(t, err)
+				assertProblems(t, tc, ce, secrets)
+				assert.Empty(t, m.Resources(), "nothing is registered")
+			}
+		})
+	}
+}
+
+func assertProblems(t *testing.T, tc malformed, ce *ConfigError, secrets []string) {
+	t.Helper()
+	want := append([]string(nil), tc.keys...)
+	assert.ElementsMatch(t, want, problemKeys(ce), "problem keys of %v", ce)
+	var p *Problem
+	for i := range ce.Problems {
+		if ce.Problems[i].Key == tc.keys[0] {
+			p = &ce.Problems[i]
+			break
+		}
+	}
+	require.NotNil(t, p, "a problem for %s in %v", tc.keys[0], ce)
+	if len(tc.keys) > 1 && tc.keys[1] == tc.keys[0] {
+		// Two problems of one key: match the value on either.
+		var values []string
+		for _, q := range ce.Problems {
+			if q.Key == tc.keys[0] {
+				values = append(values, q.Value)
+			}
+		}
+		assert.Contains(t, values, tc.value)
+	} else {
+		assert.Equal(t, tc.value, p.Value, "value of %s", p.Key)
+	}
+	text := ""
+	for _, q := range ce.Problems {
+		if q.Key == tc.keys[0] {
+			text += q.Problem + " " + q.Fix + " "
+		}
+	}
+	for _, m := range tc.mentions {
+		assert.Contains(t, text, m)
+	}
+	for _, q := range ce.Problems {
+		assert.NotEmpty(t, q.Problem, "%s has a problem", q.Key)
+		assert.NotEmpty(t, q.Fix, "%s has a fix", q.Key)
+		assert.True(t, strings.HasPrefix(q.String(), q.Key), "%s names its key", q)
+	}
+	msg := ce.Error()
+	assert.Contains(t, msg, "nothing was deployed")
+	for _, s := range secrets {
+		if s != "" {
+			assert.NotContains(t, msg, s, "a secret's plaintext never appears")
+		}
+	}
+}
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	src := committed(t, "prod")
+	src.setJSON(t, "hybridlink:expressConnect", "vlanId", 3000)
+	src.setJSON(t, "hybridlink:vpn", "bandwidthMbps", 7)
+	src.Values["alicloud:region"] = "mars-1"
+	delete(src.Secrets, pskKey)
+	ce := configError(t, func() error { _, err := Load("prod", src); return err }())
+	assert.Equal(t, []string{"alicloud:region", "hybridlink:expressConnect.vlanId", "hybridlink:vpn.bandwidthMbps", pskKey}, problemKeys(ce))
+	assert.Equal(t, problemKeys(ce), func() []string {
+		keys := []string{}
+		for _, p := range ce.Problems {
+			keys = append(keys, p.Key)
+		}
+		return keys
+	}(), "problems are sorted by key")
+	assert.Contains(t, ce.Error(), "stack prod: 4 configuration problem(s)")
+}
+
+// A stack file read without its passphrase holds opaque secrets: they load,
+// but are not checked (their values are unknown) and are never shown.
+func TestLoadWithOpaqueSecrets(t *testing.T) {
+	src := opaqueSource{committed(t, "prod")}
+	env, err := Load("prod", src)
+	require.NoError(t, err)
+	assert.True(t, env.Config.VPNPSK.Opaque)
+	assert.True(t, env.Config.VPNPSK.Set)
+	assert.Empty(t, env.Config.VPNPSK.Value)
+	assert.True(t, env.Config.BGPAuthKey.Opaque)
+}
+
+// opaqueSource hides its secrets, like a stack file read without passphrase.
+type opaqueSource struct{ MapSource }
+
+func (o opaqueSource) IsOpaque(key string) bool { return o.Secrets[key] }
+
+func TestLoadWithoutKeyLister(t *testing.T) {
+	// A source that cannot list its keys (the running program's config)
+	// cannot report unknown keys; everything else is still checked.
+	src := committed(t, "dev")
+	src.Values["hybridlink:bogus"] = "1"
+	_, err := Load("dev", struct{ Source }{src})
+	require.NoError(t, err)
+	_, err = Load("dev", src)
+	assert.Equal(t, []string{"hybridlink:bogus"}, problemKeys(configError(t, err)))
+}
+
+func TestStaticRoutePreference(t *testing.T) {
+	assert.Equal(t, 255, OnPremConfig{}.Preference())
+	assert.Equal(t, 100, OnPremConfig{StaticRoutePreference: 100}.Preference())
+	for _, p := range []int{100, 255} {
+		src := committed(t, "dev")
+		src.Values["hybridlink:onPrem"] = fmt.Sprintf(`{"staticRoutePreference": %d}`, p)
+		_, err := Load("dev", src)
+		assert.NoError(t, err, "preference %d", p)
+	}
+	for _, p := range []int{1, 256, -1} {
+		src := committed(t, "dev")
+		src.Values["hybridlink:onPrem"] = fmt.Sprintf(`{"staticRoutePreference": %d}`, p)
+		_, err := Load("dev", src)
+		assert.Equal(t, []string{"hybridlink:onPrem.staticRoutePreference"}, problemKeys(configError(t, err)), "preference %d", p)
+	}
+}
