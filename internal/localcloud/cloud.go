@@ -29,6 +29,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
 const (
@@ -65,19 +66,23 @@ func Open(dir string) (*Cloud, error) {
 // as Deps.
 func (c *Cloud) Snapshot() ([]inventory.Resource, error) {
 	var out []inventory.Resource
-	err := c.view(func(st *state) error {
-		for _, r := range st.Resources {
-			out = append(out, st.inventory(r))
-		}
-		return nil
-	})
+	err := c.view(func(st *state) error { out = st.snapshot(); return nil })
 	return out, err
+}
+
+func (st *state) snapshot() []inventory.Resource {
+	out := make([]inventory.Resource, 0, len(st.Resources))
+	for _, r := range st.Resources {
+		out = append(out, st.inventory(r))
+	}
+	return out
 }
 
 // state is the content of the state file.
 type state struct {
-	Account   account   `json:"account"`
-	Resources []*record `json:"resources"`
+	Account   account           `json:"account"`
+	Resources []*record         `json:"resources"`
+	Faults    routemodel.Faults `json:"faults"`
 }
 
 // account holds the IDs the cloud reports as the caller's.

@@ -92,8 +92,12 @@ var _ = addCases(cidrRule,
 		change: func(_ *fixture, cfg *Config) {
 			cfg.IDCPrefixes = append(cfg.IDCPrefixes, netip.MustParsePrefix("10.0.0.0/24"))
 		},
-		want: []expect{{cidrRule, apitype.Mandatory, "dev-vpc2", []string{
-			"IDC prefix 10.0.0.0/24 (stack config hybridlink:idcPrefixes) overlaps VPC dev-vpc2", "10.0.0.0/16"}}},
+		want: []expect{
+			{cidrRule, apitype.Mandatory, "dev-vpc2", []string{
+				"IDC prefix 10.0.0.0/24 (stack config hybridlink:idcPrefixes) overlaps VPC dev-vpc2", "10.0.0.0/16"}},
+			{failoverRule, apitype.Mandatory, "dev-vpc1", []string{
+				"circuit down: VPC dev-vpc1", "192.168.0.0/16 → IDC 10.0.0.0/24 has no path", "the VPN gateway has no destination route to 10.0.0.0/24"}},
+		},
 	},
 	ruleCase{
 		name: "IDC prefixes nest",
@@ -109,5 +113,8 @@ var _ = addCases(cidrRule,
 		change: func(_ *fixture, cfg *Config) {
 			cfg.IDCPrefixes = append(cfg.IDCPrefixes, netip.MustParsePrefix("172.16.0.0/16"), netip.MustParsePrefix("172.20.0.0/16"))
 		},
+		// No overlap; but with no VPN route, 172.20.0.0/16 has no standby path.
+		want: []expect{{failoverRule, apitype.Mandatory, "dev-vpc1", []string{
+			"circuit down: VPC dev-vpc1", "→ IDC 172.20.0.0/16 has no path", "the VPN gateway has no destination route to 172.20.0.0/16"}}},
 	},
 )

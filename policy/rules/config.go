@@ -6,17 +6,26 @@ import (
 	"net/netip"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+	"github.com/hybridlink/hybridlink/stacks"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
-// IDCPrefixesKey is the stack config key of the on-premises prefixes, a JSON
-// array of CIDR blocks such as ["172.16.0.0/16"].
-const IDCPrefixesKey = "hybridlink:idcPrefixes"
+// Stack config keys the rules read: the on-premises prefixes, a JSON array
+// of CIDR blocks such as ["172.16.0.0/16"], and the on-premises gateway's
+// settings, a JSON object (stacks.OnPremConfig).
+const (
+	IDCPrefixesKey = "hybridlink:idcPrefixes"
+	OnPremKey      = "hybridlink:onPrem"
+)
 
 // Config is what the rules read besides resources.
 type Config struct {
 	// IDCPrefixes are the on-premises prefixes (stack config IDCPrefixesKey).
 	IDCPrefixes []netip.Prefix
+	// OnPrem are the on-premises gateway's route preferences (OnPremKey);
+	// zero values are the defaults.
+	OnPrem routemodel.OnPrem
 	// Policies configures rules by name, as a policy pack config file does.
 	Policies map[string]PolicyConfig
 }
@@ -33,21 +42,26 @@ type PolicyConfig struct {
 // engine sends it: "namespace:key" → value, JSON for arrays. A missing key is
 // not an error: `pulumi policy analyze` sends no stack config.
 func ParseStackConfig(config map[string]string) (Config, error) {
-	raw, ok := config[IDCPrefixesKey]
-	if !ok {
-		return Config{}, nil
-	}
-	var blocks []string
-	if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
-		return Config{}, fmt.Errorf(`%s: %q is not a JSON array of CIDR blocks such as ["172.16.0.0/16"]`, IDCPrefixesKey, raw)
-	}
 	var cfg Config
-	for i, b := range blocks {
-		p, err := cidr.Parse(b)
-		if err != nil {
-			return Config{}, fmt.Errorf("%s[%d]: %w", IDCPrefixesKey, i, err)
+	if raw, ok := config[IDCPrefixesKey]; ok {
+		var blocks []string
+		if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
+			return Config{}, fmt.Errorf(`%s: %q is not a JSON array of CIDR blocks such as ["172.16.0.0/16"]`, IDCPrefixesKey, raw)
 		}
-		cfg.IDCPrefixes = append(cfg.IDCPrefixes, p)
+		for i, b := range blocks {
+			p, err := cidr.Parse(b)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s[%d]: %w", IDCPrefixesKey, i, err)
+			}
+			cfg.IDCPrefixes = append(cfg.IDCPrefixes, p)
+		}
+	}
+	if raw, ok := config[OnPremKey]; ok {
+		var on stacks.OnPremConfig
+		if err := json.Unmarshal([]byte(raw), &on); err != nil {
+			return Config{}, fmt.Errorf("%s: %q is not a JSON object such as {\"staticRoutePreference\": 255}", OnPremKey, raw)
+		}
+		cfg.OnPrem = on.RouteModel()
 	}
 	return cfg, nil
 }

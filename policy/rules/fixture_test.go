@@ -247,22 +247,35 @@ func designStack(m mode) *fixture {
 		{"dev-hc-hub-vpc1", vpc1, "dev-vpc1-h", "dev-vpc1-i", [2]string{"cn-hangzhou-h", "cn-hangzhou-i"}},
 		{"dev-hc-hub-vpc2", vpc2, "dev-vpc2-h", "dev-vpc2-i", [2]string{"cn-hangzhou-h", "cn-hangzhou-i"}},
 	} {
-		f.add(inventory.TRVPCAttachment, cenHub, a.name, map[string]any{
+		att := f.add(inventory.TRVPCAttachment, cenHub, a.name, map[string]any{
 			"cenId": id(cen), "transitRouterId": out(tr, "transitRouterId"), "vpcId": id(a.vpc),
 			"zoneMappings": []any{
 				map[string]any{"zoneId": a.zone12[0], "vswitchId": id(sw[a.sw1])},
 				map[string]any{"zoneId": a.zone12[1], "vswitchId": id(sw[a.sw2])},
 			},
 			"autoPublishRouteEnabled": true,
-		}, nil)
+		}, map[string]string{"transitRouterAttachmentId": "tr-attach-" + a.name})
+		f.wire(att)
 	}
-	f.add(inventory.TRVBRAttachment, cenHub, "dev-hc-hub-vbr", map[string]any{
+	vbrAtt := f.add(inventory.TRVBRAttachment, cenHub, "dev-hc-hub-vbr", map[string]any{
 		"cenId": id(cen), "transitRouterId": out(tr, "transitRouterId"), "vbrId": id(vbr), "autoPublishRouteEnabled": true,
-	}, nil)
+	}, map[string]string{"transitRouterAttachmentId": "tr-attach-dev-hc-hub-vbr"})
+	f.wire(vbrAtt)
 	f.add(inventory.CENRouteEntry, cenHub, "dev-hc-hub-advertise-172-16-0-0-16", map[string]any{
 		"instanceId": id(cen), "routeTableId": out(vpc2, "routeTableId"), "cidrBlock": "172.16.0.0/16",
 	}, nil)
 	return f
+}
+
+// wire associates an attachment with the transit router's system route table
+// and propagates its routes there, as CenHub does.
+func (f *fixture) wire(att inventory.Resource) {
+	for _, t := range []tokens.Type{inventory.TRAssociation, inventory.TRPropagation} {
+		role := map[tokens.Type]string{inventory.TRAssociation: "association", inventory.TRPropagation: "propagation"}[t]
+		f.add(t, cenHub, att.Name()+"-"+role, map[string]any{
+			"transitRouterAttachmentId": out(att, "transitRouterAttachmentId"), "transitRouterRouteTableId": "vtb-system",
+		}, nil)
+	}
 }
 
 // designConfig is the stack config of the design stack.

@@ -12,6 +12,7 @@ var registry = []*Rule{
 	&bgpASNValid,
 	&trAttachmentTwoZones,
 	&standbyPathComplete,
+	&failoverSymmetric,
 	&ipsecPSKSecret,
 	&customerGatewayPublicIP,
 	&ikeVersionAllowed,

@@ -14,6 +14,7 @@ import (
 	"slices"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -59,6 +60,7 @@ type Violation struct {
 // input is what a check reads besides the resources.
 type input struct {
 	idcPrefixes []netip.Prefix
+	onprem      routemodel.OnPrem
 	props       map[string]any
 }
 
@@ -108,7 +110,7 @@ func (c Config) run(rule *Rule, check func(input) []finding) []Violation {
 		return nil
 	}
 	var out []Violation
-	for _, f := range check(input{idcPrefixes: c.IDCPrefixes, props: c.Policies[rule.Name].Properties}) {
+	for _, f := range check(input{idcPrefixes: c.IDCPrefixes, onprem: c.OnPrem, props: c.Policies[rule.Name].Properties}) {
 		out = append(out, Violation{Rule: rule.Name, Level: level, Severity: rule.Severity, URN: f.urn, Message: f.msg})
 	}
 	return out

@@ -149,7 +149,8 @@ func TestCheckResourceAndStackSplit(t *testing.T) {
 	}
 	requireViolations(t, f, perResource, expect{"bgp-bfd-enabled", apitype.Advisory, "dev-hc-ec-bgp-peer", nil})
 	requireViolations(t, f, CheckStack(inventory.NewStack(f.res), designConfig()),
-		expect{"standby-path-complete", apitype.Mandatory, "dev-hc-vpn-route-172-16-0-0-16", []string{"publishVpc false"}})
+		expect{"standby-path-complete", apitype.Mandatory, "dev-hc-vpn-route-172-16-0-0-16", []string{"publishVpc false"}},
+		expect{"failover-symmetric", apitype.Mandatory, "dev-vpc1", []string{"circuit down", "publishVpc is off"}})
 }
 
 func TestParseStackConfig(t *testing.T) {
@@ -165,6 +166,14 @@ func TestParseStackConfig(t *testing.T) {
 	assert.EqualError(t, err, `hybridlink:idcPrefixes: "172.16.0.0/16" is not a JSON array of CIDR blocks such as ["172.16.0.0/16"]`)
 	_, err = ParseStackConfig(map[string]string{IDCPrefixesKey: `["172.16.1.0/16"]`})
 	assert.EqualError(t, err, `hybridlink:idcPrefixes[0]: "172.16.1.0/16" has host bits set; the network is 172.16.0.0/16`)
+
+	// The on-premises preferences take their defaults when unset.
+	cfg, err = ParseStackConfig(map[string]string{OnPremKey: `{"staticRoutePreference": 10}`})
+	require.NoError(t, err)
+	assert.Equal(t, 10, cfg.OnPrem.StaticPreference)
+	assert.Equal(t, 20, cfg.OnPrem.BGPPreference)
+	_, err = ParseStackConfig(map[string]string{OnPremKey: `[1]`})
+	assert.ErrorContains(t, err, "hybridlink:onPrem")
 }
 
 // TestRegistry checks the metadata every rule must carry, and that the

@@ -1,0 +1,39 @@
+package localcloud
+
+import (
+	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+)
+
+// The fault switch lets a failover drill shut the Express Connect port or
+// the IPsec tunnel and bring it back, as an operator does in the design's
+// quarterly test. Faults persist with the sandbox, and the routing the cloud
+// reports follows them.
+
+// Faults reports the failures currently injected.
+func (c *Cloud) Faults() (routemodel.Faults, error) {
+	var f routemodel.Faults
+	err := c.view(func(st *state) error { f = st.Faults; return nil })
+	return f, err
+}
+
+// SetFaults injects failures (or, with the zero value, restores every link).
+func (c *Cloud) SetFaults(f routemodel.Faults) error {
+	return c.modify(func(st *state) error { st.Faults = f; return nil })
+}
+
+// Routing returns the network the cloud's live resources make, as the route
+// model resolves it with the on-premises side given, and the faults in force:
+// n.Tables(f) are the route tables the cloud holds now, n.Paths(f) the paths
+// traffic takes.
+func (c *Cloud) Routing(onprem routemodel.OnPrem) (n *routemodel.Network, f routemodel.Faults, err error) {
+	var resources []inventory.Resource
+	err = c.view(func(st *state) error {
+		f, resources = st.Faults, st.snapshot()
+		return nil
+	})
+	if err != nil {
+		return nil, f, err
+	}
+	return routemodel.Build(resources, onprem), f, nil
+}

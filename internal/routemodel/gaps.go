@@ -1,0 +1,118 @@
+package routemodel
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// The gap functions explain a missing route by the first link of the chain
+// that should have produced it, in the words of the design.
+
+// returnGap explains why VPC v (or the hub on its behalf) has no route to an
+// IDC prefix: the circuit's chain while BGP should be up, else the VPN's.
+func (s *state) returnGap(v *vpcNode, idc netip.Prefix) string {
+	if gap := s.publishGap(v); gap != "" {
+		return gap
+	}
+	if !s.f.CircuitDown {
+		if gap := s.primaryGap(); gap != "" {
+			return gap
+		}
+	}
+	if gap := s.standbyGap(idc); gap != "" {
+		return gap
+	}
+	return "no route is learned for it"
+}
+
+// publishGap explains why VPC v gets no routes from the transit router.
+func (s *state) publishGap(v *vpcNode) string {
+	a := v.att
+	switch {
+	case a == nil:
+		return fmt.Sprintf("VPC %s is not attached to the transit router", v.res.Describe())
+	case string(a.tr) != s.n.hub():
+		return fmt.Sprintf("VPC %s is attached to another transit router than the VBR", v.res.Describe())
+	case !a.associated:
+		return fmt.Sprintf("VPC %s's attachment is not associated with the transit router's route table", v.res.Describe())
+	case !a.autoPublish:
+		return fmt.Sprintf("the transit router does not publish its routes into VPC %s (autoPublishRouteEnabled is off on its attachment)", v.res.Describe())
+	}
+	return ""
+}
+
+// primaryGap explains why the hub has no route to the IDC over the circuit.
+func (s *state) primaryGap() string {
+	v := s.n.vbr
+	switch {
+	case v == nil:
+		return "there is no VBR"
+	case s.f.CircuitDown:
+		return "the circuit is down, so BGP is down"
+	case v.bgpProblem != "":
+		return "BGP cannot come up: " + v.bgpProblem
+	case v.att == nil:
+		return "the VBR is not attached to the transit router"
+	case !v.att.propagated:
+		return "the VBR's attachment does not propagate its BGP routes to the transit router's route table"
+	}
+	return ""
+}
+
+// standbyGap explains why the hub has no route to an IDC prefix over the VPN.
+func (s *state) standbyGap(idc netip.Prefix) string {
+	g := s.n.gateway
+	if g == nil {
+		return "there is no VPN gateway"
+	}
+	if !g.hasConn {
+		return "the VPN gateway has no IPsec connection"
+	}
+	var routes []vpnRoute
+	for _, r := range g.routes {
+		if r.dest == idc {
+			routes = append(routes, r)
+		}
+	}
+	t := g.vpc
+	switch {
+	case len(routes) == 0:
+		return fmt.Sprintf("the VPN gateway has no destination route to %s", idc)
+	case !slices.ContainsFunc(routes, func(r vpnRoute) bool { return r.weight == 100 }):
+		return fmt.Sprintf("the VPN gateway's route to %s has no weight-100 (active) entry", idc)
+	case t == nil:
+		return "the VPN gateway's VPC is not part of the stack"
+	case !slices.ContainsFunc(routes, func(r vpnRoute) bool { return r.publish }):
+		return fmt.Sprintf("the VPN route to %s is not advertised to VPC %s (publishVpc is off)", idc, t.res.Describe())
+	case !slices.ContainsFunc(s.n.adverts, func(a advert) bool { return a.vpc == t && a.prefix == idc }):
+		return fmt.Sprintf("the VPN route is not advertised from VPC %s to CEN", t.res.Describe())
+	case t.att == nil:
+		return fmt.Sprintf("VPC %s, which holds the VPN gateway, is not attached to the transit router", t.res.Describe())
+	case string(t.att.tr) != s.n.hub():
+		return fmt.Sprintf("VPC %s is attached to another transit router than the VBR", t.res.Describe())
+	case !t.att.propagated:
+		return fmt.Sprintf("VPC %s's attachment does not propagate its routes to the transit router's route table", t.res.Describe())
+	case !t.att.associated:
+		return fmt.Sprintf("VPC %s's attachment is not associated with the transit router's route table", t.res.Describe())
+	}
+	return ""
+}
+
+// onPremGap explains why the on-premises gateway has no route to a VPC.
+func (s *state) onPremGap() string {
+	var why []string
+	if gap := s.primaryGap(); gap != "" {
+		why = append(why, "no BGP route ("+gap+")")
+	} else if a := s.n.vbr.att; a != nil && !a.autoPublish {
+		why = append(why, "no BGP route (the VBR does not advertise the VPC CIDRs: autoPublishRouteEnabled is off on its attachment)")
+	}
+	if s.n.gateway == nil {
+		why = append(why, "no static route (there is no VPN gateway)")
+	}
+	if len(why) == 0 {
+		return "no route is learned for it"
+	}
+	return strings.Join(why, " and ")
+}

@@ -1,0 +1,204 @@
+package routemodel
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Link is the connection a path crosses between the IDC and Alibaba Cloud.
+type Link string
+
+const (
+	NoLink  Link = ""
+	Circuit Link = "Express Connect"
+	Tunnel  Link = "IPsec-VPN"
+)
+
+// Direction is which way a path runs.
+type Direction string
+
+const (
+	Forward Direction = "IDC → cloud"
+	Return  Direction = "cloud → IDC"
+)
+
+// Path is the route traffic takes between an IDC prefix and a VPC.
+type Path struct {
+	Direction Direction
+	IDC       netip.Prefix
+	// VPC names the workload VPC, with its ID once known; VPCURN is its URN.
+	VPC     string
+	VPCURN  resource.URN
+	VPCCIDR netip.Prefix
+	// Hops lists where the traffic goes, in order.
+	Hops []string
+	Link Link
+	// Problem says why the traffic is not delivered; "" when it is.
+	Problem string
+}
+
+func (p Path) String() string {
+	from, to := "IDC "+p.IDC.String(), fmt.Sprintf("VPC %s %s", p.VPC, p.VPCCIDR)
+	if p.Direction == Return {
+		from, to = to, from
+	}
+	route := strings.Join(p.Hops, " → ")
+	if p.Problem != "" {
+		return fmt.Sprintf("%s → %s: %s ✗ %s", from, to, route, p.Problem)
+	}
+	return fmt.Sprintf("%s → %s: %s [%s]", from, to, route, p.Link)
+}
+
+// Paths returns, under the faults, the forward and the return path of every
+// IDC prefix and VPC, forward first.
+func (n *Network) Paths(f Faults) []Path {
+	s := n.under(f)
+	var out []Path
+	for _, p := range n.onprem.IDCPrefixes {
+		for _, v := range n.workloads() {
+			out = append(out, s.forward(p, v), s.backward(v, p))
+		}
+	}
+	return out
+}
+
+// walk accumulates a path.
+type walk struct {
+	Path
+	s *state
+}
+
+func (w *walk) hop(format string, args ...any) { w.Hops = append(w.Hops, fmt.Sprintf(format, args...)) }
+
+func (w *walk) fail(format string, args ...any) Path {
+	w.Problem = fmt.Sprintf(format, args...)
+	return w.Path
+}
+
+func vpcHop(v *vpcNode) string { return "VPC " + v.res.Describe() }
+
+// forward follows traffic from the IDC to a VPC, starting at the on-premises
+// gateway.
+func (s *state) forward(idc netip.Prefix, v *vpcNode) Path {
+	w := &walk{Path: Path{Direction: Forward, IDC: idc, VPC: v.res.Describe(), VPCURN: v.res.URN, VPCCIDR: v.cidr}, s: s}
+	dst := v.cidr
+	w.hop("on-prem gateway")
+	r, ok := lookup(s.onprem, dst.Addr())
+	if !ok {
+		return w.fail("the on-prem gateway has no route to %s: %s", v.cidr, s.onPremGap())
+	}
+	switch r.next {
+	case toVBR:
+		w.Link = Circuit
+		w.hop("VBR %s", s.n.vbr.localIP)
+		r, ok = lookup(s.vbr, dst.Addr())
+		if !ok {
+			return w.fail("the VBR has no route to %s", v.cidr)
+		}
+		return s.throughHub(w, r.att, dst)
+	default:
+		w.Link = Tunnel
+		if s.f.VPNDown {
+			return w.fail("the IPsec tunnel is down")
+		}
+		g := s.n.gateway
+		w.hop("VPN gateway %s", g.label())
+		if g.vpc == nil {
+			return w.fail("the VPN gateway's VPC is not part of the stack")
+		}
+		return s.inVPC(w, g.vpc, dst)
+	}
+}
+
+// inVPC delivers traffic for dst that entered VPC t, or forwards it to the
+// hub.
+func (s *state) inVPC(w *walk, t *vpcNode, dst netip.Prefix) Path {
+	w.hop("%s", vpcHop(t))
+	r, ok := lookup(s.vpcs[t], dst.Addr())
+	switch {
+	case !ok:
+		return w.fail("VPC %s has no route to %s: %s", t.res.Describe(), dst, s.publishGap(t))
+	case r.next == toLocal:
+		return w.Path
+	case r.next == toTR:
+		return s.throughHub(w, r.att, dst)
+	}
+	return w.fail("VPC %s sends %s back to the VPN gateway", t.res.Describe(), dst)
+}
+
+// throughHub forwards traffic for dst that entered the transit router from
+// an attachment, by the route table the attachment is associated with.
+func (s *state) throughHub(w *walk, from *attachment, dst netip.Prefix) Path {
+	w.hop("transit router")
+	if from == nil || !from.associated {
+		return w.fail("the attachment the traffic arrives on is not associated with the transit router's route table")
+	}
+	r, ok := lookup(s.tr, dst.Addr())
+	if !ok {
+		return w.fail("the transit router has no route to %s", dst)
+	}
+	if r.att.vpc != nil {
+		t := r.att.vpc
+		if t.cidr.Contains(dst.Addr()) {
+			w.hop("%s", vpcHop(t))
+			return w.Path
+		}
+		return s.inVPC(w, t, dst)
+	}
+	return w.fail("the transit router sends %s back toward the IDC", dst)
+}
+
+// backward follows traffic from a VPC to an IDC prefix.
+func (s *state) backward(v *vpcNode, idc netip.Prefix) Path {
+	w := &walk{Path: Path{Direction: Return, IDC: idc, VPC: v.res.Describe(), VPCURN: v.res.URN, VPCCIDR: v.cidr}, s: s}
+	dst := idc.Addr()
+	w.hop("%s", vpcHop(v))
+	r, ok := lookup(s.vpcs[v], dst)
+	if !ok {
+		return w.fail("VPC %s has no route to %s: %s", v.res.Describe(), idc, s.returnGap(v, idc))
+	}
+	if r.next == toGateway {
+		return s.outTunnel(w, dst, idc)
+	}
+	w.hop("transit router")
+	if !r.att.associated {
+		return w.fail("VPC %s's attachment is not associated with the transit router's route table", v.res.Describe())
+	}
+	r, ok = lookup(s.tr, dst)
+	if !ok {
+		return w.fail("the transit router has no route to %s: %s", idc, s.returnGap(v, idc))
+	}
+	if r.att.vbr != nil {
+		w.Link = Circuit
+		w.hop("VBR %s", s.n.vbr.localIP)
+		if _, ok := lookup(s.vbr, dst); !ok {
+			return w.fail("the VBR has no route to %s", idc)
+		}
+		w.hop("on-prem gateway")
+		return w.Path
+	}
+	t := r.att.vpc
+	w.hop("%s", vpcHop(t))
+	r, ok = lookup(s.vpcs[t], dst)
+	if !ok || r.next != toGateway {
+		return w.fail("VPC %s does not send %s to the VPN gateway: %s", t.res.Describe(), idc, s.standbyGap(idc))
+	}
+	return s.outTunnel(w, dst, idc)
+}
+
+// outTunnel sends traffic from the VPN gateway through the IPsec tunnel.
+func (s *state) outTunnel(w *walk, dst netip.Addr, idc netip.Prefix) Path {
+	w.Link = Tunnel
+	w.hop("VPN gateway %s", s.n.gateway.label())
+	if _, ok := lookup(s.gw, dst); !ok {
+		return w.fail("the VPN gateway has no destination route to %s: %s", idc, s.standbyGap(idc))
+	}
+	if s.f.VPNDown {
+		return w.fail("the IPsec tunnel is down")
+	}
+	w.hop("on-prem gateway")
+	return w.Path
+}

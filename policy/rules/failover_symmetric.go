@@ -1,0 +1,65 @@
+package rules
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+)
+
+var failoverSymmetric = Rule{
+	Name: "failover-symmetric",
+	Description: "In every state of the links — normal, circuit down, circuit restored, VPN down — traffic between " +
+		"each IDC prefix and each workload VPC has a path in both directions, over the link the state expects " +
+		"(the circuit while it is up, else the VPN), and both directions use the same link.",
+	Level:    apitype.Mandatory,
+	Severity: apitype.PolicySeverityCritical,
+	Remediation: "Follow the message: it names the state, the direction and the first missing or misranked link " +
+		"of the route model (internal/routemodel), e.g. a VPN route not advertised to CEN, an attachment that " +
+		"does not propagate or auto-publish, or an on-premises static route preferred over BGP.",
+	stackCheck: checkFailoverSymmetric,
+}
+
+// checkFailoverSymmetric runs the route model on the stack. It judges only
+// stacks that hold the whole connection (a VBR, a VPN gateway and a transit
+// router), since a partial stack's routing depends on what it cannot see.
+func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
+	for _, t := range []tokens.Type{inventory.VBR, inventory.VPNGateway, inventory.TransitRouter} {
+		if len(s.OfType(t)) == 0 {
+			return nil
+		}
+	}
+	if len(in.idcPrefixes) == 0 || unresolved(s) {
+		return nil
+	}
+	onprem := in.onprem
+	onprem.IDCPrefixes = in.idcPrefixes
+	var out []finding
+	for _, f := range routemodel.Build(s.Resources, onprem).Verify(routemodel.Distinct) {
+		out = append(out, finding{urn: f.VPCURN, msg: f.String()})
+	}
+	return out
+}
+
+// unresolved reports whether a value the model needs is not known yet (a
+// CIDR, a weight, a flag), so that a first preview is not judged on guesses.
+func unresolved(s *inventory.Stack) bool {
+	needs := map[tokens.Type][]string{
+		inventory.VPC:             {"cidrBlock"},
+		inventory.VPNRouteEntry:   {"routeDest", "weight", "publishVpc"},
+		inventory.CENRouteEntry:   {"cidrBlock"},
+		inventory.TRVPCAttachment: {"autoPublishRouteEnabled"},
+		inventory.TRVBRAttachment: {"autoPublishRouteEnabled"},
+	}
+	for _, r := range s.Resources {
+		for _, prop := range needs[r.Type] {
+			if r.Has(prop) {
+				if _, known := r.Value(prop); !known {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
