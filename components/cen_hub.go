@@ -48,7 +48,7 @@ type RouteAdvertisementArgs struct {
 	RouteTableID pulumi.StringInput
 	Prefixes     []netip.Prefix
 	// After are the resources that put the routes in the table (the VPN
-	// leg); advertising waits for them.
+	// leg's Routes); advertising waits for them.
 	After []pulumi.Resource
 }
 
@@ -97,10 +97,10 @@ func (a *CenHubArgs) validate(c checker) {
 			hcc.missing("TargetIP", "give the on-premises peering IP of the VBR")
 		}
 		if hc.IntervalSecs != 0 && (hc.IntervalSecs < limits.HealthCheckIntervalMin || hc.IntervalSecs > limits.HealthCheckIntervalMax) {
-			hcc.fail("IntervalSecs", hc.IntervalSecs, "is out of range 2–3", "use 2 or 3, or 0 for the default")
+			hcc.fail("IntervalSecs", hc.IntervalSecs, "is out of range 2–3", "use 2 or 3, or leave it unset for 2")
 		}
 		if hc.HealthyThreshold != 0 && (hc.HealthyThreshold < limits.HealthyThresholdMin || hc.HealthyThreshold > limits.HealthyThresholdMax) {
-			hcc.fail("HealthyThreshold", hc.HealthyThreshold, "is out of range 3–8", "use 3–8, or 0 for the default")
+			hcc.fail("HealthyThreshold", hc.HealthyThreshold, "is out of range 3–8", "use 3–8, or leave it unset for 8")
 		}
 	}
 	if ad := a.Advertise; ad != nil {

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"errors"
 	"net/netip"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/expressconnect"
@@ -85,7 +86,7 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 		c.check("BandwidthMbps", a.BandwidthMbps, limits.CheckVBRBandwidth(a.BandwidthMbps), "pick a listed bandwidth, or 0 on a shared circuit")
 	}
 	if a.LocalASN != 0 {
-		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it 0 for 45104 unless Alibaba Cloud support assigned a custom AS")
+		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it unset for 45104 unless Alibaba Cloud support assigned a custom AS")
 	}
 	c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), "give the on-premises gateway's AS, e.g. a private AS from 64512–65534")
 }
@@ -107,7 +108,11 @@ func (a *ExpressConnectLegArgs) validatePeering(c checker) {
 		return
 	}
 	if _, err := limits.PeeringSubnet(a.LocalGatewayIP, a.PeerGatewayIP, a.PeeringMask()); err != nil {
-		c.check("PeerGatewayIP", a.PeerGatewayIP, err, "put both peering IPs in one subnet of the mask, as two distinct host addresses (e.g. 10.1.0.1 and 10.1.0.2 in 10.1.0.0/30)")
+		field, value := "PeerGatewayIP", a.PeerGatewayIP
+		if pe := (*limits.PeeringError)(nil); errors.As(err, &pe) && pe.CloudSide {
+			field, value = "LocalGatewayIP", a.LocalGatewayIP
+		}
+		c.check(field, value, err, "put both peering IPs in one subnet of the mask, as two distinct host addresses (e.g. 10.1.0.1 and 10.1.0.2 in 10.1.0.0/30)")
 	}
 }
 

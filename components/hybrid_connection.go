@@ -77,7 +77,11 @@ func (a *HybridConnectionArgs) Validate() error {
 
 func (a *HybridConnectionArgs) validate(c checker) {
 	regionOK := limits.CheckRegion(a.Region) == nil
-	c.check("Region", a.Region, limits.CheckRegion(a.Region), "set the region of the VPCs and the circuit, e.g. cn-hangzhou")
+	if a.Region == "" {
+		c.missing("Region", "set the region of the VPCs and the circuit, e.g. cn-hangzhou")
+	} else {
+		c.check("Region", a.Region, limits.CheckRegion(a.Region), "set the region of the VPCs and the circuit, e.g. cn-hangzhou")
+	}
 	if len(a.WorkloadVPCs) == 0 {
 		c.missing("WorkloadVPCs", "give at least one workload VPC")
 	}
@@ -103,7 +107,7 @@ func (a *HybridConnectionArgs) validate(c checker) {
 		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, "is not inside any VPC of the plan", "pick an address in the transit or a workload VPC")
 	}
 	if a.VPN.DualTunnel && distinctZones(a.TransitVPC.VSwitches) < 2 {
-		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or set DualTunnel false")
+		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or turn the dual tunnel off")
 	}
 	a.checkOverlaps(c)
 }
@@ -309,7 +313,7 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 			VPC:          transit.Name,
 			RouteTableID: transit.RouteTableID,
 			Prefixes:     args.IDCPrefixes,
-			After:        []pulumi.Resource{vpnLeg},
+			After:        vpnLeg.Routes(),
 		},
 		Tags: args.Tags,
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero
-// fields take Alibaba Cloud's defaults (see WithDefaults), which the
+// fields take hybridlink's defaults (see WithDefaults), which the
 // on-premises side must match.
 type IKESettings struct {
 	Version      string // ikev1 or ikev2
@@ -22,20 +22,23 @@ type IKESettings struct {
 	LifetimeSecs int    // 0–86400
 }
 
-// WithDefaults fills zero fields with Alibaba Cloud's defaults.
+// WithDefaults fills zero fields with hybridlink's defaults: IKEv2,
+// AES-256, SHA-256, DH group 14, a day. They are stronger than the API's
+// own (IKEv1, AES-128, SHA-1, group 2), which current on-premises gateways
+// increasingly refuse.
 func (s IKESettings) WithDefaults() IKESettings {
-	s.Version = orDefault(s.Version, "ikev1")
-	s.EncAlg = orDefault(s.EncAlg, "aes")
-	s.AuthAlg = orDefault(s.AuthAlg, "sha1")
-	s.PFS = orDefault(s.PFS, "group2")
+	s.Version = orDefault(s.Version, "ikev2")
+	s.EncAlg = orDefault(s.EncAlg, "aes256")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
+	s.PFS = orDefault(s.PFS, "group14")
 	if s.LifetimeSecs == 0 {
 		s.LifetimeSecs = 86400
 	}
 	return s
 }
 
-// IPsecSettings are the IPsec (phase 2) parameters. Zero fields take Alibaba
-// Cloud's defaults (see WithDefaults).
+// IPsecSettings are the IPsec (phase 2) parameters. Zero fields take
+// hybridlink's defaults (see WithDefaults).
 type IPsecSettings struct {
 	EncAlg       string // aes, aes192, aes256, des, 3des
 	AuthAlg      string // md5, sha1, sha256, sha384, sha512
@@ -43,13 +46,15 @@ type IPsecSettings struct {
 	LifetimeSecs int    // 0–86400
 }
 
-// WithDefaults fills zero fields with Alibaba Cloud's defaults.
+// WithDefaults fills zero fields with hybridlink's defaults: AES-256,
+// SHA-256, PFS with DH group 14, an hour (the API's own are AES-128, MD5,
+// group 2 and a day).
 func (s IPsecSettings) WithDefaults() IPsecSettings {
-	s.EncAlg = orDefault(s.EncAlg, "aes")
-	s.AuthAlg = orDefault(s.AuthAlg, "sha1")
-	s.PFS = orDefault(s.PFS, "group2")
+	s.EncAlg = orDefault(s.EncAlg, "aes256")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
+	s.PFS = orDefault(s.PFS, "group14")
 	if s.LifetimeSecs == 0 {
-		s.LifetimeSecs = 86400
+		s.LifetimeSecs = 3600
 	}
 	return s
 }
@@ -131,11 +136,11 @@ func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
 	ic.check("EncAlg", ike.EncAlg, limits.CheckOneOf("IKE encryption algorithm", ike.EncAlg, limits.IKEEncAlgs), "use a listed algorithm, preferably aes256")
 	ic.check("AuthAlg", ike.AuthAlg, limits.CheckOneOf("IKE authentication algorithm", ike.AuthAlg, limits.IKEAuthAlgs), "use a listed algorithm, preferably sha256")
 	ic.check("PFS", ike.PFS, limits.CheckOneOf("IKE DH group", ike.PFS, limits.IKEPFSGroups), "use a listed group, preferably group14")
-	ic.check("LifetimeSecs", ike.LifetimeSecs, limits.CheckLifetime(ike.LifetimeSecs), "use 1–86400 seconds")
+	ic.check("LifetimeSecs", ike.LifetimeSecs, limits.CheckLifetime(ike.LifetimeSecs), "use 0–86400 seconds")
 	pc.check("EncAlg", ipsec.EncAlg, limits.CheckOneOf("IPsec encryption algorithm", ipsec.EncAlg, limits.IPsecEncAlgs), "use a listed algorithm, preferably aes256")
 	pc.check("AuthAlg", ipsec.AuthAlg, limits.CheckOneOf("IPsec authentication algorithm", ipsec.AuthAlg, limits.IPsecAuthAlgs), "use a listed algorithm, preferably sha256")
 	pc.check("PFS", ipsec.PFS, limits.CheckOneOf("IPsec PFS group", ipsec.PFS, limits.IPsecPFSGroups), "use a listed group, preferably group14")
-	pc.check("LifetimeSecs", ipsec.LifetimeSecs, limits.CheckLifetime(ipsec.LifetimeSecs), "use 1–86400 seconds")
+	pc.check("LifetimeSecs", ipsec.LifetimeSecs, limits.CheckLifetime(ipsec.LifetimeSecs), "use 0–86400 seconds")
 	if hc := s.HealthCheck; hc != nil {
 		hcc := c.at("HealthCheck")
 		if !hc.SourceIP.IsValid() {
@@ -147,7 +152,7 @@ func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
 			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
 		}
 		if hc.IntervalSecs < 0 || hc.Retries < 0 {
-			hcc.fail("IntervalSecs", hc.IntervalSecs, "interval and retries cannot be negative", "leave them 0 for the defaults (3 and 3)")
+			hcc.fail("IntervalSecs", hc.IntervalSecs, "interval and retries cannot be negative", "leave them unset for the defaults (3 s and 3 retries)")
 		}
 	}
 }
@@ -186,7 +191,15 @@ type VpnStandbyLeg struct {
 	CustomerGatewayID          pulumi.StringOutput      `pulumi:"customerGatewayId"`
 	ConnectionID               pulumi.StringOutput      `pulumi:"connectionId"`
 	RouteEntryIDs              pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
+
+	routes []pulumi.Resource
 }
+
+// Routes are the destination routes, which publish the IDC prefixes into
+// the transit VPC. Depend on them, not on the leg: the SDK expands a
+// dependency on a component to the children registered so far, and a
+// child's registration completes asynchronously.
+func (l *VpnStandbyLeg) Routes() []pulumi.Resource { return l.routes }
 
 // NewVpnStandbyLeg validates args and creates the gateway (<name>-gateway),
 // customer gateway (<name>-customer-gateway), IPsec connection
@@ -259,6 +272,7 @@ func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs,
 			return nil, err
 		}
 		routeIDs = append(routeIDs, route.ID().ToStringOutput())
+		leg.routes = append(leg.routes, route)
 	}
 
 	leg.GatewayID = gw.ID().ToStringOutput()

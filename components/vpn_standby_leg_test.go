@@ -82,16 +82,16 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 	assert.Equal(t, []any{"0.0.0.0/0"}, input(t, conn, "remoteSubnets"), "destination-based routing")
 	assert.Equal(t, false, input(t, conn, "effectImmediately"), "negotiate when traffic is detected")
 	assert.Equal(t, "cgw-vpn-customer-gateway", input(t, conn, "customerGatewayId"), "single tunnel: top-level customer gateway")
-	assert.Equal(t, "ikev1", input(t, conn, "ikeConfig.ikeVersion"), "IKE defaults")
+	assert.Equal(t, "ikev2", input(t, conn, "ikeConfig.ikeVersion"), "IKE defaults")
 	assert.Equal(t, "main", input(t, conn, "ikeConfig.ikeMode"))
-	assert.Equal(t, "aes", input(t, conn, "ikeConfig.ikeEncAlg"))
-	assert.Equal(t, "sha1", input(t, conn, "ikeConfig.ikeAuthAlg"))
-	assert.Equal(t, "group2", input(t, conn, "ikeConfig.ikePfs"))
+	assert.Equal(t, "aes256", input(t, conn, "ikeConfig.ikeEncAlg"))
+	assert.Equal(t, "sha256", input(t, conn, "ikeConfig.ikeAuthAlg"))
+	assert.Equal(t, "group14", input(t, conn, "ikeConfig.ikePfs"))
 	assert.Equal(t, 86400.0, input(t, conn, "ikeConfig.ikeLifetime"))
 	assert.Equal(t, testPSK, secretInput(t, conn, "ikeConfig.psk"))
-	assert.Equal(t, "aes", input(t, conn, "ipsecConfig.ipsecEncAlg"))
-	assert.Equal(t, "group2", input(t, conn, "ipsecConfig.ipsecPfs"))
-	assert.Equal(t, 86400.0, input(t, conn, "ipsecConfig.ipsecLifetime"))
+	assert.Equal(t, "aes256", input(t, conn, "ipsecConfig.ipsecEncAlg"))
+	assert.Equal(t, "group14", input(t, conn, "ipsecConfig.ipsecPfs"))
+	assert.Equal(t, 3600.0, input(t, conn, "ipsecConfig.ipsecLifetime"))
 	assertAbsent(t, conn, "tunnelOptionsSpecifications")
 	assertAbsent(t, conn, "healthCheckConfig")
 	assert.ElementsMatch(t, []string{"ikeConfig", "tunnelOptionsSpecifications"}, conn.AdditionalSecretOutputs)
@@ -259,10 +259,10 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 }
 
 func TestIKEAndIPsecDefaults(t *testing.T) {
-	assert.Equal(t, components.IKESettings{Version: "ikev1", EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: 86400},
+	assert.Equal(t, components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 86400},
 		components.IKESettings{}.WithDefaults())
 	given := components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 60}
 	assert.Equal(t, given, given.WithDefaults(), "set fields are kept")
-	assert.Equal(t, components.IPsecSettings{EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: 86400},
+	assert.Equal(t, components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600},
 		components.IPsecSettings{}.WithDefaults())
 }

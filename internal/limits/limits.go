@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Express Connect.
@@ -167,7 +168,7 @@ var pskChars = regexp.MustCompile("^[A-Za-z0-9~!`@#$%^&*()_\\-+={}\\[\\]|;:',.<>
 // CheckPSK checks an IPsec pre-shared key. The error never contains the key.
 func CheckPSK(psk string) error {
 	if !pskChars.MatchString(psk) {
-		return fmt.Errorf("pre-shared key (%d characters) must be 1–100 letters, digits or ~!`@#$%%^&*()_-+={}[]|;:',.<>/?", len(psk))
+		return fmt.Errorf("pre-shared key (%d characters) must be 1–100 letters, digits or ~!`@#$%%^&*()_-+={}[]|;:',.<>/?", utf8.RuneCountInString(psk))
 	}
 	return nil
 }
@@ -175,8 +176,8 @@ func CheckPSK(psk string) error {
 // CheckBGPAuthKey checks a BGP MD5 authentication key. The error never
 // contains the key.
 func CheckBGPAuthKey(key string) error {
-	if len(key) < 1 || len(key) > 64 || strings.ContainsAny(key, " \t\r\n") {
-		return fmt.Errorf("BGP authentication key (%d characters) must be 1–64 characters without spaces", len(key))
+	if n := utf8.RuneCountInString(key); n < 1 || n > 64 || strings.ContainsAny(key, " \t\r\n") {
+		return fmt.Errorf("BGP authentication key (%d characters) must be 1–64 characters without spaces", utf8.RuneCountInString(key))
 	}
 	return nil
 }

@@ -226,7 +226,16 @@ func TestPeeringSubnet(t *testing.T) {
 		}
 	}
 	_, err = PeeringSubnet(a("fe80::1"), a("fe80::2"), "255.255.255.252")
-	assert.ErrorContains(t, err, "must both be IPv4")
+	assert.ErrorContains(t, err, "cloud-side IP fe80::1 is not IPv4")
+	var pe *PeeringError
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, pe.CloudSide, "reported against the cloud side")
+	_, err = PeeringSubnet(a("10.1.0.0"), a("10.1.0.2"), "255.255.255.252")
+	require.ErrorAs(t, err, &pe)
+	assert.True(t, pe.CloudSide, "the cloud-side IP is the network address")
+	_, err = PeeringSubnet(a("10.1.0.1"), a("10.1.0.3"), "255.255.255.252")
+	require.ErrorAs(t, err, &pe)
+	assert.False(t, pe.CloudSide, "the customer-side IP is the broadcast address")
 	_, err = PeeringSubnet(netip.Addr{}, a("10.1.0.2"), "255.255.255.252")
 	assert.Error(t, err, "a missing address is not IPv4")
 }

@@ -60,30 +60,44 @@ func PeeringSubnet(local, peer netip.Addr, mask string) (netip.Prefix, error) {
 	if err != nil {
 		return netip.Prefix{}, err
 	}
-	if !local.Is4() || !peer.Is4() {
-		return netip.Prefix{}, fmt.Errorf("peering IPs %s and %s must both be IPv4", local, peer)
+	if !local.Is4() {
+		return netip.Prefix{}, &PeeringError{CloudSide: true, msg: fmt.Sprintf("cloud-side IP %s is not IPv4", local)}
+	}
+	if !peer.Is4() {
+		return netip.Prefix{}, &PeeringError{msg: fmt.Sprintf("customer-side IP %s is not IPv4", peer)}
 	}
 	subnet := netip.PrefixFrom(local, n).Masked()
 	if !subnet.Contains(peer) {
-		return subnet, fmt.Errorf("customer-side IP %s is outside %s, the subnet of cloud-side IP %s with mask %s", peer, subnet, local, mask)
+		return subnet, &PeeringError{msg: fmt.Sprintf("customer-side IP %s is outside %s, the subnet of cloud-side IP %s with mask %s", peer, subnet, local, mask)}
 	}
 	if local == peer {
-		return subnet, fmt.Errorf("cloud-side and customer-side IPs are both %s; they must differ", local)
+		return subnet, &PeeringError{msg: fmt.Sprintf("cloud-side and customer-side IPs are both %s; they must differ", local)}
 	}
 	broadcast := lastAddr(subnet)
 	for _, ip := range []struct {
-		role string
-		addr netip.Addr
-	}{{"cloud-side", local}, {"customer-side", peer}} {
+		cloud bool
+		role  string
+		addr  netip.Addr
+	}{{true, "cloud-side", local}, {false, "customer-side", peer}} {
 		switch ip.addr {
 		case subnet.Addr():
-			return subnet, fmt.Errorf("%s IP %s is the network address of %s", ip.role, ip.addr, subnet)
+			return subnet, &PeeringError{CloudSide: ip.cloud, msg: fmt.Sprintf("%s IP %s is the network address of %s", ip.role, ip.addr, subnet)}
 		case broadcast:
-			return subnet, fmt.Errorf("%s IP %s is the broadcast address of %s", ip.role, ip.addr, subnet)
+			return subnet, &PeeringError{CloudSide: ip.cloud, msg: fmt.Sprintf("%s IP %s is the broadcast address of %s", ip.role, ip.addr, subnet)}
 		}
 	}
 	return subnet, nil
 }
+
+// PeeringError is a problem with the peering IPs; CloudSide tells whether
+// the cloud-side (local) IP is the one at fault, so that callers can report
+// it against the right setting.
+type PeeringError struct {
+	CloudSide bool
+	msg       string
+}
+
+func (e *PeeringError) Error() string { return e.msg }
 
 // lastAddr is the highest address of an IPv4 prefix.
 func lastAddr(p netip.Prefix) netip.Addr {
