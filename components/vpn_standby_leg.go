@@ -191,6 +191,9 @@ type VpnStandbyLeg struct {
 	CustomerGatewayID          pulumi.StringOutput      `pulumi:"customerGatewayId"`
 	ConnectionID               pulumi.StringOutput      `pulumi:"connectionId"`
 	RouteEntryIDs              pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
+	// PreSharedKey is the connection's pre-shared key, given or generated;
+	// the on-premises gateway needs it. Secret.
+	PreSharedKey pulumi.StringOutput `pulumi:"preSharedKey"`
 
 	routes []pulumi.Resource
 }
@@ -281,6 +284,7 @@ func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs,
 	leg.CustomerGatewayID = cgw.ID().ToStringOutput()
 	leg.ConnectionID = conn.ID().ToStringOutput()
 	leg.RouteEntryIDs = routeIDs.ToStringArrayOutput()
+	leg.PreSharedKey = preSharedKey(conn, args.DualTunnel())
 	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
 		"gatewayId":                  leg.GatewayID,
 		"internetIp":                 leg.InternetIP,
@@ -288,7 +292,24 @@ func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs,
 		"customerGatewayId":          leg.CustomerGatewayID,
 		"connectionId":               leg.ConnectionID,
 		"routeEntryIds":              leg.RouteEntryIDs,
+		"preSharedKey":               leg.PreSharedKey,
 	})
+}
+
+// preSharedKey reads the key the connection uses: the top-level IKE
+// config's on a single-tunnel gateway, the first tunnel's on a dual-tunnel
+// one (both tunnels take the same key).
+func preSharedKey(conn *vpn.Connection, dual bool) pulumi.StringOutput {
+	psk := conn.IkeConfig.Psk()
+	if dual {
+		psk = conn.TunnelOptionsSpecifications.Index(pulumi.Int(0)).TunnelIkeConfig().Psk()
+	}
+	return pulumi.ToSecret(psk.ApplyT(func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	})).(pulumi.StringOutput)
 }
 
 // connectionArgs builds the IPsec connection in destination-based routing

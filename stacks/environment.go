@@ -11,19 +11,9 @@ import (
 	"github.com/hybridlink/hybridlink/components"
 	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/limits"
+	"github.com/hybridlink/hybridlink/internal/onprem"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
-
-// DefaultStaticRoutePreference makes the on-premises static routes via the
-// VPN lose to any BGP route, so they carry traffic only when the circuit is down.
-const DefaultStaticRoutePreference = 255
-
-// DefaultBGPPreference is the on-premises preference of the routes learned
-// from the VBR: eBGP's usual administrative distance.
-const DefaultBGPPreference = 20
-
-// MaxFirstTunnel bounds onPrem.firstTunnel so that every vendor's numbered
-// objects (Huawei VRP's IKE proposals are 1–99) fit a dual-tunnel range.
-const MaxFirstTunnel = 98
 
 // Environment is a stack's validated configuration.
 type Environment struct {
@@ -246,15 +236,15 @@ func (c *Config) checkOnPrem(ps *problems) {
 			fmt.Sprintf("is not lower than the static VPN route preference %d, so the VPN would not be the standby", o.Preference()),
 			"make bgpPreference lower than staticRoutePreference (defaults 20 and 255)")
 	}
-	if n := o.FirstTunnel; n != 0 && (n < 1 || n > MaxFirstTunnel) {
-		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
+	if n := o.FirstTunnel; n != 0 && (n < 1 || n > onprem.MaxFirstTunnel) {
+		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
 	}
 }
 
 // Preference is the on-premises static route preference in effect.
 func (o OnPremConfig) Preference() int {
 	if o.StaticRoutePreference == 0 {
-		return DefaultStaticRoutePreference
+		return routemodel.DefaultStaticPreference
 	}
 	return o.StaticRoutePreference
 }
@@ -262,7 +252,7 @@ func (o OnPremConfig) Preference() int {
 // BGPRoutePreference is the on-premises preference of BGP routes in effect.
 func (o OnPremConfig) BGPRoutePreference() int {
 	if o.BGPPreference == 0 {
-		return DefaultBGPPreference
+		return routemodel.DefaultBGPPreference
 	}
 	return o.BGPPreference
 }

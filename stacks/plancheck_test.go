@@ -68,3 +68,19 @@ func TestPlanCheckReportsAnInvalidStack(t *testing.T) {
 	assert.Equal(t, "hybridlink:idcPrefixes[0]", conflicts[0].A.Key)
 	assert.Contains(t, conflicts[0].String(), "host bits set")
 }
+
+func TestPlanCheckSharedCircuitAndGateway(t *testing.T) {
+	cfgs := committedSources(t)
+	// dev takes prod's VLAN on the shared circuit and numbers its tunnel
+	// like prod's first.
+	cfgs["dev"].Values["hybridlink:expressConnect"] = strings.Replace(cfgs["dev"].Values["hybridlink:expressConnect"], `"vlanId":100`, `"vlanId":0`, 1)
+	cfgs["dev"].Values["hybridlink:onPrem"] = `{"firstTunnel":2}`
+	var lines []string
+	for _, c := range stacks.CheckPlans(asSources(cfgs)) {
+		lines = append(lines, c.String())
+	}
+	assert.ElementsMatch(t, []string{
+		"dev hybridlink:expressConnect.vlanId 0 is the VLAN, on circuit pc-bp1hybridlinkprod0001, of prod hybridlink:expressConnect.vlanId 0",
+		"dev hybridlink:onPrem.firstTunnel 2 (tunnels 2–2) numbers tunnels on on-premises gateway 203.0.113.68 like prod hybridlink:onPrem.firstTunnel 1 (tunnels 1–2)",
+	}, lines)
+}

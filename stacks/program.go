@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
@@ -9,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/onprem"
 )
 
 // ComponentName is the name of the stack's HybridConnection; its children
@@ -136,4 +138,55 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 	ctx.Export("vpcIds", vpcIDs)
 	ctx.Export("vpcRouteTableIds", routeTables)
 	ctx.Export("idcPrefixes", pulumi.ToStringArray(env.Config.IDCPrefixes))
+	ctx.Export("vpnPreSharedKey", hc.VPN.PreSharedKey)
+	ctx.Export("onPremConfig", env.onPremConfig(args, hc))
+}
+
+// onPremConfig renders the on-premises gateway's configuration for every
+// vendor once the VPN gateway's IPs and the pre-shared key are known:
+// vendor → file → content. It carries the secrets, so it is secret.
+func (env *Environment) onPremConfig(args *components.HybridConnectionArgs, hc *components.HybridConnection) pulumi.Output {
+	return pulumi.ToSecret(pulumi.All(hc.VPN.InternetIP, hc.VPN.DisasterRecoveryInternetIP, hc.VPN.PreSharedKey).ApplyT(
+		func(v []any) (map[string]any, error) {
+			peers, err := VPNPeers(v[0].(string), v[1].(string), args.VPN.DualTunnel)
+			if err != nil {
+				return nil, err
+			}
+			psk := v[2].(string)
+			if psk == "" { // not reported by the provider (it always is by Alibaba Cloud)
+				psk = onprem.PSKPlaceholder
+			}
+			site := env.OnPremSite(peers, psk, true)
+			out := map[string]any{}
+			for _, vendor := range onprem.Vendors {
+				files, err := onprem.Render(vendor, site)
+				if err != nil {
+					return nil, err
+				}
+				rendered := map[string]any{}
+				for name, content := range files {
+					rendered[name] = content
+				}
+				out[vendor] = rendered
+			}
+			return out, nil
+		}))
+}
+
+// VPNPeers parses the VPN gateway's public IPs as the stack exports them
+// (vpnInternetIp, vpnDisasterRecoveryInternetIp): the active tunnel's first.
+func VPNPeers(internetIP, disasterRecoveryIP string, dual bool) ([]netip.Addr, error) {
+	ips := []string{internetIP}
+	if dual {
+		ips = append(ips, disasterRecoveryIP)
+	}
+	var peers []netip.Addr
+	for _, s := range ips {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("the VPN gateway's public IP %q is not an IP address: %w", s, err)
+		}
+		peers = append(peers, a)
+	}
+	return peers, nil
 }

@@ -2,7 +2,9 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -16,9 +18,10 @@ import (
 )
 
 // runWithExports runs Program under mocks and returns its stack outputs,
-// awaited inside the program.
+// awaited inside the program; the secret ones are listed in secretExports.
 func runWithExports(stack string, src MapSource) (*mockcloud.Mocks, map[string]any, error) {
 	exports := map[string]any{}
+	clear(secretExports)
 	m, err := mockcloud.Run(stack, src.Values, src.secretKeys(), func(ctx *pulumi.Context) error {
 		if err := Program(ctx); err != nil {
 			return err
@@ -32,10 +35,32 @@ func runWithExports(stack string, src MapSource) (*mockcloud.Mocks, map[string]a
 				return fmt.Errorf("export %s is unknown", name)
 			}
 			exports[name] = r.Value
+			secretExports[name] = r.Secret
 		}
 		return nil
 	})
 	return m, exports, err
+}
+
+var secretExports = map[string]bool{}
+
+// onPremExports checks the secret exports that carry the pre-shared key —
+// the key itself and the on-premises configuration of every vendor — and
+// removes them from exports.
+func onPremExports(t *testing.T, exports map[string]any, psk string, wants ...string) {
+	t.Helper()
+	assert.True(t, secretExports["vpnPreSharedKey"], "the PSK export is secret")
+	assert.True(t, secretExports["onPremConfig"], "the on-prem configuration carries the PSK, so it is secret")
+	assert.Equal(t, psk, exports["vpnPreSharedKey"])
+	cfg, ok := exports["onPremConfig"].(map[string]any)
+	require.True(t, ok, "onPremConfig is a map of vendors")
+	assert.ElementsMatch(t, []string{"cisco-ios", "huawei-vrp", "junos", "linux-frr"}, slices.Collect(maps.Keys(cfg)))
+	ios := cfg["cisco-ios"].(map[string]any)["cisco-ios.cfg"].(string)
+	for _, want := range wants {
+		assert.Contains(t, ios, want)
+	}
+	delete(exports, "vpnPreSharedKey")
+	delete(exports, "onPremConfig")
 }
 
 type typedName struct {
@@ -183,6 +208,7 @@ func TestProdStack(t *testing.T) {
 		assert.Equal(t, want, r.Protect, "%s protect", r.Name)
 	}
 
+	onPremExports(t, exports, psk, "pre-shared-key "+psk+"\n", " neighbor 10.1.0.1 remote-as 45104\n", "interface Tunnel2\n")
 	assert.Equal(t, map[string]any{
 		"vpnInternetIp":                 "198.51.100.10",
 		"vpnDisasterRecoveryInternetIp": "198.51.100.11",
@@ -219,7 +245,7 @@ func TestDevStack(t *testing.T) {
 	absent(t, m, gw, "disasterRecoveryVswitchId")
 	conn := "hybridlink-vpn-connection"
 	assert.Equal(t, "cgw-hybridlink-vpn-customer-gateway", in(t, m, conn, "customerGatewayId", false))
-	assert.Equal(t, "ikev1", in(t, m, conn, "ikeConfig.ikeVersion", false))
+	assert.Equal(t, "ikev2", in(t, m, conn, "ikeConfig.ikeVersion", false))
 	absent(t, m, conn, "ikeConfig.psk")
 	absent(t, m, conn, "tunnelOptionsSpecifications")
 	absent(t, m, conn, "healthCheckConfig")
@@ -232,6 +258,9 @@ func TestDevStack(t *testing.T) {
 		assert.False(t, r.Protect, "%s is not protected in dev", r.Name)
 	}
 	assert.NotContains(t, exports, "vpnDisasterRecoveryInternetIp", "a single-tunnel gateway has no second IP")
+	// The mocks, unlike Alibaba Cloud, generate no PSK: the configuration
+	// then shows the placeholder.
+	onPremExports(t, exports, "", "pre-shared-key <vpn-psk:", " neighbor 10.1.0.5 remote-as 45104\n", "interface Tunnel11\n")
 	for _, k := range []string{"vpnInternetIp", "vpnGatewayId", "vbrId", "bgp", "cenId", "transitRouterId",
 		"transitRouterRouteTableId", "vpcAttachmentIds", "vbrAttachmentId", "vpcIds", "vpcRouteTableIds", "idcPrefixes"} {
 		assert.Contains(t, exports, k)
