@@ -10,6 +10,9 @@ import (
 // The gap functions explain a missing route by the first link of the chain
 // that should have produced it, in the words of the design.
 
+// noRoute is the explanation when no link of the chain is missing.
+const noRoute = "no route is learned for it"
+
 // returnGap explains why VPC v (or the hub on its behalf) has no route to an
 // IDC prefix: the circuit's chain while BGP should be up, else the VPN's.
 func (s *state) returnGap(v *vpcNode, idc netip.Prefix) string {
@@ -24,21 +27,64 @@ func (s *state) returnGap(v *vpcNode, idc netip.Prefix) string {
 	if gap := s.standbyGap(idc); gap != "" {
 		return gap
 	}
-	return "no route is learned for it"
+	return noRoute
 }
 
 // publishGap explains why VPC v gets no routes from the transit router.
 func (s *state) publishGap(v *vpcNode) string {
-	a := v.att
-	switch {
-	case a == nil:
-		return fmt.Sprintf("VPC %s is not attached to the transit router", v.res.Describe())
-	case string(a.tr) != s.n.hub():
-		return fmt.Sprintf("VPC %s is attached to another transit router than the VBR", v.res.Describe())
+	if gap := s.attachGap(v); gap != "" {
+		return gap
+	}
+	switch a := v.att; {
 	case !a.associated:
 		return fmt.Sprintf("VPC %s's attachment is not associated with the transit router's route table", v.res.Describe())
 	case !a.autoPublish:
 		return fmt.Sprintf("the transit router does not publish its routes into VPC %s (autoPublishRouteEnabled is off on its attachment)", v.res.Describe())
+	}
+	return ""
+}
+
+// reachGap explains why VPC t has no route to dst, a workload VPC's CIDR:
+// t gets no routes from the hub, or the hub has none to dst.
+func (s *state) reachGap(t *vpcNode, dst netip.Prefix) string {
+	if gap := s.publishGap(t); gap != "" {
+		return gap
+	}
+	if gap := s.destGap(dst); gap != "" {
+		return gap
+	}
+	return noRoute
+}
+
+// destGap explains why the hub has no route to dst, a workload VPC's CIDR.
+func (s *state) destGap(dst netip.Prefix) string {
+	for _, v := range s.n.workloads() {
+		if v.cidr == dst {
+			return s.propagateGap(v)
+		}
+	}
+	return ""
+}
+
+// propagateGap explains why the hub does not learn VPC v's routes.
+func (s *state) propagateGap(v *vpcNode) string {
+	if gap := s.attachGap(v); gap != "" {
+		return gap
+	}
+	if !v.att.propagated {
+		return fmt.Sprintf("VPC %s's attachment does not propagate its routes to the transit router's route table", v.res.Describe())
+	}
+	return ""
+}
+
+// attachGap explains why VPC v is not attached to the hub (an attachment
+// whose transit router the stack does not hold counts as none).
+func (s *state) attachGap(v *vpcNode) string {
+	switch a := v.att; {
+	case a == nil || a.tr == "":
+		return fmt.Sprintf("VPC %s is not attached to the transit router", v.res.Describe())
+	case string(a.tr) != s.n.hub():
+		return fmt.Sprintf("VPC %s is attached to another transit router than the VBR", v.res.Describe())
 	}
 	return ""
 }
@@ -53,7 +99,7 @@ func (s *state) primaryGap() string {
 		return "the circuit is down, so BGP is down"
 	case v.bgpProblem != "":
 		return "BGP cannot come up: " + v.bgpProblem
-	case v.att == nil:
+	case v.att == nil || v.att.tr == "":
 		return "the VBR is not attached to the transit router"
 	case !v.att.propagated:
 		return "the VBR's attachment does not propagate its BGP routes to the transit router's route table"
@@ -90,29 +136,43 @@ func (s *state) standbyGap(idc netip.Prefix) string {
 		return fmt.Sprintf("the VPN route is not advertised from VPC %s to CEN", t.res.Describe())
 	case t.att == nil:
 		return fmt.Sprintf("VPC %s, which holds the VPN gateway, is not attached to the transit router", t.res.Describe())
-	case string(t.att.tr) != s.n.hub():
-		return fmt.Sprintf("VPC %s is attached to another transit router than the VBR", t.res.Describe())
-	case !t.att.propagated:
-		return fmt.Sprintf("VPC %s's attachment does not propagate its routes to the transit router's route table", t.res.Describe())
-	case !t.att.associated:
+	}
+	if gap := s.propagateGap(t); gap != "" {
+		return gap
+	}
+	if !t.att.associated {
 		return fmt.Sprintf("VPC %s's attachment is not associated with the transit router's route table", t.res.Describe())
 	}
 	return ""
 }
 
-// onPremGap explains why the on-premises gateway has no route to a VPC.
-func (s *state) onPremGap() string {
+// onPremGap explains why the on-premises gateway has no route to dst, a
+// workload VPC's CIDR.
+func (s *state) onPremGap(dst netip.Prefix) string {
 	var why []string
-	if gap := s.primaryGap(); gap != "" {
+	if gap := s.bgpGap(dst); gap != "" {
 		why = append(why, "no BGP route ("+gap+")")
-	} else if a := s.n.vbr.att; a != nil && !a.autoPublish {
-		why = append(why, "no BGP route (the VBR does not advertise the VPC CIDRs: autoPublishRouteEnabled is off on its attachment)")
 	}
 	if s.n.gateway == nil {
 		why = append(why, "no static route (there is no VPN gateway)")
 	}
 	if len(why) == 0 {
-		return "no route is learned for it"
+		return noRoute
 	}
 	return strings.Join(why, " and ")
+}
+
+// bgpGap explains why the VBR advertises no route to dst to the on-premises
+// gateway.
+func (s *state) bgpGap(dst netip.Prefix) string {
+	if gap := s.primaryGap(); gap != "" {
+		return gap
+	}
+	switch a := s.n.vbr.att; {
+	case !a.autoPublish:
+		return "the VBR does not advertise the VPC CIDRs: autoPublishRouteEnabled is off on its attachment"
+	case !a.associated:
+		return "the VBR learns no routes from the transit router: its attachment is not associated with the transit router's route table"
+	}
+	return s.destGap(dst)
 }

@@ -214,8 +214,11 @@ func buildVBR(st *inventory.Stack) *vbrNode {
 				v.bgpProblem = fmt.Sprintf("the BGP peer's IP %s is not the VBR's customer-side IP %s", ip, v.peerIP)
 				continue
 			}
+			// One peer at the VBR's customer-side IP brings the session
+			// up; other groups and peers cannot take it down again.
 			v.bgpProblem = ""
 			v.bfd, _ = p.Bool("enableBfd")
+			return v
 		}
 	}
 	return v

@@ -88,15 +88,19 @@ func (s *state) forward(idc netip.Prefix, v *vpcNode) Path {
 	w.hop("on-prem gateway")
 	r, ok := lookup(s.onprem, dst.Addr())
 	if !ok {
-		return w.fail("the on-prem gateway has no route to %s: %s", v.cidr, s.onPremGap())
+		return w.fail("the on-prem gateway has no route to %s: %s", v.cidr, s.onPremGap(v.cidr))
 	}
 	switch r.next {
 	case toVBR:
 		w.Link = Circuit
 		w.hop("VBR %s", s.n.vbr.localIP)
 		r, ok = lookup(s.vbr, dst.Addr())
-		if !ok {
+		switch {
+		case !ok:
 			return w.fail("the VBR has no route to %s", v.cidr)
+		case r.next == toOnPrem:
+			// Only when an IDC prefix overlaps the VPC's CIDR.
+			return w.fail("the VBR sends %s back to the on-prem gateway", v.cidr)
 		}
 		return s.throughHub(w, r.att, dst)
 	default:
@@ -105,6 +109,10 @@ func (s *state) forward(idc netip.Prefix, v *vpcNode) Path {
 			return w.fail("the IPsec tunnel is down")
 		}
 		g := s.n.gateway
+		if !g.hasConn {
+			// The static route points into a tunnel that does not exist.
+			return w.fail("the VPN gateway has no IPsec connection")
+		}
 		w.hop("VPN gateway %s", g.label())
 		if g.vpc == nil {
 			return w.fail("the VPN gateway's VPC is not part of the stack")
@@ -120,7 +128,7 @@ func (s *state) inVPC(w *walk, t *vpcNode, dst netip.Prefix) Path {
 	r, ok := lookup(s.vpcs[t], dst.Addr())
 	switch {
 	case !ok:
-		return w.fail("VPC %s has no route to %s: %s", t.res.Describe(), dst, s.publishGap(t))
+		return w.fail("VPC %s has no route to %s: %s", t.res.Describe(), dst, s.reachGap(t, dst))
 	case r.next == toLocal:
 		return w.Path
 	case r.next == toTR:
@@ -160,8 +168,13 @@ func (s *state) backward(v *vpcNode, idc netip.Prefix) Path {
 	if !ok {
 		return w.fail("VPC %s has no route to %s: %s", v.res.Describe(), idc, s.returnGap(v, idc))
 	}
-	if r.next == toGateway {
+	switch r.next {
+	case toGateway:
 		return s.outTunnel(w, dst, idc)
+	case toLocal:
+		// Only with overlapping CIDRs, which the policy forbids; the
+		// traffic never leaves the VPC.
+		return w.fail("VPC %s delivers %s locally: the IDC prefix overlaps its CIDR", v.res.Describe(), idc)
 	}
 	w.hop("transit router")
 	if !r.att.associated {

@@ -97,9 +97,14 @@ func (n *Network) hub() string {
 // from a VPC's route table to CEN. For one destination it prefers the VBR.
 func (s *state) transitRouterTable() []Route {
 	hub := s.n.hub()
+	if hub == "" {
+		// No attachment names a transit router of the stack: nothing,
+		// not even an advertised route, is routed through one.
+		return nil
+	}
 	var routes []Route
 	for _, a := range s.n.attachments {
-		if string(a.tr) != hub || hub == "" || !a.propagated {
+		if string(a.tr) != hub || !a.propagated {
 			continue
 		}
 		switch {
@@ -219,7 +224,11 @@ func (s *state) onPremTable() []Route {
 			routes = append(routes, Route{Dest: v.cidr, Via: "IPsec tunnel to " + g.label(), Source: "static", Preference: s.n.onprem.StaticPreference, next: toTunnel})
 		}
 	}
-	return selectRoutes(routes, func(a, b Route) int { return cmp.Compare(a.Preference, b.Preference) })
+	return selectRoutes(routes, func(a, b Route) int {
+		// Which route of equal preference a router installs is vendor
+		// specific: judge the worse case, the static route via the VPN.
+		return cmp.Or(cmp.Compare(a.Preference, b.Preference), cmp.Compare(boolRank(a.next == toVBR), boolRank(b.next == toVBR)))
+	})
 }
 
 // selectRoutes sorts routes by destination and marks the best of each

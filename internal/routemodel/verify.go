@@ -115,7 +115,7 @@ func (n *Network) why(sc Scenario, fwd, ret Path, want Link) string {
 		if s.bgpUp && n.onprem.StaticPreference <= n.onprem.BGPPreference {
 			return fmt.Sprintf("the on-prem gateway prefers its static route via the VPN (preference %d) to BGP (preference %d); give the static routes a worse preference, e.g. 255", n.onprem.StaticPreference, n.onprem.BGPPreference)
 		}
-		return "the on-prem gateway learns no BGP route to the VPC: " + s.onPremGap()
+		return "the on-prem gateway learns no BGP route to the VPC: " + s.onPremGap(fwd.VPCCIDR)
 	}
 	if ret.Link != want && want == Circuit {
 		if gap := s.primaryGap(); gap != "" {

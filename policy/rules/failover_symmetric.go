@@ -22,15 +22,16 @@ var failoverSymmetric = Rule{
 }
 
 // checkFailoverSymmetric runs the route model on the stack. It judges only
-// stacks that hold the whole connection (a VBR, a VPN gateway and a transit
-// router), since a partial stack's routing depends on what it cannot see.
+// stacks that hold the whole connection (a VBR, a VPN gateway, a transit
+// router and the VPCs they use), since a partial stack's routing depends on
+// what it cannot see.
 func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
 	for _, t := range []tokens.Type{inventory.VBR, inventory.VPNGateway, inventory.TransitRouter} {
 		if len(s.OfType(t)) == 0 {
 			return nil
 		}
 	}
-	if len(in.idcPrefixes) == 0 || unresolved(s) {
+	if len(in.idcPrefixes) == 0 || unresolved(s) || externalVPC(s) {
 		return nil
 	}
 	onprem := in.onprem
@@ -40,6 +41,21 @@ func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
 		out = append(out, finding{urn: f.VPCURN, msg: f.String()})
 	}
 	return out
+}
+
+// externalVPC reports whether the VPN gateway or an attachment uses a VPC
+// the stack does not hold (an existing VPC given by ID): its CIDR and route
+// table are not in the stack, so the model cannot route through it.
+func externalVPC(s *inventory.Stack) bool {
+	uses := map[tokens.Type]string{inventory.VPNGateway: "vpcId", inventory.TRVPCAttachment: "vpcId"}
+	for t, prop := range uses {
+		for _, r := range s.OfType(t) {
+			if _, ok := s.TargetOf(r, prop, inventory.VPC); !ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // unresolved reports whether a value the model needs is not known yet (a

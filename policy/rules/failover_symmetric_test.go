@@ -43,6 +43,14 @@ var _ = addCases(failoverRule,
 		},
 	},
 	ruleCase{
+		// The stack cannot see an existing VPC's CIDR or route table.
+		name: "an existing transit VPC given by ID is not judged",
+		change: func(f *fixture, _ *Config) {
+			f.set("dev-hc-vpn-gateway", "vpcId", "vpc-existing")
+			f.set("dev-hc-hub-vpc2", "vpcId", "vpc-existing")
+		},
+	},
+	ruleCase{
 		name: "a VPC with no attachment is not a workload VPC",
 		change: func(f *fixture, _ *Config) {
 			f.add(inventory.VPC, "", "dev-vpc-other", map[string]any{"cidrBlock": "10.50.0.0/16"}, map[string]string{"routeTableId": "vtb-other"})
