@@ -31,9 +31,7 @@ func (s IKESettings) WithDefaults() IKESettings {
 	s.EncAlg = orDefault(s.EncAlg, "aes256")
 	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
 	s.PFS = orDefault(s.PFS, "group14")
-	if s.LifetimeSecs == 0 {
-		s.LifetimeSecs = 86400
-	}
+	s.LifetimeSecs = orDefaultInt(s.LifetimeSecs, 86400)
 	return s
 }
 
@@ -53,9 +51,7 @@ func (s IPsecSettings) WithDefaults() IPsecSettings {
 	s.EncAlg = orDefault(s.EncAlg, "aes256")
 	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
 	s.PFS = orDefault(s.PFS, "group14")
-	if s.LifetimeSecs == 0 {
-		s.LifetimeSecs = 3600
-	}
+	s.LifetimeSecs = orDefaultInt(s.LifetimeSecs, 3600)
 	return s
 }
 

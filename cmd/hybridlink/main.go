@@ -1,0 +1,75 @@
+// Command hybridlink is the operator CLI: offline checks of the stack files,
+// sandbox runs of the real Pulumi engine against a local Alibaba Cloud, and
+// (see the README) failover drills and on-premises configuration.
+//
+//	hybridlink plan-check                         address plans of all stacks are disjoint
+//	hybridlink check --stack <s>                  sandbox preview with the policy pack
+//	hybridlink sandbox <preview|up|destroy|refresh> --stack <s>
+//	hybridlink drill --stack <s> [--report f.md]  failover drill: normal, circuit down, restored
+//	hybridlink render onprem --stack <s> --vendor <v> [--show-secrets]
+//	hybridlink tools                              build the pinned Pulumi CLI and the policy pack
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+// exitError carries a process exit code for a failure already reported.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, args []string) error
+}
+
+var commands = []command{
+	{"plan-check", "plan-check [--dir .]: check that every stack's address plan is valid and disjoint from the others'", planCheck},
+	{"check", "check --stack <s>: sandbox preview with the policy pack (the offline pull-request check)", check},
+	{"drill", "drill --stack <s> [--report drill.md] [--no-deploy] [--onprem-bgp-preference N] [--onprem-static-preference N]: failover drill in the sandbox", drillCmd},
+	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
+	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
+	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		return 2
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			err := c.run(ctx, args[1:])
+			var exit exitError
+			switch {
+			case errors.As(err, &exit):
+				return exit.code
+			case err != nil:
+				fmt.Fprintln(os.Stderr, "hybridlink:", err)
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintf(os.Stderr, "hybridlink: unknown command %q\n", args[0])
+	usage()
+	return 2
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: hybridlink <command> [flags]")
+	for _, c := range commands {
+		fmt.Fprintln(os.Stderr, "  "+c.usage)
+	}
+}

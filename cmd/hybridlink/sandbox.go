@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+
+	"github.com/hybridlink/hybridlink/internal/sandbox"
+)
+
+// sandboxFlags are the flags every sandbox command takes.
+type sandboxFlags struct {
+	stack, dir, state string
+	noPolicy          bool
+}
+
+func (f *sandboxFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.stack, "stack", "", "stack to run: dev or prod (required)")
+	fs.StringVar(&f.dir, "dir", ".", "project directory (Pulumi.yaml, stacks/, go.mod)")
+	fs.StringVar(&f.state, "state", "", "sandbox state directory (default <dir>/.sandbox)")
+	fs.BoolVar(&f.noPolicy, "no-policy", false, "run without the policy pack")
+}
+
+// open validates the stack file, builds the tools and opens the sandbox of
+// f.stack. Validating the file itself, beyond what the program sees, also
+// catches misspelt keys, which a running program cannot list.
+func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, error) {
+	if _, err := loadStack(*f, true); err != nil {
+		return nil, err
+	}
+	repo, err := filepath.Abs(f.dir)
+	if err != nil {
+		return nil, err
+	}
+	tools, err := sandbox.BuildTools(ctx, repo, os.Stderr)
+	if err != nil {
+		return nil, err
+	}
+	return sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Tools: tools, NoPolicy: f.noPolicy})
+}
+
+// sandboxCmd runs preview, up, destroy or refresh of a stack against the
+// local cloud, streaming the engine's output.
+func sandboxCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("sandbox needs an operation: preview, up, destroy or refresh")
+	}
+	op := args[0]
+	fs := flag.NewFlagSet("sandbox "+op, flag.ContinueOnError)
+	var f sandboxFlags
+	f.register(fs)
+	unprotect := fs.Bool("unprotect", false, "destroy: first unprotect the protected resources (prod)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitError{2}
+	}
+	switch op {
+	case "preview", "up", "destroy", "refresh":
+	default:
+		return fmt.Errorf("unknown sandbox operation %q: use preview, up, destroy or refresh", op)
+	}
+	s, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch op {
+	case "preview":
+		_, err = s.Preview(ctx)
+	case "up":
+		_, err = s.Up(ctx)
+	case "destroy":
+		_, err = s.Destroy(ctx, *unprotect)
+	case "refresh":
+		_, err = s.Refresh(ctx)
+	}
+	// The engine has already printed its diagnostics.
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "hybridlink: sandbox %s of %s failed\n", op, f.stack)
+		return exitError{1}
+	}
+	return nil
+}
+
+// check is the offline pull-request check: a sandbox preview with the
+// policy pack, which fails on any mandatory policy violation or
+// configuration problem.
+func check(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var f sandboxFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitError{2}
+	}
+	f.noPolicy = false
+	s, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Preview(ctx, optpreview.Diff()); err != nil {
+		fmt.Fprintf(os.Stderr, "hybridlink: check of %s failed\n", f.stack)
+		return exitError{1}
+	}
+	fmt.Fprintf(os.Stderr, "hybridlink: check of %s passed\n", f.stack)
+	return nil
+}

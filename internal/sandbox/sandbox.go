@@ -1,0 +1,184 @@
+// Package sandbox runs the hybridlink program through the real Pulumi engine
+// on one machine, with no cloud account: the Automation API drives the
+// pinned Pulumi CLI with the program inline (the function main.go runs),
+// the stack files from stacks/, the policy pack, a local file backend, and
+// a local Alibaba Cloud (internal/localcloud) the engine attaches to as the
+// alicloud provider.
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/localcloud"
+	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/stacks"
+)
+
+// Options configure a sandbox.
+type Options struct {
+	// ProjectDir holds Pulumi.yaml and stacks/Pulumi.<Stack>.yaml.
+	ProjectDir string
+	Stack      string
+	// StateDir holds the file backend and the local cloud; default
+	// <ProjectDir>/.sandbox. Both stacks of a project share one local cloud,
+	// as they share one Alibaba Cloud account.
+	StateDir string
+	// Program defaults to stacks.Program, the program main.go runs.
+	Program pulumi.RunFunc
+	Tools   *Tools
+	// NoPolicy runs without the policy pack (for measurements).
+	NoPolicy bool
+	// Passphrase decrypts the stack's secrets; default the sandbox one.
+	Passphrase string
+	// Out receives the engine's progress output; default os.Stdout.
+	Out io.Writer
+}
+
+// Sandbox is one stack's sandbox, with its local cloud serving.
+type Sandbox struct {
+	opts      Options
+	Cloud     *localcloud.Cloud
+	Stack     auto.Stack
+	stopCloud func() error
+	env       map[string]string
+}
+
+// Open starts the local cloud and selects (or creates) the stack in the
+// sandbox's file backend. The cloud serves until Close, or until ctx ends:
+// pass a context that outlives every operation, not one operation's.
+func Open(ctx context.Context, opts Options) (*Sandbox, error) {
+	if opts.Tools == nil {
+		return nil, fmt.Errorf("sandbox: no tools; call BuildTools first")
+	}
+	if opts.StateDir == "" {
+		opts.StateDir = filepath.Join(opts.ProjectDir, ".sandbox")
+	}
+	if opts.Program == nil {
+		opts.Program = stacks.Program
+	}
+	if opts.Passphrase == "" {
+		opts.Passphrase = stackfile.SandboxPassphrase
+	}
+	if opts.Out == nil {
+		opts.Out = os.Stdout
+	}
+	project, err := filepath.Abs(opts.ProjectDir)
+	if err != nil {
+		return nil, err
+	}
+	state, err := filepath.Abs(opts.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := stackfile.Read(filepath.Join(project, "stacks"), opts.Stack); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	backend := filepath.Join(state, "backend")
+	if err := os.MkdirAll(backend, 0o700); err != nil {
+		return nil, err
+	}
+	cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
+	if err != nil {
+		return nil, err
+	}
+	port, stop, err := cloud.Serve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, env: map[string]string{
+		"PULUMI_BACKEND_URL":       "file://" + backend,
+		"PULUMI_CONFIG_PASSPHRASE": opts.Passphrase,
+		// The engine uses the provider already listening instead of
+		// launching a resource-alicloud plugin.
+		"PULUMI_DEBUG_PROVIDERS":   fmt.Sprintf("alicloud:%d", port),
+		"PULUMI_HOME":              filepath.Join(state, "home"),
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+	}}
+	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
+		auto.WorkDir(project), auto.Pulumi(opts.Tools.Pulumi), auto.EnvVars(s.env))
+	if err != nil {
+		_ = stop()
+		return nil, fmt.Errorf("sandbox: selecting stack %s: %w", opts.Stack, err)
+	}
+	return s, nil
+}
+
+// Close stops the local cloud; its state stays in the state directory.
+func (s *Sandbox) Close() error { return s.stopCloud() }
+
+func (s *Sandbox) policyPacks() []string {
+	if s.opts.NoPolicy {
+		return nil
+	}
+	return []string{s.opts.Tools.PolicyPack}
+}
+
+// Preview runs `pulumi preview` with the policy pack.
+func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
+	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
+	return s.Stack.Preview(ctx, opts...)
+}
+
+// Up runs `pulumi up` with the policy pack. Like `pulumi up`, and unlike
+// the Automation API's Up (which passes --skip-preview), it previews first
+// and changes nothing if the preview fails: the pack's stack policies
+// (cidr-no-overlap, vpn-route-single-weight-100, …) run only at the end of
+// an operation, so an up without the preview would create every resource
+// before a mandatory stack-policy violation failed it.
+func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
+	if packs := s.policyPacks(); len(packs) > 0 {
+		if _, err := s.Stack.Preview(ctx, optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)); err != nil {
+			return auto.UpResult{}, fmt.Errorf("sandbox: the preview before the update failed, nothing was changed: %w", err)
+		}
+	}
+	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...)}, opts...)
+	return s.Stack.Up(ctx, opts...)
+}
+
+// Refresh runs `pulumi refresh`.
+func (s *Sandbox) Refresh(ctx context.Context, opts ...optrefresh.Option) (auto.RefreshResult, error) {
+	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out)}, opts...)
+	return s.Stack.Refresh(ctx, opts...)
+}
+
+// Destroy runs `pulumi destroy`; with unprotect it first lifts the
+// protection prod sets on the circuit-facing and hub resources.
+func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestroy.Option) (auto.DestroyResult, error) {
+	if unprotect {
+		if err := s.Unprotect(ctx); err != nil {
+			return auto.DestroyResult{}, err
+		}
+	}
+	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out)}, opts...)
+	return s.Stack.Destroy(ctx, opts...)
+}
+
+// Unprotect runs `pulumi state unprotect --all`.
+func (s *Sandbox) Unprotect(ctx context.Context) error {
+	_, stderr, code, err := s.Pulumi(ctx, "state", "unprotect", "--all", "--yes")
+	if err != nil {
+		return fmt.Errorf("sandbox: unprotect (exit %d): %w\n%s", code, err, stderr)
+	}
+	return nil
+}
+
+// Pulumi runs another pulumi command against the sandbox's stack.
+func (s *Sandbox) Pulumi(ctx context.Context, args ...string) (stdout, stderr string, code int, err error) {
+	var env []string
+	for k, v := range s.env {
+		env = append(env, k+"="+v)
+	}
+	args = append(args, "--stack", s.opts.Stack, "--non-interactive")
+	return s.opts.Tools.Pulumi.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, env, args...)
+}

@@ -1,0 +1,135 @@
+package tests
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/drill"
+	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/stacks"
+)
+
+// The failover drill against each stack deployed to the local cloud: it
+// passes as committed, and fails, with the route model's explanation, once
+// the VPN route advertisement is gone or when the on-premises gateway
+// prefers its static route.
+func TestDrill(t *testing.T) {
+	skipShort(t)
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			t.Parallel()
+			b := openBox(t, copyProject(t), stack)
+			b.mustSucceed("up", b.up())
+			env := loadEnv(t, b.dir, stack)
+			outputs := b.outputs()
+			vbrIP := env.Args.ExpressConnect.LocalGatewayIP.String()
+			vpnIP := fmt.Sprint(outputs["vpnInternetIp"].Value)
+
+			t.Run("passes", func(t *testing.T) {
+				r := runDrill(t, b, env.OnPremModel())
+				require.True(t, r.Passed(), r.Text())
+				require.Len(t, r.Steps, 3)
+				want := []struct {
+					name string
+					link routemodel.Link
+					via  string
+				}{
+					{"normal", routemodel.Circuit, "VBR " + vbrIP},
+					{"circuit down", routemodel.Tunnel, "VPN gateway " + vpnIP},
+					{"circuit restored", routemodel.Circuit, "VBR " + vbrIP},
+				}
+				for i, w := range want {
+					s := r.Steps[i]
+					assert.Equal(t, w.name, s.Scenario.Name)
+					require.Len(t, s.Paths, 2, "one IDC prefix, one workload VPC, both directions")
+					for _, p := range s.Paths {
+						assert.Equal(t, w.link, p.Link, "%s: %s", w.name, p)
+						assert.Contains(t, p.Hops, w.via, "%s: %s", w.name, p)
+						assert.Empty(t, p.Problem)
+					}
+				}
+				assert.Equal(t, []string{"on-prem gateway", "VPN gateway " + vpnIP, vpcHop(b, "transit"), "transit router", vpcHop(b, "workload")},
+					r.Steps[1].Paths[0].Hops, "circuit down, IDC → cloud")
+				assert.Contains(t, r.Markdown(), "```mermaid\nflowchart LR\n")
+			})
+
+			t.Run("fails when the on-prem gateway prefers its static route", func(t *testing.T) {
+				onprem := env.OnPremModel()
+				onprem.StaticPreference = 10
+				r := runDrill(t, b, onprem)
+				assert.False(t, r.Passed())
+				assert.True(t, r.Steps[1].Passed(), "with the circuit down the VPN is the only path anyway")
+				for _, i := range []int{0, 2} {
+					require.Len(t, r.Steps[i].Findings, 1, r.Text())
+					msg := r.Steps[i].Findings[0].Message
+					assert.Contains(t, msg, "asymmetric routing")
+					assert.Contains(t, msg, "the on-prem gateway prefers its static route via the VPN (preference 10) to BGP (preference 20)")
+				}
+			})
+
+			t.Run("fails once the VPN route is no longer advertised to CEN", func(t *testing.T) {
+				advert := ofType(managed(b.snapshot()), inventory.CENRouteEntry)
+				require.Len(t, advert, 1)
+				urn := string(advert[0].URN)
+				if stack == "prod" {
+					b.pulumi("state", "unprotect", urn, "--yes")
+				}
+				_, err := b.sb.Stack.Destroy(t.Context(), optdestroy.Target([]string{urn}))
+				require.NoError(t, err)
+				require.Empty(t, ofType(managed(b.snapshot()), inventory.CENRouteEntry))
+
+				r := runDrill(t, b, env.OnPremModel())
+				assert.False(t, r.Passed())
+				assert.True(t, r.Steps[0].Passed(), "the primary path does not need the advertisement")
+				assert.True(t, r.Steps[2].Passed())
+				require.Len(t, r.Steps[1].Findings, 1, r.Text())
+				assert.Contains(t, r.Steps[1].Findings[0].Message,
+					"→ IDC 172.16.0.0/16 has no path: VPC workload")
+				assert.Contains(t, r.Steps[1].Findings[0].Message,
+					"has no route to 172.16.0.0/16: the VPN route is not advertised from VPC transit")
+				assert.True(t, strings.HasSuffix(r.Steps[1].Findings[0].Message, "to CEN"), r.Steps[1].Findings[0].Message)
+			})
+		})
+	}
+}
+
+// runDrill drills the sandbox and checks that the links are restored after.
+func runDrill(t *testing.T, b *box, onprem routemodel.OnPrem) *drill.Report {
+	t.Helper()
+	r, err := drill.Run(b.stack, b.sb.Cloud, onprem)
+	require.NoError(t, err)
+	faults, err := b.sb.Cloud.Faults()
+	require.NoError(t, err)
+	assert.Equal(t, routemodel.Faults{}, faults, "the drill restores the links")
+	return r
+}
+
+// vpcHop names a VPC as the paths do: its name and ID.
+func vpcHop(b *box, name string) string {
+	for _, r := range ofType(managed(b.snapshot()), inventory.VPC) {
+		if r.Name() == name {
+			return "VPC " + r.Describe()
+		}
+	}
+	b.t.Fatalf("no VPC %s", name)
+	return ""
+}
+
+func loadEnv(t *testing.T, dir, stack string) *stacks.Environment {
+	t.Helper()
+	f, err := stackfile.Read(filepath.Join(dir, "stacks"), stack)
+	require.NoError(t, err)
+	cfg, err := f.Config("")
+	require.NoError(t, err)
+	env, err := stacks.Load(stack, cfg)
+	require.NoError(t, err)
+	return env
+}
