@@ -8,6 +8,7 @@ package drill
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,6 +23,8 @@ type Step struct {
 	Expect   routemodel.Link
 	Paths    []routemodel.Path
 	Findings []routemodel.Finding
+	// Tables are the route tables the cloud held in the step.
+	Tables routemodel.Tables
 }
 
 // Passed reports whether every path of the step was as expected.
@@ -58,14 +61,14 @@ func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Re
 		if err := cloud.SetFaults(sc.Faults); err != nil {
 			return nil, err
 		}
-		n, faults, err := cloud.Routing(onprem)
+		n, faults, err := cloud.Routing(stack, onprem)
 		if err != nil {
 			return nil, err
 		}
 		if faults != sc.Faults {
 			return nil, fmt.Errorf("drill: the cloud reports faults %+v after %s set %+v", faults, sc.Name, sc.Faults)
 		}
-		step := Step{Scenario: sc, Expect: sc.Expect(), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc})}
+		step := Step{Scenario: sc, Expect: sc.Expect(), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc}), Tables: n.Tables(faults)}
 		if len(step.Paths) == 0 {
 			step.Findings = append(step.Findings, routemodel.Finding{Scenario: sc.Name, Message: "no workload VPC and IDC prefix to drill: is the stack deployed?"})
 		}
@@ -108,7 +111,46 @@ func (r *Report) Markdown() string {
 			b.WriteString("\n")
 		}
 		b.WriteString(mermaid(s.Paths))
+		b.WriteString("<details><summary>Route tables</summary>\n\n")
+		b.WriteString(MarkdownTables(s.Tables))
+		b.WriteString("</details>\n\n")
 	}
+	return b.String()
+}
+
+// MarkdownTables renders route tables, the active route of each destination
+// marked.
+func MarkdownTables(t routemodel.Tables) string {
+	var b strings.Builder
+	// Only the on-premises gateway ranks routes by preference.
+	section := func(title string, routes []routemodel.Route) {
+		onprem := title == "On-premises gateway"
+		fmt.Fprintf(&b, "**%s**\n\n| destination | next hop | learned | preference | active |\n|---|---|---|---|---|\n", title)
+		for _, r := range routes {
+			pref := ""
+			if onprem {
+				pref = fmt.Sprint(r.Preference)
+			}
+			active := ""
+			if r.Active {
+				active = "✓"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Dest, r.Via, r.Source, pref, active)
+		}
+		b.WriteString("\n")
+	}
+	section("Transit router", t.TransitRouter)
+	names := make([]string, 0, len(t.VPCs))
+	for name := range t.VPCs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		section("VPC "+name, t.VPCs[name])
+	}
+	section("VBR", t.VBR)
+	section("VPN gateway", t.VPNGateway)
+	section("On-premises gateway", t.OnPrem)
 	return b.String()
 }
 

@@ -65,3 +65,24 @@ func TestReportMarkdownDrawsBothDirections(t *testing.T) {
 	// A path that stops shows where and why.
 	assert.Contains(t, md, `["✗ VPC workload has no route to 172.16.0.0/16: the VPN route is not advertised from VPC transit to CEN"]`)
 }
+
+func TestMarkdownTables(t *testing.T) {
+	p := netip.MustParsePrefix("192.168.0.0/16")
+	md := MarkdownTables(routemodel.Tables{
+		TransitRouter: []routemodel.Route{{Dest: netip.MustParsePrefix("172.16.0.0/16"), Via: "attachment of the VBR", Source: "BGP, propagated from the VBR", Active: true}},
+		VPCs:          map[string][]routemodel.Route{"workload": {{Dest: p, Via: "local", Source: "system", Active: true}}},
+		OnPrem: []routemodel.Route{
+			{Dest: p, Via: "VBR 10.1.0.1", Source: "BGP", Preference: 20, Active: true},
+			{Dest: p, Via: "IPsec tunnel to 198.51.100.1", Source: "static", Preference: 255},
+		},
+	})
+	for _, want := range []string{
+		"**Transit router**\n\n| destination | next hop | learned | preference | active |\n",
+		"| 172.16.0.0/16 | attachment of the VBR | BGP, propagated from the VBR |  | ✓ |\n",
+		"**VPC workload**\n",
+		"| 192.168.0.0/16 | VBR 10.1.0.1 | BGP | 20 | ✓ |\n",
+		"| 192.168.0.0/16 | IPsec tunnel to 198.51.100.1 | static | 255 |  |\n",
+	} {
+		assert.Contains(t, md, want)
+	}
+}

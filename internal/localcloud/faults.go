@@ -1,6 +1,8 @@
 package localcloud
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -22,14 +24,20 @@ func (c *Cloud) SetFaults(f routemodel.Faults) error {
 	return c.modify(func(st *state) error { st.Faults = f; return nil })
 }
 
-// Routing returns the network the cloud's live resources make, as the route
-// model resolves it with the on-premises side given, and the faults in force:
-// n.Tables(f) are the route tables the cloud holds now, n.Paths(f) the paths
-// traffic takes.
-func (c *Cloud) Routing(onprem routemodel.OnPrem) (n *routemodel.Network, f routemodel.Faults, err error) {
+// Routing returns the network one stack's live resources make — the cloud
+// may hold several stacks, as one account does — as the route model resolves
+// it with the on-premises side given, and the faults in force: n.Tables(f)
+// are the route tables the cloud holds now, n.Paths(f) the paths traffic
+// takes.
+func (c *Cloud) Routing(stack string, onprem routemodel.OnPrem) (n *routemodel.Network, f routemodel.Faults, err error) {
 	var resources []inventory.Resource
 	err = c.view(func(st *state) error {
-		f, resources = st.Faults, st.snapshot()
+		f = st.Faults
+		for _, r := range st.snapshot() {
+			if r.URN.Stack() == tokens.QName(stack) {
+				resources = append(resources, r)
+			}
+		}
 		return nil
 	})
 	if err != nil {

@@ -61,9 +61,7 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if opts.Tools == nil {
 		return nil, fmt.Errorf("sandbox: no tools; call BuildTools first")
 	}
-	if opts.StateDir == "" {
-		opts.StateDir = filepath.Join(opts.ProjectDir, ".sandbox")
-	}
+	opts.StateDir = StateDir(opts.ProjectDir, opts.StateDir)
 	if opts.Program == nil {
 		opts.Program = stacks.Program
 	}
@@ -88,7 +86,7 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := os.MkdirAll(backend, 0o700); err != nil {
 		return nil, err
 	}
-	cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
+	cloud, err := OpenCloud(state)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +110,21 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 		return nil, fmt.Errorf("sandbox: selecting stack %s: %w", opts.Stack, err)
 	}
 	return s, nil
+}
+
+// StateDir is the sandbox state directory: stateDir, or by default
+// <projectDir>/.sandbox.
+func StateDir(projectDir, stateDir string) string {
+	if stateDir == "" {
+		return filepath.Join(projectDir, ".sandbox")
+	}
+	return stateDir
+}
+
+// OpenCloud opens the local cloud of a sandbox state directory without
+// serving it: to read its resources or throw its fault switch.
+func OpenCloud(stateDir string) (*localcloud.Cloud, error) {
+	return localcloud.Open(filepath.Join(stateDir, "cloud"))
 }
 
 // Close stops the local cloud; its state stays in the state directory.

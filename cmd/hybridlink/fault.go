@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/hybridlink/hybridlink/internal/drill"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+	"github.com/hybridlink/hybridlink/internal/sandbox"
+)
+
+// fault throws the local cloud's fault switch by hand, as an operator shuts
+// the circuit port in the design's test: `fault circuit down`, `fault vpn
+// up`. The sandbox's routing follows at once (see `routes`).
+func fault(_ context.Context, args []string) error {
+	if len(args) < 2 || (args[0] != "circuit" && args[0] != "vpn") || (args[1] != "down" && args[1] != "up") {
+		return fmt.Errorf("fault needs a link and a state: circuit|vpn down|up")
+	}
+	fs := flag.NewFlagSet("fault", flag.ContinueOnError)
+	var f sandboxFlags
+	f.register(fs)
+	if err := fs.Parse(args[2:]); err != nil {
+		return exitError{2}
+	}
+	cloud, err := sandbox.OpenCloud(sandbox.StateDir(f.dir, f.state))
+	if err != nil {
+		return err
+	}
+	faults, err := cloud.Faults()
+	if err != nil {
+		return err
+	}
+	down := args[1] == "down"
+	if args[0] == "circuit" {
+		faults.CircuitDown = down
+	} else {
+		faults.VPNDown = down
+	}
+	if err := cloud.SetFaults(faults); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "local cloud: the circuit is %s, the VPN is %s\n", upDown(faults.CircuitDown), upDown(faults.VPNDown))
+	return nil
+}
+
+// routes prints the paths and route tables of a stack deployed in the
+// sandbox, under the faults in force.
+func routes(_ context.Context, args []string) error {
+	fs := flag.NewFlagSet("routes", flag.ContinueOnError)
+	var f sandboxFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitError{2}
+	}
+	env, err := loadStack(f, false)
+	if err != nil {
+		return err
+	}
+	cloud, err := sandbox.OpenCloud(sandbox.StateDir(f.dir, f.state))
+	if err != nil {
+		return err
+	}
+	n, faults, err := cloud.Routing(f.stack, env.OnPremModel())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("circuit %s, VPN %s\n\n", upDown(faults.CircuitDown), upDown(faults.VPNDown))
+	paths := n.Paths(faults)
+	if len(paths) == 0 {
+		return fmt.Errorf("no workload VPC of %s in the sandbox: run `hybridlink sandbox up --stack %s`", f.stack, f.stack)
+	}
+	for _, p := range paths {
+		fmt.Println(p)
+	}
+	fmt.Println()
+	fmt.Print(drill.MarkdownTables(n.Tables(faults)))
+	if findings := n.Verify([]routemodel.Scenario{{Name: "now", Faults: faults}}); len(findings) > 0 {
+		for _, fd := range findings {
+			fmt.Println("✗", fd.Message)
+		}
+		return exitError{1}
+	}
+	return nil
+}
+
+func upDown(down bool) string {
+	if down {
+		return "down"
+	}
+	return "up"
+}
