@@ -75,8 +75,8 @@ func (a *CenHubArgs) validate(c checker) {
 	names := map[string]bool{}
 	for i, v := range a.VPCs {
 		vc := c.at(fmt.Sprintf("VPCs[%d]", i))
-		if !namePattern.MatchString("a" + v.Name) {
-			vc.fail("Name", v.Name, "is not a valid name part", "use letters, digits, '.', '_' or '-'")
+		if !partPattern.MatchString(v.Name) {
+			vc.fail("Name", v.Name, "is not a valid name part", "use 1–40 letters, digits, '.', '_' or '-'")
 		}
 		if names[v.Name] {
 			vc.fail("Name", v.Name, "is used by two VPC attachments", "give each VPC a distinct name")

@@ -44,7 +44,10 @@ type StandbyVPN struct {
 // HybridConnectionArgs is an environment's hybrid connection: the address
 // plan, the two paths and the hub.
 type HybridConnectionArgs struct {
-	// Region of every resource, e.g. cn-hangzhou.
+	// Region of every resource, e.g. cn-hangzhou. It must be the region of
+	// the alicloud provider the resources use (alicloud:region): resources
+	// take their region from the provider, while zones are checked, and the
+	// VBR health check is pointed, with this one.
 	Region string
 	// WorkloadVPCs are reached from the IDC; TransitVPC hosts the VPN gateway
 	// and no workloads.
@@ -89,8 +92,8 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	vpcs := a.vpcs()
 	for _, v := range vpcs {
 		vc := c.at(v.field)
-		if !namePattern.MatchString("a"+v.Name) || names[v.Name] {
-			vc.fail("Name", v.Name, "must be a distinct name part (letters, digits, '.', '_', '-')", "give every VPC its own short name, e.g. workload, transit")
+		if !partPattern.MatchString(v.Name) || names[v.Name] {
+			vc.fail("Name", v.Name, "must be a distinct name part (1–40 letters, digits, '.', '_', '-')", "give every VPC its own short name, e.g. workload, transit")
 		}
 		names[v.Name] = true
 		checkVPC(vc, v.VPC, a.Region, regionOK)
@@ -103,8 +106,11 @@ func (a *HybridConnectionArgs) validate(c checker) {
 		c.missing("IDCPrefixes", "list the on-premises prefixes, e.g. 172.16.0.0/16")
 	}
 	a.VPN.validate(c.at("VPN"), a.IDCPrefixes)
-	if hc := a.VPN.HealthCheck; hc != nil && hc.SourceIP.IsValid() && !a.inSomeVPC(hc.SourceIP) {
-		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, "is not inside any VPC of the plan", "pick an address in the transit or a workload VPC")
+	// The on-premises gateway routes the probe's source back through the
+	// tunnel; a workload address would then return over the VPN while the
+	// rest of its traffic uses the circuit.
+	if hc := a.VPN.HealthCheck; hc != nil && hc.SourceIP.IsValid() && a.TransitVPC.CIDR.IsValid() && !a.TransitVPC.CIDR.Contains(hc.SourceIP) {
+		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, fmt.Sprintf("is not inside the transit VPC %s", a.TransitVPC.CIDR), "pick an unused address of the transit VPC, which holds no workloads")
 	}
 	if a.VPN.DualTunnel && distinctZones(a.TransitVPC.VSwitches) < 2 {
 		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or turn the dual tunnel off")
@@ -124,15 +130,6 @@ func (a *HybridConnectionArgs) vpcs() []namedVPC {
 		out = append(out, namedVPC{v, fmt.Sprintf("WorkloadVPCs[%d]", i)})
 	}
 	return append(out, namedVPC{a.TransitVPC, "TransitVPC"})
-}
-
-func (a *HybridConnectionArgs) inSomeVPC(ip netip.Addr) bool {
-	for _, v := range a.vpcs() {
-		if v.CIDR.IsValid() && v.CIDR.Contains(ip) {
-			return true
-		}
-	}
-	return false
 }
 
 func checkVPC(c checker, v VPC, region string, regionOK bool) {
@@ -187,13 +184,19 @@ type planEntry struct {
 	field, vpc string
 }
 
+// PlanBlock is one CIDR block of an address plan and the argument it comes
+// from ("TransitVPC.VSwitches[1].CIDR").
+type PlanBlock struct {
+	Field  string
+	Prefix netip.Prefix
+}
+
 // AddressPlan returns every CIDR block of the plan — VPCs, vSwitches, the VBR
-// peering subnet and the IDC prefixes — keyed by field path. Invalid blocks
-// are left out.
-func (a *HybridConnectionArgs) AddressPlan() []cidr.Entry[string] {
-	var out []cidr.Entry[string]
+// peering subnet and the IDC prefixes. Invalid blocks are left out.
+func (a *HybridConnectionArgs) AddressPlan() []PlanBlock {
+	var out []PlanBlock
 	for _, e := range a.addressPlan() {
-		out = append(out, cidr.Entry[string]{Prefix: e.Prefix, Item: e.Item.field})
+		out = append(out, PlanBlock{Field: e.Item.field, Prefix: e.Prefix})
 	}
 	return out
 }
@@ -248,6 +251,9 @@ func (a *HybridConnectionArgs) requireIDs(c checker) {
 	if a.TransitVPC.RouteTableID == nil {
 		c.at("TransitVPC").missing("RouteTableID", "give the transit VPC's system route table ID; the VPN routes are advertised from it")
 	}
+	if a.VPN.DualTunnel && a.VPN.PSK == nil {
+		c.at("VPN").missing("PSK", dualTunnelPSKFix)
+	}
 }
 
 // HybridConnection is the whole active/standby connection of one environment.
@@ -281,11 +287,16 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 		return nil, err
 	}
 	parent := pulumi.Parent(hc)
-	protect := pulumi.Protect(args.Protect)
+	// Protect only when asked: an explicit false would override a
+	// pulumi.Protect(true) the caller gave the whole connection.
+	legOpts := []pulumi.ResourceOption{parent}
+	if args.Protect {
+		legOpts = append(legOpts, pulumi.Protect(true))
+	}
 
 	ecArgs := args.ExpressConnect
 	ecArgs.Tags = mergeTags(args.Tags, ecArgs.Tags)
-	ec, err := NewExpressConnectLeg(ctx, child(name, "expressconnect"), &ecArgs, parent, protect)
+	ec, err := NewExpressConnectLeg(ctx, child(name, "expressconnect"), &ecArgs, legOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +338,7 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	if args.VBRHealthCheck {
 		hubArgs.VBRHealthCheck = &VBRHealthCheckArgs{Region: args.Region, TargetIP: args.ExpressConnect.PeerGatewayIP}
 	}
-	hub, err := NewCenHub(ctx, child(name, "hub"), hubArgs, parent, protect)
+	hub, err := NewCenHub(ctx, child(name, "hub"), hubArgs, legOpts...)
 	if err != nil {
 		return nil, err
 	}

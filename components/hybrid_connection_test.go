@@ -48,7 +48,7 @@ func referenceHCArgs() *components.HybridConnectionArgs {
 			Tags:                 map[string]string{"leg": "primary"},
 		},
 		VPN: components.StandbyVPN{
-			VPNSettings: components.VPNSettings{BandwidthMbps: 100, CustomerGatewayIP: ip("203.0.113.68")},
+			VPNSettings: components.VPNSettings{BandwidthMbps: 100, CustomerGatewayIP: ip("203.0.113.68"), PSK: pulumi.String("ref-psk")},
 			DualTunnel:  true,
 		},
 		VBRHealthCheck: true,
@@ -113,7 +113,8 @@ func TestHybridConnectionComposition(t *testing.T) {
 	assert.Equal(t, "vsw-t1", input(t, gw, "vswitchId"))
 	assert.Equal(t, "vsw-t2", input(t, gw, "disasterRecoveryVswitchId"))
 	assert.Equal(t, map[string]any{"env": "test"}, input(t, gw, "tags"))
-	assert.Len(t, input(t, res(t, m, "hl-vpn-connection"), "tunnelOptionsSpecifications"), 2)
+	// The tunnels carry the PSK, so the engine holds them as a secret.
+	assert.Len(t, secretInput(t, res(t, m, "hl-vpn-connection"), "tunnelOptionsSpecifications"), 2)
 
 	vbr := res(t, m, "hl-expressconnect-vbr")
 	assert.Equal(t, map[string]any{"env": "test", "leg": "primary"}, input(t, vbr, "tags"), "the leg's tags are merged over the connection's")
@@ -248,7 +249,7 @@ func TestHybridConnectionOverlapNamesBothSides(t *testing.T) {
 func TestHybridConnectionAddressPlan(t *testing.T) {
 	var got []string
 	for _, e := range referenceHCArgs().AddressPlan() {
-		got = append(got, e.Item+"="+e.Prefix.String())
+		got = append(got, e.Field+"="+e.Prefix.String())
 	}
 	assert.ElementsMatch(t, []string{
 		"WorkloadVPCs[0].CIDR=192.168.0.0/16",
@@ -278,4 +279,20 @@ func TestHybridConnectionNameAndNilArgs(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, argErrorFields(t, err), "Region")
 	assert.Empty(t, m.Resources())
+}
+
+// Protect false leaves protection to the caller: a pulumi.Protect(true) on
+// the whole connection reaches every child.
+func TestHybridConnectionKeepsTheCallersProtect(t *testing.T) {
+	args := referenceHCArgs()
+	args.Protect = false
+	m, err := run(func(ctx *pulumi.Context) error {
+		_, err := components.NewHybridConnection(ctx, "hl", args, pulumi.Protect(true))
+		return err
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, m.Resources())
+	for _, r := range m.Resources() {
+		assert.True(t, r.Protect, "%s inherits the caller's protect", r.Name)
+	}
 }

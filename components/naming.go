@@ -16,13 +16,19 @@ const (
 )
 
 // Alibaba Cloud names (VBR, VPN gateway, CEN, attachments…) must start with a
-// letter and hold letters, digits, '.', '_' and '-'; the component name is
-// the stem of each, so it must obey the same rule.
-var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{1,100}$`)
+// letter, hold letters, digits, '.', '_' and '-', and fit 128 characters;
+// the component name is the stem of each. With a 64-character stem the
+// longest composed name, a hub attachment's association
+// (<stem>-hub-<vpc part>-association), stays within the limit.
+var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{1,63}$`)
+
+// partPattern is a name part that follows a stem ("<hub>-<part>"): the same
+// characters, without the leading letter.
+var partPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
 
 func checkName(kind, name string) error {
 	if !namePattern.MatchString(name) {
-		return fmt.Errorf("components: %s name %q must be 2–101 characters, start with a letter and contain only letters, digits, '.', '_' and '-', since it names the Alibaba Cloud resources", kind, name)
+		return fmt.Errorf("components: %s name %q must be 2–64 characters, start with a letter and contain only letters, digits, '.', '_' and '-', since it names the Alibaba Cloud resources", kind, name)
 	}
 	return nil
 }

@@ -65,6 +65,11 @@ type IPsecHealthCheck struct {
 	Retries                 int // default 3
 }
 
+// dualTunnelPSKFix says why a dual-tunnel connection needs a given key: a
+// key left to Alibaba Cloud is generated per tunnel, and the on-premises
+// gateway must be configured with both.
+const dualTunnelPSKFix = "give the pre-shared key (as a secret): Alibaba Cloud would generate a different key per tunnel of a dual-tunnel gateway"
+
 // VPNSettings are the standby path's settings that do not depend on where it
 // is placed.
 type VPNSettings struct {
@@ -74,8 +79,9 @@ type VPNSettings struct {
 	CustomerGatewayIP netip.Addr
 	IKE               IKESettings
 	IPsec             IPsecSettings
-	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (read it
-	// from the connection's ikeConfig, a secret output). It is stored as a secret.
+	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (see
+	// VpnStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored
+	// as a secret.
 	PSK         pulumi.StringInput
 	HealthCheck *IPsecHealthCheck
 }
@@ -113,6 +119,9 @@ func (a *VpnStandbyLegArgs) validate(c checker) {
 	if len(a.IDCPrefixes) == 0 {
 		c.missing("IDCPrefixes", "list the on-premises prefixes to route over the VPN, e.g. 172.16.0.0/16")
 	}
+	if a.DualTunnel() && a.PSK == nil {
+		c.missing("PSK", dualTunnelPSKFix)
+	}
 	for i, p := range a.IDCPrefixes {
 		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
 	}
@@ -147,8 +156,11 @@ func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
 		} else if allValid(idc) && !containedIn(hc.DestinationIP, idc) {
 			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
 		}
-		if hc.IntervalSecs < 0 || hc.Retries < 0 {
-			hcc.fail("IntervalSecs", hc.IntervalSecs, "interval and retries cannot be negative", "leave them unset for the defaults (3 s and 3 retries)")
+		if hc.IntervalSecs < 0 {
+			hcc.fail("IntervalSecs", hc.IntervalSecs, "cannot be negative", "leave it unset for 3 s")
+		}
+		if hc.Retries < 0 {
+			hcc.fail("Retries", hc.Retries, "cannot be negative", "leave it unset for 3 retries")
 		}
 	}
 }
@@ -187,8 +199,8 @@ type VpnStandbyLeg struct {
 	CustomerGatewayID          pulumi.StringOutput      `pulumi:"customerGatewayId"`
 	ConnectionID               pulumi.StringOutput      `pulumi:"connectionId"`
 	RouteEntryIDs              pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
-	// PreSharedKey is the connection's pre-shared key, given or generated;
-	// the on-premises gateway needs it. Secret.
+	// PreSharedKey is the connection's pre-shared key, given or (single
+	// tunnel) generated; the on-premises gateway needs it. Secret.
 	PreSharedKey pulumi.StringOutput `pulumi:"preSharedKey"`
 
 	routes []pulumi.Resource
@@ -294,7 +306,7 @@ func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs,
 
 // preSharedKey reads the key the connection uses: the top-level IKE
 // config's on a single-tunnel gateway, the first tunnel's on a dual-tunnel
-// one (both tunnels take the same key).
+// one (both take the given key).
 func preSharedKey(conn *vpn.Connection, dual bool) pulumi.StringOutput {
 	psk := conn.IkeConfig.Psk()
 	if dual {

@@ -237,7 +237,11 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 		}, []string{"HealthCheck.DestinationIP", "HealthCheck.SourceIP"}},
 		{"health check negative retries", func(a *components.VpnStandbyLegArgs) {
 			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
-		}, []string{"HealthCheck.IntervalSecs"}},
+		}, []string{"HealthCheck.Retries"}},
+		{"dual tunnel with a generated key", func(a *components.VpnStandbyLegArgs) {
+			a.DisasterRecoveryVSwitchID = pulumi.String("vsw-dr")
+			a.PSK = nil
+		}, []string{"PSK"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

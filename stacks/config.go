@@ -66,8 +66,8 @@ type VPNConfig struct {
 	HealthCheck       *HealthCheckConfig `json:"healthCheck,omitempty"`
 }
 
-// IKEConfig is phase 1 of the IPsec connection; empty fields take Alibaba
-// Cloud's defaults.
+// IKEConfig is phase 1 of the IPsec connection; empty fields take
+// hybridlink's defaults (components.IKESettings.WithDefaults).
 type IKEConfig struct {
 	Version      string `json:"version,omitempty"`
 	EncAlg       string `json:"encAlg,omitempty"`
@@ -76,7 +76,8 @@ type IKEConfig struct {
 	LifetimeSecs int    `json:"lifetimeSecs,omitempty"`
 }
 
-// IPsecConfig is phase 2; empty fields take Alibaba Cloud's defaults.
+// IPsecConfig is phase 2; empty fields take hybridlink's defaults
+// (components.IPsecSettings.WithDefaults).
 type IPsecConfig struct {
 	EncAlg       string `json:"encAlg,omitempty"`
 	AuthAlg      string `json:"authAlg,omitempty"`
@@ -110,7 +111,8 @@ type OnPremConfig struct {
 	FirstTunnel int `json:"firstTunnel,omitempty"`
 }
 
-// Secret is a secret config value. Its plaintext never appears in errors.
+// Secret is a secret config value. Its plaintext never appears in errors,
+// and it prints and marshals as "[secret]".
 type Secret struct {
 	// Value is the plaintext; empty when unset or when the source could not
 	// decrypt it (Opaque).
@@ -119,3 +121,11 @@ type Secret struct {
 	// stored as a secret; Opaque that it is present but unreadable here.
 	Set, Encrypted, Opaque bool
 }
+
+// String, GoString and MarshalJSON keep the plaintext out of logs and dumps
+// of a Config (%v, %+v, %#v, JSON).
+func (s Secret) String() string { return "[secret]" }
+
+func (s Secret) GoString() string { return "[secret]" }
+
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"[secret]"`), nil }

@@ -218,23 +218,26 @@ func (c *Config) checkSecrets(ps *problems) {
 		}
 	}
 	check("VPNPSK", c.VPNPSK, limits.CheckPSK)
+	if c.VPN.DualTunnel && !(c.VPNPSK.Set && (c.VPNPSK.Value != "" || c.VPNPSK.Opaque)) {
+		ps.add(keyOf("VPNPSK"), "", "is required with a dual-tunnel VPN: Alibaba Cloud would generate a different key per tunnel",
+			"set it with `pulumi config set --secret vpnPsk <key>`")
+	}
 	check("BGPAuthKey", c.BGPAuthKey, limits.CheckBGPAuthKey)
 }
 
 func (c *Config) checkOnPrem(ps *problems) {
 	o := c.OnPrem
-	staticOK := true
-	if p := o.StaticRoutePreference; p != 0 && (p < 2 || p > 255) {
-		ps.add(keyOf("OnPrem.StaticRoutePreference"), fmt.Sprint(p), "is out of range 2–255", "leave it unset for 255, so the VPN route loses to BGP")
-		staticOK = false
+	tunnels := 1
+	if c.VPN.DualTunnel {
+		tunnels = 2
 	}
-	switch p := o.BGPPreference; {
-	case p != 0 && (p < 1 || p > 254):
-		ps.add(keyOf("OnPrem.BGPPreference"), fmt.Sprint(p), "is out of range 1–254", "leave it unset for 20")
-	case staticOK && o.BGPRoutePreference() >= o.Preference():
-		ps.add(keyOf("OnPrem.BGPPreference"), fmt.Sprint(o.BGPRoutePreference()),
-			fmt.Sprintf("is not lower than the static VPN route preference %d, so the VPN would not be the standby", o.Preference()),
-			"make bgpPreference lower than staticRoutePreference (defaults 20 and 255)")
+	if err := onprem.CheckPreferences(o.BGPRoutePreference(), o.Preference(), tunnels); err != nil {
+		key, value := keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference()
+		if pe := (*onprem.PreferenceError)(nil); errors.As(err, &pe) && pe.Static {
+			key, value = keyOf("OnPrem.StaticRoutePreference"), o.Preference()
+		}
+		ps.add(key, fmt.Sprint(value), err.Error(),
+			"keep bgpPreference well below staticRoutePreference (defaults 20 and 255), so the VPN stays the standby on every vendor")
 	}
 	if n := o.FirstTunnel; n != 0 && (n < 1 || n > onprem.MaxFirstTunnel) {
 		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")

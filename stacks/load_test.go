@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -53,6 +54,9 @@ func malformedConfigs() []malformed {
 	}
 	raw := func(key, v string) func(*testing.T, MapSource) {
 		return func(_ *testing.T, src MapSource) { src.Values[key] = v }
+	}
+	drop := func(key string) func(*testing.T, MapSource) {
+		return func(_ *testing.T, src MapSource) { delete(src.Values, key); delete(src.Secrets, key) }
 	}
 	return []malformed{
 		// Decoding: malformed JSON, wrong types, unknown keys and fields.
@@ -157,7 +161,13 @@ func malformedConfigs() []malformed {
 		{name: "health check outside the IDC", mutate: set("hybridlink:vpn", "healthCheck.destinationIp", "10.9.9.9"),
 			keys: []string{"hybridlink:vpn.healthCheck.destinationIp"}, value: "10.9.9.9", mentions: []string{"IDC prefix"}},
 		{name: "health check source outside the VPCs", mutate: set("hybridlink:vpn", "healthCheck.sourceIp", "10.99.0.1"),
-			keys: []string{"hybridlink:vpn.healthCheck.sourceIp"}, value: "10.99.0.1", mentions: []string{"not inside any VPC"}},
+			keys: []string{"hybridlink:vpn.healthCheck.sourceIp"}, value: "10.99.0.1", mentions: []string{"not inside the transit VPC 10.0.0.0/16"}},
+		{name: "dual tunnel without a PSK", mutate: drop("hybridlink:vpnPsk"),
+			keys: []string{"hybridlink:vpnPsk"}, mentions: []string{"dual-tunnel"}},
+		// Its replies would return over the VPN while the host's other
+		// traffic uses the circuit.
+		{name: "health check source in a workload VPC", mutate: set("hybridlink:vpn", "healthCheck.sourceIp", "192.168.20.161"),
+			keys: []string{"hybridlink:vpn.healthCheck.sourceIp"}, value: "192.168.20.161", mentions: []string{"not inside the transit VPC"}},
 
 		// Regions and zones.
 		{name: "zone not in the region", mutate: set("hybridlink:transitVpc", "vSwitches[1].zoneId", "cn-shanghai-b"),
@@ -345,5 +355,20 @@ func TestStaticRoutePreference(t *testing.T) {
 		src.Values["hybridlink:onPrem"] = fmt.Sprintf(`{"staticRoutePreference": %d}`, p)
 		_, err := Load("dev", src)
 		assert.Equal(t, []string{"hybridlink:onPrem.staticRoutePreference"}, problemKeys(configError(t, err)), "preference %d", p)
+	}
+}
+
+// A loaded configuration can be printed or marshalled without its secrets.
+func TestSecretsDoNotPrint(t *testing.T) {
+	env, err := Load("prod", committed(t, "prod"))
+	require.NoError(t, err)
+	psk := env.Config.VPNPSK.Value
+	require.NotEmpty(t, psk)
+	b, err := json.Marshal(env.Config)
+	require.NoError(t, err)
+	for _, shown := range []string{fmt.Sprintf("%v", env.Config), fmt.Sprintf("%+v", env.Config), fmt.Sprintf("%#v", env.Config), string(b)} {
+		assert.NotContains(t, shown, psk)
+		assert.NotContains(t, shown, env.Config.BGPAuthKey.Value)
+		assert.Contains(t, shown, "[secret]")
 	}
 }

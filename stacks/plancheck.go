@@ -81,8 +81,8 @@ func addressOverlaps(envs []*Environment) []PlanConflict {
 	for _, env := range envs {
 		for _, e := range env.Args.AddressPlan() {
 			all = append(all, cidr.Entry[entry]{Prefix: e.Prefix, Item: entry{
-				ref: PlanRef{Stack: env.Stack, Key: keyOf(e.Item), Value: e.Prefix.String()},
-				idc: strings.HasPrefix(e.Item, "IDCPrefixes"),
+				ref: PlanRef{Stack: env.Stack, Key: keyOf(e.Field), Value: e.Prefix.String()},
+				idc: strings.HasPrefix(e.Field, "IDCPrefixes"),
 			}})
 		}
 	}
@@ -114,16 +114,34 @@ func sharedGateway(a, b *Environment) []PlanConflict {
 	if a.Args.VPN.CustomerGatewayIP != b.Args.VPN.CustomerGatewayIP {
 		return nil
 	}
-	ra, rb := tunnelRange(a), tunnelRange(b)
-	if ra[1] < rb[0] || rb[1] < ra[0] {
-		return nil
+	gw := a.Args.VPN.CustomerGatewayIP.String()
+	var out []PlanConflict
+	if ra, rb := tunnelRange(a), tunnelRange(b); ra[1] >= rb[0] && rb[1] >= ra[0] {
+		key := keyOf("OnPrem.FirstTunnel")
+		show := func(r [2]int) string { return fmt.Sprintf("%d (tunnels %d–%d)", r[0], r[0], r[1]) }
+		out = append(out, ordered(
+			PlanRef{Stack: a.Stack, Key: key, Value: show(ra)},
+			PlanRef{Stack: b.Stack, Key: key, Value: show(rb)},
+			"numbers tunnels on on-premises gateway "+gw+" like"))
 	}
-	key := keyOf("OnPrem.FirstTunnel")
-	show := func(r [2]int) string { return fmt.Sprintf("%d (tunnels %d–%d)", r[0], r[0], r[1]) }
-	return []PlanConflict{ordered(
-		PlanRef{Stack: a.Stack, Key: key, Value: show(ra)},
-		PlanRef{Stack: b.Stack, Key: key, Value: show(rb)},
-		"numbers tunnels on on-premises gateway "+a.Args.VPN.CustomerGatewayIP.String()+" like")}
+	// One gateway runs one BGP process with one preference: the rendered
+	// configurations would overwrite each other's.
+	for _, field := range []struct {
+		path   string
+		va, vb int
+	}{
+		{"ExpressConnect.PeerASN", a.Args.ExpressConnect.PeerASN, b.Args.ExpressConnect.PeerASN},
+		{"OnPrem.BGPPreference", a.Config.OnPrem.BGPRoutePreference(), b.Config.OnPrem.BGPRoutePreference()},
+	} {
+		if field.va != field.vb {
+			key := keyOf(field.path)
+			out = append(out, ordered(
+				PlanRef{Stack: a.Stack, Key: key, Value: fmt.Sprint(field.va)},
+				PlanRef{Stack: b.Stack, Key: key, Value: fmt.Sprint(field.vb)},
+				"differs on on-premises gateway "+gw+" from"))
+		}
+	}
+	return out
 }
 
 // tunnelRange is the first and last tunnel interface number of a stack.

@@ -84,3 +84,19 @@ func TestPlanCheckSharedCircuitAndGateway(t *testing.T) {
 		"dev hybridlink:onPrem.firstTunnel 2 (tunnels 2–2) numbers tunnels on on-premises gateway 203.0.113.68 like prod hybridlink:onPrem.firstTunnel 1 (tunnels 1–2)",
 	}, lines)
 }
+
+// One gateway runs one BGP process: environments on it must agree on the
+// on-premises AS and the BGP preference.
+func TestPlanCheckSharedGatewayBGP(t *testing.T) {
+	cfgs := committedSources(t)
+	cfgs["dev"].Values["hybridlink:expressConnect"] = strings.Replace(cfgs["dev"].Values["hybridlink:expressConnect"], `"peerAsn":65530`, `"peerAsn":65531`, 1)
+	cfgs["dev"].Values["hybridlink:onPrem"] = `{"firstTunnel":11,"bgpPreference":30}`
+	var lines []string
+	for _, c := range stacks.CheckPlans(asSources(cfgs)) {
+		lines = append(lines, c.String())
+	}
+	assert.ElementsMatch(t, []string{
+		"dev hybridlink:expressConnect.peerAsn 65531 differs on on-premises gateway 203.0.113.68 from prod hybridlink:expressConnect.peerAsn 65530",
+		"dev hybridlink:onPrem.bgpPreference 30 differs on on-premises gateway 203.0.113.68 from prod hybridlink:onPrem.bgpPreference 20",
+	}, lines)
+}

@@ -284,14 +284,14 @@ func TestDevAddressPlanIsDisjointFromProdAndTheIDC(t *testing.T) {
 	devPlan, prodPlan := dev.Args.AddressPlan(), prod.Args.AddressPlan()
 	require.Len(t, devPlan, 8)
 	for _, d := range devPlan {
-		if d.Item == "IDCPrefixes[0]" {
+		if d.Field == "IDCPrefixes[0]" {
 			continue
 		}
 		for _, p := range prodPlan {
-			assert.False(t, d.Prefix.Overlaps(p.Prefix), "dev %s %s overlaps prod %s %s", d.Item, d.Prefix, p.Item, p.Prefix)
+			assert.False(t, d.Prefix.Overlaps(p.Prefix), "dev %s %s overlaps prod %s %s", d.Field, d.Prefix, p.Field, p.Prefix)
 		}
 		for _, p := range idc {
-			assert.False(t, d.Prefix.Overlaps(p), "dev %s %s overlaps the IDC %s", d.Item, d.Prefix, p)
+			assert.False(t, d.Prefix.Overlaps(p), "dev %s %s overlaps the IDC %s", d.Field, d.Prefix, p)
 		}
 	}
 }

@@ -80,7 +80,7 @@ type Site struct {
 	// and, on a dual-tunnel gateway, the disaster-recovery tunnel's.
 	VPNPeers []netip.Addr
 	// IKE and IPsec are the connection's phase 1 and phase 2 settings, with
-	// Alibaba Cloud's defaults filled in.
+	// the defaults filled in.
 	IKE   components.IKESettings
 	IPsec components.IPsecSettings
 	// PSK is the IPsec pre-shared key. Secret.
@@ -228,11 +228,8 @@ func prepare(vendor string, s Site) (*site, error) {
 	if first < 1 || first > MaxFirstTunnel {
 		bad("the first tunnel number %d is out of range 1–%d", first, MaxFirstTunnel)
 	}
-	if s.StaticPreference < 2 || s.StaticPreference > 255 {
-		bad("the static route preference %d is out of range 2–255", s.StaticPreference)
-	}
-	if s.BGPPreference < 1 || s.BGPPreference > 254 {
-		bad("the BGP preference %d is out of range 1–254", s.BGPPreference)
+	if err := CheckPreferences(s.BGPPreference, s.StaticPreference, len(s.VPNPeers)); err != nil && len(s.VPNPeers) > 0 {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -255,10 +252,38 @@ func prepare(vendor string, s Site) (*site, error) {
 			preference: lowest - (len(s.VPNPeers) - 1 - i),
 		})
 	}
-	if best := p.tunnels[0].preference; s.BGPPreference >= best {
-		return nil, fmt.Errorf("the BGP preference %d is not lower than the static VPN route preference %d on %s, so BGP would not win: lower bgpPreference or raise staticRoutePreference", s.BGPPreference, best, vendor)
-	}
 	return p, nil
+}
+
+// PreferenceError is a problem with the on-premises route preferences;
+// Static tells whether the static-route preference, rather than the BGP
+// one, is the value at fault.
+type PreferenceError struct {
+	Static bool
+	msg    string
+}
+
+func (e *PreferenceError) Error() string { return e.msg }
+
+// CheckPreferences checks the on-premises gateway's route preferences for
+// every vendor: both in range, and BGP strictly better than the best static
+// route via the VPN once the vendor's cap applies (IOS and FRR install at
+// most 254) and, with several tunnels, each earlier tunnel is one step
+// better than the last.
+func CheckPreferences(bgp, static, tunnels int) error {
+	switch {
+	case static < 2 || static > 255:
+		return &PreferenceError{Static: true, msg: fmt.Sprintf("the static route preference %d is out of range 2–255", static)}
+	case bgp < 1 || bgp > 254:
+		return &PreferenceError{msg: fmt.Sprintf("the BGP preference %d is out of range 1–254", bgp)}
+	}
+	for _, vendor := range Vendors {
+		best := min(static, maxInstalled[vendor]) - (tunnels - 1)
+		if bgp >= best {
+			return &PreferenceError{msg: fmt.Sprintf("the BGP preference %d is not lower than the best static VPN route's, %d on %s, so BGP would not win", bgp, best, vendor)}
+		}
+	}
+	return nil
 }
 
 // vendorDefaults are the interface names used when Site.Interfaces leaves

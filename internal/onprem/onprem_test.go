@@ -174,6 +174,7 @@ func TestStacksRejectABGPPreferenceThatDoesNotWin(t *testing.T) {
 		`{"bgpPreference":255}`,
 		`{"staticRoutePreference":100,"bgpPreference":100}`,
 		`{"staticRoutePreference":10}`, // the default BGP preference, 20, would lose
+		`{"bgpPreference":254}`,        // IOS and FRR cap static routes at 254
 		`{"firstTunnel":99}`,
 	} {
 		f, err := stackfile.Read(stackDir, "dev")
@@ -437,7 +438,7 @@ func TestRenderRejects(t *testing.T) {
 		"BGP does not win": {"junos", func(s *onprem.Site) { s.BGPPreference = 254 }, "BGP would not win"},
 		// Dual tunnel on IOS: 254 and 253 at most; a static preference of
 		// 21 leaves 20 for the active tunnel, which BGP (20) does not beat.
-		"BGP ties the active tunnel": {"cisco-ios", func(s *onprem.Site) { s.StaticPreference = 21 }, "not lower than the static VPN route preference 20"},
+		"BGP ties the active tunnel": {"cisco-ios", func(s *onprem.Site) { s.StaticPreference = 21 }, "is not lower than the best static VPN route's, 20 on cisco-ios"},
 		"three VPN IPs": {"linux-frr", func(s *onprem.Site) {
 			s.VPNPeers = append(s.VPNPeers, netip.MustParseAddr("198.51.100.12"))
 		}, "give 1 (single tunnel) or 2"},
@@ -487,4 +488,29 @@ func mapsValues(m map[string]string) []string {
 		out = append(out, m[k])
 	}
 	return out
+}
+
+// Every vendor's cap counts: a pair of preferences accepted on Huawei may
+// lose on IOS, where static routes stop at 254 and the active tunnel's at 253.
+func TestCheckPreferences(t *testing.T) {
+	assert.NoError(t, onprem.CheckPreferences(20, 255, 2))
+	assert.NoError(t, onprem.CheckPreferences(252, 255, 2))
+	for _, tc := range []struct {
+		bgp, static, tunnels int
+		isStatic             bool
+		want                 string
+	}{
+		{253, 255, 2, false, "253 on cisco-ios"},
+		{254, 255, 1, false, "254 on cisco-ios"},
+		{100, 100, 1, false, "100 on cisco-ios"},
+		{20, 1, 1, true, "static route preference 1 is out of range 2–255"},
+		{255, 255, 1, false, "BGP preference 255 is out of range 1–254"},
+	} {
+		err := onprem.CheckPreferences(tc.bgp, tc.static, tc.tunnels)
+		var pe *onprem.PreferenceError
+		if assert.ErrorAs(t, err, &pe, "%+v", tc) {
+			assert.Equal(t, tc.isStatic, pe.Static, "%+v", tc)
+			assert.Contains(t, err.Error(), tc.want)
+		}
+	}
 }
