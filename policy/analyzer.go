@@ -55,7 +55,8 @@ func (a *analyzer) Handshake(context.Context, *pulumirpc.AnalyzerHandshakeReques
 	return &pulumirpc.AnalyzerHandshakeResponse{}, nil
 }
 
-// ConfigureStack reads the stack config the rules use (the IDC prefixes).
+// ConfigureStack reads the stack config the rules use: the IDC prefixes and
+// the on-premises gateway's route preferences.
 func (a *analyzer) ConfigureStack(_ context.Context, req *pulumirpc.AnalyzerStackConfigureRequest) (*pulumirpc.AnalyzerStackConfigureResponse, error) {
 	stack, err := rules.ParseStackConfig(req.GetConfig())
 	if err != nil {
@@ -63,7 +64,7 @@ func (a *analyzer) ConfigureStack(_ context.Context, req *pulumirpc.AnalyzerStac
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.cfg.IDCPrefixes = stack.IDCPrefixes
+	a.cfg.IDCPrefixes, a.cfg.OnPrem = stack.IDCPrefixes, stack.OnPrem
 	return &pulumirpc.AnalyzerStackConfigureResponse{}, nil
 }
 

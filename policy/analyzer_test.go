@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -334,4 +336,21 @@ func TestInvalidStackConfigFailsClearly(t *testing.T) {
 	_, err := boot(t, devStack(`["172.16.1.0/16"]`))
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), `hybridlink:idcPrefixes[0]: "172.16.1.0/16" has host bits set; the network is 172.16.0.0/16`), err.Error())
+}
+
+// The on-premises preferences reach failover-symmetric with the stack
+// config, without disturbing the policy levels Configure set.
+func TestConfigureStackKeepsOnPremPreferences(t *testing.T) {
+	a := newAnalyzer()
+	a.cfg.Policies = map[string]rules.PolicyConfig{"bgp-bfd-enabled": {Level: apitype.Mandatory}}
+	_, err := a.ConfigureStack(context.Background(), &pulumirpc.AnalyzerStackConfigureRequest{
+		Stack:  "dev",
+		Config: map[string]string{"hybridlink:idcPrefixes": `["172.16.0.0/16"]`, "hybridlink:onPrem": `{"staticRoutePreference": 10}`},
+	})
+	require.NoError(t, err)
+	cfg := a.config()
+	assert.Equal(t, 10, cfg.OnPrem.StaticPreference)
+	assert.Equal(t, 20, cfg.OnPrem.BGPPreference)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")}, cfg.IDCPrefixes)
+	assert.Equal(t, apitype.Mandatory, cfg.Policies["bgp-bfd-enabled"].Level)
 }

@@ -33,13 +33,13 @@ func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 
 func testMain(m *testing.M) int {
 	flag.Parse()
-	if testing.Short() {
-		return m.Run() // every end-to-end test skips itself
-	}
 	var err error
 	if repo, err = filepath.Abs(".."); err != nil {
 		fmt.Fprintln(os.Stderr, "tests:", err)
 		return 1
+	}
+	if testing.Short() {
+		return m.Run() // every end-to-end test skips itself
 	}
 	before, err := readFiles(repo, stackFiles)
 	if err != nil {

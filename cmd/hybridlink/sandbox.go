@@ -40,7 +40,7 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Tools: tools, NoPolicy: f.noPolicy})
+	return sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Tools: tools, NoPolicy: f.noPolicy, Passphrase: passphrase()})
 }
 
 // sandboxCmd runs preview, up, destroy or refresh of a stack against the

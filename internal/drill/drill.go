@@ -49,10 +49,14 @@ func (r *Report) Passed() bool {
 
 // Run drills the stack deployed in the cloud: for each step of
 // routemodel.Drill it injects the step's faults and records the paths
-// traffic takes. The links are restored when it returns, pass or fail.
+// traffic takes. The links are left as they were, pass or fail.
 func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Report, err error) {
+	before, err := cloud.Faults()
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
-		if rerr := cloud.SetFaults(routemodel.Faults{}); err == nil && rerr != nil {
+		if rerr := cloud.SetFaults(before); err == nil && rerr != nil {
 			err = rerr
 		}
 	}()

@@ -50,7 +50,7 @@ func BuildTools(ctx context.Context, repo string, log io.Writer) (*Tools, error)
 	fmt.Fprintf(log, "sandbox: using Pulumi CLI %s at %s\n", t.PulumiVersion, t.PulumiPath)
 
 	t.PolicyPack = filepath.Join(repo, ".cache", "bin", "hybridlink-policy")
-	if err := goBuild(ctx, repo, t.PolicyPack, "", "./policy"); err != nil {
+	if err := buildInto(ctx, repo, t.PolicyPack, "", "./policy"); err != nil {
 		return nil, fmt.Errorf("sandbox: building the policy pack: %w", err)
 	}
 	return t, nil
@@ -83,13 +83,8 @@ func pulumiBinary(ctx context.Context, repo string, log io.Writer) (string, erro
 	fmt.Fprintf(log, "sandbox: building the pinned Pulumi CLI %s from source; the first build takes about 3–10 minutes on 2 cores, later runs reuse it\n", version)
 	start := time.Now()
 	ldflags := "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=" + version
-	// Build beside the final path and rename, so an interrupted build never
-	// leaves a broken binary that later runs would trust.
-	if err := goBuild(ctx, repo, bin+".partial", ldflags, pulumiModule+"/cmd/pulumi"); err != nil {
+	if err := buildInto(ctx, repo, bin, ldflags, pulumiModule+"/cmd/pulumi"); err != nil {
 		return "", fmt.Errorf("sandbox: building the Pulumi CLI: %w", err)
-	}
-	if err := os.Rename(bin+".partial", bin); err != nil {
-		return "", err
 	}
 	fmt.Fprintf(log, "sandbox: built the Pulumi CLI in %s\n", time.Since(start).Round(time.Second))
 	return bin, nil
@@ -123,6 +118,25 @@ func pinnedVersion(ctx context.Context, repo string) (string, error) {
 		return "", fmt.Errorf("sandbox: reading the pinned Pulumi version from go.mod: %w", err)
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// buildInto builds pkg to a temporary file beside out and renames it over
+// out, so that an interrupted build, or two processes building at once, never
+// leave a broken binary that later runs would trust.
+func buildInto(ctx context.Context, repo, out, ldflags, pkg string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.partial")
+	if err != nil {
+		return err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if err := goBuild(ctx, repo, tmp.Name(), ldflags, pkg); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), out)
 }
 
 func goBuild(ctx context.Context, repo, out, ldflags, pkg string) error {

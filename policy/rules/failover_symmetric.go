@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"net/netip"
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
@@ -31,11 +34,16 @@ func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
 			return nil
 		}
 	}
-	if len(in.idcPrefixes) == 0 || unresolved(s) || externalVPC(s) {
+	if unresolved(s) || externalVPC(s) {
 		return nil
 	}
 	onprem := in.onprem
 	onprem.IDCPrefixes = in.idcPrefixes
+	if len(onprem.IDCPrefixes) == 0 {
+		// No stack config (pulumi policy analyze): the VPN routes'
+		// destinations are the IDC prefixes.
+		onprem.IDCPrefixes = vpnDestinations(s)
+	}
 	var out []finding
 	for _, f := range routemodel.Build(s.Resources, onprem).Verify(routemodel.Distinct) {
 		out = append(out, finding{urn: f.VPCURN, msg: f.String()})
@@ -78,4 +86,15 @@ func unresolved(s *inventory.Stack) bool {
 		}
 	}
 	return false
+}
+
+// vpnDestinations are the distinct destinations of the stack's VPN routes.
+func vpnDestinations(s *inventory.Stack) []netip.Prefix {
+	var out []netip.Prefix
+	for _, r := range s.OfType(inventory.VPNRouteEntry) {
+		if p, ok := prefix(r, "routeDest"); ok && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

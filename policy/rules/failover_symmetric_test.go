@@ -18,6 +18,16 @@ var _ = addCases(failoverRule,
 			"the on-prem gateway prefers its static route via the VPN (preference 10) to BGP (preference 20)"}}},
 	},
 	ruleCase{
+		// pulumi policy analyze sends no stack config.
+		name: "without stack config the VPN routes name the IDC",
+		change: func(_ *fixture, cfg *Config) {
+			cfg.IDCPrefixes = nil
+			cfg.OnPrem.StaticPreference, cfg.OnPrem.BGPPreference = 10, 20
+		},
+		want: []expect{{failoverRule, apitype.Mandatory, "dev-vpc1", []string{
+			"normal: asymmetric routing: IDC 172.16.0.0/16 → VPC dev-vpc1", "preference 10"}}},
+	},
+	ruleCase{
 		name:   "VBR attachment does not propagate",
 		change: func(f *fixture, _ *Config) { f.drop("dev-hc-hub-vbr-propagation") },
 		want: []expect{{failoverRule, apitype.Mandatory, "dev-vpc1", []string{
