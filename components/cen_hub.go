@@ -117,19 +117,29 @@ func (a *CenHubArgs) validate(c checker) {
 	}
 }
 
-func checkZoneMappings(c checker, zones []ZoneVSwitch) {
-	distinct := map[string]bool{}
-	for i, z := range zones {
+func checkZoneMappings(c checker, mappings []ZoneVSwitch) {
+	zones := make([]string, len(mappings))
+	for i, z := range mappings {
 		if z.ZoneID == "" {
 			c.at(fmt.Sprintf("ZoneMappings[%d]", i)).missing("ZoneID", "give the vSwitch's zone")
 		}
 		if z.VSwitchID == nil {
 			c.at(fmt.Sprintf("ZoneMappings[%d]", i)).missing("VSwitchID", "give a vSwitch in that zone")
 		}
-		distinct[z.ZoneID] = true
+		zones[i] = z.ZoneID
+	}
+	checkTwoZones(c, "ZoneMappings", zones)
+}
+
+// checkTwoZones requires a transit-router attachment's vSwitches to span two
+// zones, so that it survives a zone failure.
+func checkTwoZones(c checker, field string, zones []string) {
+	distinct := map[string]bool{}
+	for _, z := range zones {
+		distinct[z] = true
 	}
 	if len(distinct) < 2 {
-		c.fail("ZoneMappings", len(zones), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
+		c.fail(field, len(zones), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
 	}
 }
 

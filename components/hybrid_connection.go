@@ -149,11 +149,14 @@ func checkVPC(c checker, v VPC, region string, regionOK bool) {
 			sc.fail("CIDR", sw.CIDR, fmt.Sprintf("is outside its VPC's CIDR %s", v.CIDR), "carve the vSwitch from the VPC's block")
 		}
 	}
-	if distinctZones(v.VSwitches) < 2 {
-		c.fail("VSwitches", len(v.VSwitches), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
+	zones := make([]string, len(v.VSwitches))
+	for i, sw := range v.VSwitches {
+		zones[i] = sw.ZoneID
 	}
+	checkTwoZones(c, "VSwitches", zones)
 }
 
+// distinctZones counts the zones a VPC's vSwitches are in.
 func distinctZones(sws []VSwitch) int {
 	zones := map[string]bool{}
 	for _, sw := range sws {

@@ -104,9 +104,6 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 			Retries:       hc.Retries,
 		}
 	}
-	if ec.PhysicalConnectionID == "" {
-		ps.add(keyOf("ExpressConnect.PhysicalConnectionID"), "", "is required", "give the ID (pc-…) of the Express Connect circuit")
-	}
 	return a
 }
 

@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // Placeholders rendered instead of the secrets unless they are asked for.
@@ -417,13 +418,7 @@ func (s *site) weak() []string {
 }
 
 // mask is a prefix's dotted netmask.
-func mask(p netip.Prefix) string {
-	m := uint32(0xffffffff) << (32 - p.Bits())
-	if p.Bits() == 0 {
-		m = 0
-	}
-	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
-}
+func mask(p netip.Prefix) string { return limits.MaskOf(p.Bits()) }
 
 // lines accumulates a configuration text.
 type lines struct{ b strings.Builder }
