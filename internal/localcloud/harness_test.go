@@ -180,7 +180,7 @@ func (h *harness) invoke(args props) (*pulumirpc.InvokeResponse, error) {
 	return h.client.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: inventory.GetTRRouteTables, Args: h.marshal(args)})
 }
 
-// world is the reference design of design.md, created resource by resource
+// world is the reference design (README.md), created resource by resource
 // in the order the engine creates it: every one of the 17 types.
 type world struct {
 	vpc1, vpc2, sw1h, sw1i, sw2h, sw2i            created

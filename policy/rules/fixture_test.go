@@ -180,7 +180,7 @@ func idPrefix(t tokens.Type) string {
 	return "id-"
 }
 
-// designStack is the reference design of design.md (VPC1 192.168.0.0/16,
+// designStack is the reference design (README.md; VPC1 192.168.0.0/16,
 // VPC2 10.0.0.0/16 with the VPN gateway, VBR 10.1.0.0/30, IDC
 // 172.16.0.0/16), built by the components; it complies with every rule.
 func designStack(m mode) *fixture {
