@@ -23,7 +23,7 @@ func zones(a, b string) []components.ZoneVSwitch {
 }
 
 // referenceHubArgs attaches a workload and a transit VPC and the VBR. The
-// advertisement waits for after, the standby leg in a real program.
+// advertisement waits for after, the standby leg's routes in a real program.
 func referenceHubArgs(after ...pulumi.Resource) *components.CenHubArgs {
 	return &components.CenHubArgs{
 		VPCs: []components.VPCAttachmentArgs{
@@ -55,7 +55,7 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		hub, err := components.NewCenHub(ctx, "hub", referenceHubArgs(vpnLeg), pulumi.Provider(p))
+		hub, err := components.NewCenHub(ctx, "hub", referenceHubArgs(vpnLeg.Routes()...), pulumi.Provider(p))
 		if err != nil {
 			return err
 		}
@@ -143,9 +143,13 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 	assert.Equal(t, "cen-hub-cen", input(t, route, "instanceId"))
 	assert.Equal(t, "vtb-t", input(t, route, "routeTableId"))
 	assert.Equal(t, "172.16.0.0/16", input(t, route, "cidrBlock"))
-	for _, dep := range []string{"vpn-route-172-16-0-0-16", "vpn-connection", "vpn-gateway",
-		"hub-transit", "hub-transit-association", "hub-transit-propagation"} {
+	for _, dep := range []string{"vpn-route-172-16-0-0-16", "hub-transit", "hub-transit-association", "hub-transit-propagation"} {
 		assert.Contains(t, route.DependsOn, res(t, m, dep).URN, "the advertisement waits for %s", dep)
+	}
+	// and, through the VPN route, for the connection and the gateway.
+	vpnRoute := res(t, m, "vpn-route-172-16-0-0-16")
+	for _, dep := range []string{"vpn-connection", "vpn-gateway"} {
+		assert.Contains(t, vpnRoute.DependsOn, res(t, m, dep).URN, "the advertisement waits for %s", dep)
 	}
 	assert.NotContains(t, route.DependsOn, res(t, m, "hub-workload").URN, "only the transit VPC's attachment matters")
 
@@ -228,14 +232,10 @@ func TestCenHubValidation(t *testing.T) {
 			tc.mutate(args)
 			require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
 
-			m, err := run(func(ctx *pulumi.Context) error {
+			requireRejected(t, tc.fields, func(ctx *pulumi.Context) error {
 				_, err := components.NewCenHub(ctx, "hub", args)
 				return err
 			})
-			require.Error(t, err)
-			assert.Equal(t, tc.fields, argErrorFields(t, err))
-			assert.Empty(t, m.Resources(), "nothing is registered when validation fails")
-			assert.Empty(t, m.Invokes(), "nor invoked")
 		})
 	}
 }

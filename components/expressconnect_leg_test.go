@@ -171,14 +171,11 @@ func TestExpressConnectLegValidation(t *testing.T) {
 			tc.mutate(args)
 			require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
 
-			m, err := run(func(ctx *pulumi.Context) error {
+			err := requireRejected(t, tc.fields, func(ctx *pulumi.Context) error {
 				_, err := components.NewExpressConnectLeg(ctx, "ec", args)
 				return err
 			})
-			require.Error(t, err)
-			assert.Equal(t, tc.fields, argErrorFields(t, err))
 			assert.Contains(t, err.Error(), `ExpressConnectLegArgs for "ec"`)
-			assert.Empty(t, m.Resources(), "nothing is registered when validation fails")
 		})
 	}
 }

@@ -224,13 +224,10 @@ func TestHybridConnectionValidation(t *testing.T) {
 				require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
 			}
 
-			m, err := run(func(ctx *pulumi.Context) error {
+			requireRejected(t, tc.fields, func(ctx *pulumi.Context) error {
 				_, err := components.NewHybridConnection(ctx, "hl", args)
 				return err
 			})
-			require.Error(t, err)
-			assert.Equal(t, tc.fields, argErrorFields(t, err))
-			assert.Empty(t, m.Resources(), "nothing is registered when validation fails")
 		})
 	}
 }

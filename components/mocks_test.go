@@ -159,6 +159,18 @@ func argErrorFields(t *testing.T, err error) []string {
 	return fields
 }
 
+// requireRejected runs a program whose constructor must fail validation: the
+// error names exactly fields, and nothing was registered or invoked.
+func requireRejected(t *testing.T, fields []string, program pulumi.RunFunc) error {
+	t.Helper()
+	m, err := run(program)
+	require.Error(t, err)
+	assert.Equal(t, fields, argErrorFields(t, err))
+	assert.Empty(t, m.Resources(), "nothing is registered when validation fails")
+	assert.Empty(t, m.Invokes(), "nor invoked")
+	return err
+}
+
 // argError returns the ArgError for a field.
 func argError(t *testing.T, err error, field string) *components.ArgError {
 	t.Helper()

@@ -130,3 +130,22 @@ func setAt(t testing.TB, node any, steps []step, v any) any {
 	obj[s.field] = setAt(t, obj[s.field], steps[1:], v)
 	return obj
 }
+
+// MapSource is a Source over a map, for the tests; keys listed in
+// Secrets count as encrypted.
+type MapSource struct {
+	Values  map[string]string
+	Secrets map[string]bool
+}
+
+func (m MapSource) Get(key string) (string, bool) { v, ok := m.Values[key]; return v, ok }
+
+func (m MapSource) IsSecret(key string) bool { return m.Secrets[key] }
+
+func (m MapSource) Keys() []string {
+	keys := make([]string, 0, len(m.Values))
+	for k := range m.Values {
+		keys = append(keys, k)
+	}
+	return keys
+}

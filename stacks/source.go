@@ -26,25 +26,6 @@ type OpaqueSource interface {
 	IsOpaque(key string) bool
 }
 
-// MapSource is a Source over a map, for tests and tools; keys listed in
-// Secrets count as encrypted.
-type MapSource struct {
-	Values  map[string]string
-	Secrets map[string]bool
-}
-
-func (m MapSource) Get(key string) (string, bool) { v, ok := m.Values[key]; return v, ok }
-
-func (m MapSource) IsSecret(key string) bool { return m.Secrets[key] }
-
-func (m MapSource) Keys() []string {
-	keys := make([]string, 0, len(m.Values))
-	for k := range m.Values {
-		keys = append(keys, k)
-	}
-	return keys
-}
-
 // contextSource reads the running program's config. The region falls back
 // to ALICLOUD_REGION, as the alicloud provider does.
 type contextSource struct{ ctx *pulumi.Context }

@@ -22,10 +22,11 @@ func drillCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
-	env, err := loadStack(f, false)
+	s, env, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	onprem := env.OnPremModel()
 	if *bgpPref != 0 {
 		onprem.BGPPreference = *bgpPref
@@ -33,11 +34,6 @@ func drillCmd(ctx context.Context, args []string) error {
 	if *staticPref != 0 {
 		onprem.StaticPreference = *staticPref
 	}
-	s, err := f.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	if !*noDeploy {
 		if _, err := s.Up(ctx); err != nil {
 			fmt.Fprintf(os.Stderr, "hybridlink: deploying %s for the drill failed\n", f.stack)

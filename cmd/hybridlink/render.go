@@ -88,7 +88,7 @@ func deployedFacts(ctx context.Context, f sandboxFlags, env *stacks.Environment,
 
 // sandboxOutputs reads the stack's outputs from the sandbox deployment.
 func sandboxOutputs(ctx context.Context, f sandboxFlags) (map[string]string, error) {
-	s, err := f.open(ctx)
+	s, _, err := f.open(ctx)
 	if err != nil {
 		return nil, err
 	}

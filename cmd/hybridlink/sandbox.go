@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 
 	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/stacks"
 )
 
 // sandboxFlags are the flags every sandbox command takes.
@@ -28,19 +29,21 @@ func (f *sandboxFlags) register(fs *flag.FlagSet) {
 // open validates the stack file, builds the tools and opens the sandbox of
 // f.stack. Validating the file itself, beyond what the program sees, also
 // catches misspelt keys, which a running program cannot list.
-func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, error) {
-	if _, err := loadStack(*f, true); err != nil {
-		return nil, err
+func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Environment, error) {
+	env, err := loadStack(*f, true)
+	if err != nil {
+		return nil, nil, err
 	}
 	repo, err := filepath.Abs(f.dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tools, err := sandbox.BuildTools(ctx, repo, os.Stderr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Tools: tools, NoPolicy: f.noPolicy, Passphrase: passphrase()})
+	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Tools: tools, NoPolicy: f.noPolicy, Passphrase: passphrase()})
+	return s, env, err
 }
 
 // sandboxCmd runs preview, up, destroy or refresh of a stack against the
@@ -62,7 +65,7 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	default:
 		return fmt.Errorf("unknown sandbox operation %q: use preview, up, destroy or refresh", op)
 	}
-	s, err := f.open(ctx)
+	s, _, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -96,7 +99,7 @@ func check(ctx context.Context, args []string) error {
 		return exitError{2}
 	}
 	f.noPolicy = false
-	s, err := f.open(ctx)
+	s, _, err := f.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -41,16 +41,21 @@ func (r Resource) Value(path string) (v resource.PropertyValue, ok bool) {
 	return v, true
 }
 
-// lookup walks a property path, looking through secret and output wrappers
-// at every step; secret reports whether any value on the way was secret. A
-// value on the path that is not known yet ends the walk with ok true and that
-// unknown value, so that Has can tell "set, unknown" from "absent".
 func (r Resource) lookup(path string) (v resource.PropertyValue, secret, ok bool) {
+	return Lookup(r.Props, path)
+}
+
+// Lookup walks a property path ("a.b[0].c") in a property map, looking
+// through secret and output wrappers at every step; secret reports whether
+// any value on the way was secret. A value on the path that is not known yet
+// ends the walk with ok true and that unknown value, so that callers can tell
+// "set, unknown" from "absent".
+func Lookup(m resource.PropertyMap, path string) (v resource.PropertyValue, secret, ok bool) {
 	p, err := parsePath(path)
 	if err != nil {
 		return resource.PropertyValue{}, false, false
 	}
-	v = resource.NewObjectProperty(r.Props)
+	v = resource.NewObjectProperty(m)
 	for _, key := range p {
 		if v, secret = unwrap(v, secret); v.IsComputed() || v.IsOutput() {
 			return v, secret, true

@@ -67,7 +67,7 @@ func (c *checker) run() {
 // secret reaches an error or a log.
 func (c *checker) fail(path, code, format string, args ...any) {
 	reason := code + ": " + fmt.Sprintf(format, args...)
-	if _, secret, _ := lookup(c.raw, path); secret {
+	if _, secret, _ := inventory.Lookup(c.raw, path); secret {
 		reason = code + ": the value is not valid (it is secret, so it is not shown)"
 	}
 	c.fails = append(c.fails, &pulumirpc.CheckFailure{Property: path, Reason: reason})
@@ -111,7 +111,7 @@ func (c *checker) elems(path string) []string { return expand(c.in.Props, path+"
 
 // count returns the length of a known array.
 func (c *checker) count(path string) (int, bool) {
-	v, _, ok := lookup(c.in.Props, path)
+	v, _, ok := inventory.Lookup(c.in.Props, path)
 	if !ok || !v.IsArray() {
 		return 0, false
 	}
@@ -246,7 +246,7 @@ func build(c *checker, old resource.PropertyMap) *builder {
 	}
 	for _, p := range c.k.secrets {
 		for _, path := range expand(b.out, p) {
-			if v, _, ok := lookup(b.out, path); ok && !v.IsNull() {
+			if v, _, ok := inventory.Lookup(b.out, path); ok && !v.IsNull() {
 				setAt(b.out, path, secret(v))
 			}
 		}

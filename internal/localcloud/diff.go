@@ -7,6 +7,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
 // diff compares a resource's old inputs with its new ones, property by
@@ -86,12 +88,12 @@ func replaces(k *kind, key resource.PropertyKey, oldIn, oldOut, news resource.Pr
 // unknown array yields a single unknown.
 func valuesAt(m resource.PropertyMap, pattern string) []resource.PropertyValue {
 	prefix, _, _ := strings.Cut(pattern, "[*]")
-	if v, _, ok := lookup(m, prefix); ok && v.ContainsUnknowns() && !v.IsArray() {
+	if v, _, ok := inventory.Lookup(m, prefix); ok && v.ContainsUnknowns() && !v.IsArray() {
 		return []resource.PropertyValue{v}
 	}
 	var out []resource.PropertyValue
 	for _, p := range expand(m, pattern) {
-		v, _, _ := lookup(m, p)
+		v, _, _ := inventory.Lookup(m, p)
 		out = append(out, v)
 	}
 	return out

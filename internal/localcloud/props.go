@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
 // Property values.
@@ -45,42 +47,9 @@ func revealMap(m resource.PropertyMap) resource.PropertyMap {
 	return out
 }
 
-// lookup reads the value at a property path ("a.b[0].c"), looking through
-// secrets on the way. secret reports whether one was crossed.
-func lookup(m resource.PropertyMap, path string) (v resource.PropertyValue, secret, ok bool) {
-	p, err := resource.ParsePropertyPath(path)
-	if err != nil {
-		return resource.PropertyValue{}, false, false
-	}
-	v = resource.NewObjectProperty(m)
-	for _, key := range p {
-		for v.IsSecret() {
-			secret, v = true, v.SecretValue().Element
-		}
-		switch k := key.(type) {
-		case int:
-			if !v.IsArray() || k < 0 || k >= len(v.ArrayValue()) {
-				return resource.PropertyValue{}, secret, false
-			}
-			v = v.ArrayValue()[k]
-		case string:
-			if !v.IsObject() {
-				return resource.PropertyValue{}, secret, false
-			}
-			if v, ok = v.ObjectValue()[resource.PropertyKey(k)]; !ok {
-				return resource.PropertyValue{}, secret, false
-			}
-		}
-	}
-	for v.IsSecret() {
-		secret, v = true, v.SecretValue().Element
-	}
-	return v, secret, true
-}
-
 // readString reads a known string at a path.
 func readString(m resource.PropertyMap, path string) (string, bool) {
-	v, _, ok := lookup(m, path)
+	v, _, ok := inventory.Lookup(m, path)
 	if !ok || !v.IsString() {
 		return "", false
 	}
@@ -101,7 +70,7 @@ func expand(m resource.PropertyMap, path string) []string {
 	if !wild {
 		return []string{path}
 	}
-	v, _, ok := lookup(m, prefix)
+	v, _, ok := inventory.Lookup(m, prefix)
 	if !ok || !v.IsArray() {
 		return nil
 	}

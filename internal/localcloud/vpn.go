@@ -218,7 +218,7 @@ func withPSK(ike resource.PropertyValue, old resource.PropertyMap, oldPath strin
 	if v, ok := m["psk"]; ok && v.IsString() && v.StringValue() != "" {
 		return ike
 	}
-	if v, _, ok := lookup(old, oldPath); ok && v.IsString() {
+	if v, _, ok := inventory.Lookup(old, oldPath); ok && v.IsString() {
 		m["psk"] = v
 	} else {
 		m["psk"] = str(newPSK())
@@ -253,7 +253,7 @@ func vpnConnectionOutputs(b *builder) {
 	b.set("ikeConfig", resource.NewObjectProperty(ikeDefaults(gwIP, "", false)))
 	out := make([]resource.PropertyValue, len(tunnels))
 	for i, t := range tunnels {
-		given, _, _ := lookup(in, t)
+		given, _, _ := inventory.Lookup(in, t)
 		role := "slave" // without roles: master, then slave
 		if i == 0 {
 			role = "master"

@@ -157,15 +157,25 @@ func (s *state) vpcTable(v *vpcNode) []Route {
 			}
 		}
 	}
-	if a := v.att; a != nil && a.autoPublish && a.associated && string(a.tr) == s.n.hub() {
-		for _, r := range s.tr {
-			if r.Active && !have[r.Dest] && r.att != a {
-				have[r.Dest] = true
-				routes = append(routes, Route{Dest: r.Dest, Via: "transit router", Source: "auto-published by the transit router", next: toTR, att: a})
-			}
+	routes = append(routes, s.autoPublished(v.att, have)...)
+	return selectRoutes(routes, nil)
+}
+
+// autoPublished are the routes the hub publishes through an attachment that
+// auto-publishes and is associated: its active routes, except those the
+// attachment brought itself and, when skip is given, destinations the table
+// already holds.
+func (s *state) autoPublished(a *attachment, skip map[netip.Prefix]bool) []Route {
+	if a == nil || !a.autoPublish || !a.associated || string(a.tr) != s.n.hub() {
+		return nil
+	}
+	var routes []Route
+	for _, r := range s.tr {
+		if r.Active && !skip[r.Dest] && r.att != a {
+			routes = append(routes, Route{Dest: r.Dest, Via: "transit router", Source: "auto-published by the transit router", next: toTR, att: a})
 		}
 	}
-	return selectRoutes(routes, nil)
+	return routes
 }
 
 // vbrTable holds the IDC prefixes learned over BGP and, when the VBR
@@ -182,13 +192,7 @@ func (s *state) vbrTable() []Route {
 			routes = append(routes, Route{Dest: p, Via: "on-prem gateway " + v.peerIP, Source: "BGP", next: toOnPrem})
 		}
 	}
-	if a := v.att; a != nil && a.autoPublish && a.associated && string(a.tr) == s.n.hub() {
-		for _, r := range s.tr {
-			if r.Active && r.att != a {
-				routes = append(routes, Route{Dest: r.Dest, Via: "transit router", Source: "auto-published by the transit router", next: toTR, att: a})
-			}
-		}
-	}
+	routes = append(routes, s.autoPublished(v.att, nil)...)
 	return selectRoutes(routes, nil)
 }
 

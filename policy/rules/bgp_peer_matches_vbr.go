@@ -21,11 +21,11 @@ var bgpPeerMatchesVBR = Rule{
 func checkBGPPeerMatchesVBR(s *inventory.Stack, _ input) []finding {
 	var out []finding
 	for _, peer := range s.OfType(inventory.BGPPeer) {
-		group, ok := lookupType(s, peer, "bgpGroupId", inventory.BGPGroup)
+		group, ok := s.TargetOf(peer, "bgpGroupId", inventory.BGPGroup)
 		if !ok {
 			continue
 		}
-		vbr, ok := lookupType(s, group, "routerId", inventory.VBR)
+		vbr, ok := s.TargetOf(group, "routerId", inventory.VBR)
 		if !ok {
 			continue
 		}

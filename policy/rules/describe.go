@@ -43,12 +43,6 @@ func labelRef(s *inventory.Stack, ref inventory.Ref) string {
 	return string(ref)
 }
 
-// lookupType finds the resource a property of r refers to when the stack
-// holds it and it has type t.
-func lookupType(s *inventory.Stack, r inventory.Resource, prop string, t tokens.Type) (inventory.Resource, bool) {
-	return s.TargetOf(r, prop, t)
-}
-
 // prefix reads a CIDR property as the API takes it, host bits cleared; ok is
 // false when it is unknown or not an IPv4 CIDR block (which the API rejects
 // and the stack config validation reports).

@@ -46,7 +46,7 @@ func newHub(s *inventory.Stack) *hub {
 		case inventory.CEN, inventory.TransitRouter:
 			h.inStack = true
 		case inventory.CENRouteEntry:
-			table, _ := h.target(r, "routeTableId")
+			table, _ := h.s.Target(r, "routeTableId")
 			p, _ := prefix(r, "cidrBlock")
 			if h.published[table] == nil {
 				h.published[table] = map[netip.Prefix]bool{}
@@ -64,8 +64,8 @@ func newHub(s *inventory.Stack) *hub {
 
 func (h *hub) attach(r inventory.Resource, ownerProp string) {
 	h.inStack = true
-	owner, ok1 := h.target(r, ownerProp)
-	tr, ok2 := h.target(r, "transitRouterId")
+	owner, ok1 := h.s.Target(r, ownerProp)
+	tr, ok2 := h.s.Target(r, "transitRouterId")
 	if !ok1 || !ok2 {
 		h.attachedUnknown = true
 		return
@@ -73,11 +73,6 @@ func (h *hub) attach(r inventory.Resource, ownerProp string) {
 	if !slices.Contains(h.attached[owner], tr) {
 		h.attached[owner] = append(h.attached[owner], tr)
 	}
-}
-
-// target is the resource a property refers to; ok is false while unknown.
-func (h *hub) target(r inventory.Resource, prop string) (inventory.Ref, bool) {
-	return h.s.Target(r, prop)
 }
 
 // advertised reports whether a CEN route entry publishes dest from the VPC's
@@ -96,11 +91,11 @@ func checkStandbyPath(s *inventory.Stack, _ input) []finding {
 			out = append(out, finding{route.URN, fmt.Sprintf("%s has publishVpc false, so its VPC never learns the "+
 				"route and cannot pass it on to CEN: set publishVpc: true", label(route))})
 		}
-		gw, ok := lookupType(s, route, "vpnGatewayId", inventory.VPNGateway)
+		gw, ok := s.TargetOf(route, "vpnGatewayId", inventory.VPNGateway)
 		if !ok || !h.inStack {
 			continue
 		}
-		vpc, ok := lookupType(s, gw, "vpcId", inventory.VPC)
+		vpc, ok := s.TargetOf(gw, "vpcId", inventory.VPC)
 		if !ok {
 			continue
 		}
