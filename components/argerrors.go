@@ -8,7 +8,7 @@ import (
 // ArgError is one invalid argument of a component.
 type ArgError struct {
 	// Field is the argument's path in the Args struct, e.g.
-	// "ExpressConnect.VlanID" or "TransitVPC.VSwitches[1].CIDR".
+	// "ExpressConnect.VLANID" or "TransitVPC.VSwitches[1].CIDR".
 	Field string
 	// Value is the offending value as given ("" when missing). Secrets are
 	// never recorded.

@@ -21,7 +21,7 @@ type VPCAttachmentArgs struct {
 	// Name is the VPC's role ("workload", "transit"); the attachment is the
 	// child <hub>-<Name>.
 	Name  string
-	VpcID pulumi.StringInput
+	VPCID pulumi.StringInput
 	// ZoneMappings need vSwitches in at least two distinct zones, so the
 	// attachment survives a zone failure.
 	ZoneMappings []ZoneVSwitch
@@ -52,26 +52,26 @@ type RouteAdvertisementArgs struct {
 	After []pulumi.Resource
 }
 
-// CenHubArgs describes the transit-router hub.
-type CenHubArgs struct {
-	// CenID is an existing CEN instance; nil creates one.
-	CenID pulumi.StringInput
+// CENHubArgs describes the transit-router hub.
+type CENHubArgs struct {
+	// CENID is an existing CEN instance; nil creates one.
+	CENID pulumi.StringInput
 	VPCs  []VPCAttachmentArgs
-	// VbrID is the Express Connect VBR to attach; nil attaches none.
-	VbrID          pulumi.StringInput
+	// VBRID is the Express Connect VBR to attach; nil attaches none.
+	VBRID          pulumi.StringInput
 	VBRHealthCheck *VBRHealthCheckArgs
 	Advertise      *RouteAdvertisementArgs
 	Tags           map[string]string
 }
 
 // Validate returns every problem with the arguments as ArgErrors.
-func (a *CenHubArgs) Validate() error {
+func (a *CENHubArgs) Validate() error {
 	c := newChecker()
 	a.validate(c)
 	return c.err()
 }
 
-func (a *CenHubArgs) validate(c checker) {
+func (a *CENHubArgs) validate(c checker) {
 	names := map[string]bool{}
 	for i, v := range a.VPCs {
 		vc := c.at(fmt.Sprintf("VPCs[%d]", i))
@@ -82,15 +82,15 @@ func (a *CenHubArgs) validate(c checker) {
 			vc.fail("Name", v.Name, "is used by two VPC attachments", "give each VPC a distinct name")
 		}
 		names[v.Name] = true
-		if v.VpcID == nil {
-			vc.missing("VpcID", "give the VPC's ID")
+		if v.VPCID == nil {
+			vc.missing("VPCID", "give the VPC's ID")
 		}
 		checkZoneMappings(vc, v.ZoneMappings)
 	}
 	if hc := a.VBRHealthCheck; hc != nil {
 		hcc := c.at("VBRHealthCheck")
-		if a.VbrID == nil {
-			hcc.fail("", nil, "needs a VBR", "set VbrID or drop the health check")
+		if a.VBRID == nil {
+			hcc.fail("", nil, "needs a VBR", "set VBRID or drop the health check")
 		}
 		hcc.check("Region", hc.Region, limits.CheckRegion(hc.Region), "give the VBR's region, e.g. cn-hangzhou")
 		if !hc.TargetIP.IsValid() {
@@ -143,41 +143,41 @@ func checkTwoZones(c checker, field string, zones []string) {
 	}
 }
 
-// CenHub is the CEN instance, its transit router and the attachments of the
+// CENHub is the CEN instance, its transit router and the attachments of the
 // VPCs and the VBR, each associated with and propagating to the transit
 // router's system route table.
-type CenHub struct {
+type CENHub struct {
 	pulumi.ResourceState
 
-	CenID              pulumi.StringOutput `pulumi:"cenId"`
+	CENID              pulumi.StringOutput `pulumi:"cenId"`
 	TransitRouterID    pulumi.StringOutput `pulumi:"transitRouterId"`
 	SystemRouteTableID pulumi.StringOutput `pulumi:"systemRouteTableId"`
-	// VpcAttachmentIDs maps each VPCAttachmentArgs.Name to its attachment ID.
-	VpcAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
-	VbrAttachmentID  pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
+	// VPCAttachmentIDs maps each VPCAttachmentArgs.Name to its attachment ID.
+	VPCAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
+	VBRAttachmentID  pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
 }
 
-// NewCenHub validates args and creates the hub. Children: <name>-cen (unless
-// CenID is given), <name>-tr, per VPC <name>-<vpc> with <name>-<vpc>-association
+// NewCENHub validates args and creates the hub. Children: <name>-cen (unless
+// CENID is given), <name>-tr, per VPC <name>-<vpc> with <name>-<vpc>-association
 // and <name>-<vpc>-propagation, <name>-vbr with its association and
 // propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>.
-func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulumi.ResourceOption) (*CenHub, error) {
-	if err := checkName("CenHub", name); err != nil {
+func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulumi.ResourceOption) (*CENHub, error) {
+	if err := checkName("CENHub", name); err != nil {
 		return nil, err
 	}
 	if args == nil {
-		args = &CenHubArgs{}
+		args = &CENHubArgs{}
 	}
 	if err := args.Validate(); err != nil {
-		return nil, argsError("CenHubArgs", name, err)
+		return nil, argsError("CENHubArgs", name, err)
 	}
-	hub := &CenHub{}
-	if err := ctx.RegisterComponentResource(typeCenHub, name, hub, opts...); err != nil {
+	hub := &CENHub{}
+	if err := ctx.RegisterComponentResource(typeCENHub, name, hub, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(hub)
 
-	cenID := args.CenID
+	cenID := args.CENID
 	if cenID == nil {
 		inst, err := cen.NewInstance(ctx, child(name, "cen"), &cen.InstanceArgs{
 			CenInstanceName: pulumi.String(child(name, "cen")),
@@ -236,7 +236,7 @@ func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulum
 		att, err := cen.NewTransitRouterVpcAttachment(ctx, child(name, v.Name), &cen.TransitRouterVpcAttachmentArgs{
 			CenId:                          cenID,
 			TransitRouterId:                tr.TransitRouterId,
-			VpcId:                          v.VpcID,
+			VpcId:                          v.VPCID,
 			ZoneMappings:                   mappings,
 			TransitRouterVpcAttachmentName: pulumi.String(child(name, v.Name)),
 			// Routes learned by the transit router (the IDC prefixes) go
@@ -256,11 +256,11 @@ func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulum
 	}
 
 	vbrAttachmentID := pulumi.String("").ToStringOutput()
-	if args.VbrID != nil {
+	if args.VBRID != nil {
 		att, err := cen.NewTransitRouterVbrAttachment(ctx, child(name, "vbr"), &cen.TransitRouterVbrAttachmentArgs{
 			CenId:                       cenID,
 			TransitRouterId:             tr.TransitRouterId,
-			VbrId:                       args.VbrID,
+			VbrId:                       args.VBRID,
 			TransitRouterAttachmentName: pulumi.String(child(name, "vbr")),
 			// The on-premises gateway learns the VPC CIDRs over BGP.
 			AutoPublishRouteEnabled: pulumi.Bool(true),
@@ -276,7 +276,7 @@ func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulum
 		if hc := args.VBRHealthCheck; hc != nil {
 			hcArgs := &cen.VbrHealthCheckArgs{
 				CenId:               cenID,
-				VbrInstanceId:       args.VbrID,
+				VbrInstanceId:       args.VBRID,
 				VbrInstanceRegionId: pulumi.String(hc.Region),
 				HealthCheckTargetIp: pulumi.String(hc.TargetIP.String()),
 				HealthCheckInterval: pulumi.Int(orDefaultInt(hc.IntervalSecs, limits.HealthCheckIntervalMin)),
@@ -307,16 +307,16 @@ func NewCenHub(ctx *pulumi.Context, name string, args *CenHubArgs, opts ...pulum
 		}
 	}
 
-	hub.CenID = cenID.ToStringOutput()
+	hub.CENID = cenID.ToStringOutput()
 	hub.TransitRouterID = tr.TransitRouterId
 	hub.SystemRouteTableID = systemTable
-	hub.VpcAttachmentIDs = vpcAttachmentIDs.ToStringMapOutput()
-	hub.VbrAttachmentID = vbrAttachmentID
+	hub.VPCAttachmentIDs = vpcAttachmentIDs.ToStringMapOutput()
+	hub.VBRAttachmentID = vbrAttachmentID
 	return hub, ctx.RegisterResourceOutputs(hub, pulumi.Map{
-		"cenId":              hub.CenID,
+		"cenId":              hub.CENID,
 		"transitRouterId":    hub.TransitRouterID,
 		"systemRouteTableId": hub.SystemRouteTableID,
-		"vpcAttachmentIds":   hub.VpcAttachmentIDs,
-		"vbrAttachmentId":    hub.VbrAttachmentID,
+		"vpcAttachmentIds":   hub.VPCAttachmentIDs,
+		"vbrAttachmentId":    hub.VBRAttachmentID,
 	})
 }

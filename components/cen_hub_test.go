@@ -13,7 +13,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/mockcloud"
 )
 
-const typeCenHub = "hybridlink:components:CenHub"
+const typeCENHub = "hybridlink:components:CenHub"
 
 func zones(a, b string) []components.ZoneVSwitch {
 	return []components.ZoneVSwitch{
@@ -24,13 +24,13 @@ func zones(a, b string) []components.ZoneVSwitch {
 
 // referenceHubArgs attaches a workload and a transit VPC and the VBR. The
 // advertisement waits for after, the standby leg's routes in a real program.
-func referenceHubArgs(after ...pulumi.Resource) *components.CenHubArgs {
-	return &components.CenHubArgs{
+func referenceHubArgs(after ...pulumi.Resource) *components.CENHubArgs {
+	return &components.CENHubArgs{
 		VPCs: []components.VPCAttachmentArgs{
-			{Name: "workload", VpcID: pulumi.String("vpc-w"), ZoneMappings: zones("vsw-w1", "vsw-w2")},
-			{Name: "transit", VpcID: pulumi.String("vpc-t"), ZoneMappings: zones("vsw-t1", "vsw-t2")},
+			{Name: "workload", VPCID: pulumi.String("vpc-w"), ZoneMappings: zones("vsw-w1", "vsw-w2")},
+			{Name: "transit", VPCID: pulumi.String("vpc-t"), ZoneMappings: zones("vsw-t1", "vsw-t2")},
 		},
-		VbrID:          pulumi.String("vbr-1"),
+		VBRID:          pulumi.String("vbr-1"),
 		VBRHealthCheck: &components.VBRHealthCheckArgs{Region: "cn-hangzhou", TargetIP: ip("10.1.0.2")},
 		Advertise: &components.RouteAdvertisementArgs{
 			VPC:          "transit",
@@ -51,23 +51,23 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 		}
 		// The advertisement must wait for the standby leg that puts the
 		// route into the transit VPC.
-		vpnLeg, err := components.NewVpnStandbyLeg(ctx, "vpn", referenceVPNArgs(), pulumi.Provider(p))
+		vpnLeg, err := components.NewVPNStandbyLeg(ctx, "vpn", referenceVPNArgs(), pulumi.Provider(p))
 		if err != nil {
 			return err
 		}
-		hub, err := components.NewCenHub(ctx, "hub", referenceHubArgs(vpnLeg.Routes()...), pulumi.Provider(p))
+		hub, err := components.NewCENHub(ctx, "hub", referenceHubArgs(vpnLeg.Routes()...), pulumi.Provider(p))
 		if err != nil {
 			return err
 		}
 		return await(ctx, got, map[string]pulumi.Output{
-			"cenId": hub.CenID, "transitRouterId": hub.TransitRouterID,
-			"systemRouteTableId": hub.SystemRouteTableID, "vpcAttachmentIds": hub.VpcAttachmentIDs,
-			"vbrAttachmentId": hub.VbrAttachmentID,
+			"cenId": hub.CENID, "transitRouterId": hub.TransitRouterID,
+			"systemRouteTableId": hub.SystemRouteTableID, "vpcAttachmentIds": hub.VPCAttachmentIDs,
+			"vbrAttachmentId": hub.VBRAttachmentID,
 		})
 	})
 	require.NoError(t, err)
 
-	comp := component(t, m, typeCenHub, "hub")
+	comp := component(t, m, typeCENHub, "hub")
 	assert.Equal(t, stackURN, comp.Parent)
 	assertChildren(t, m, comp.URN,
 		child{inventory.CEN, "hub-cen"},
@@ -162,15 +162,15 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 
 func TestCenHubExistingCENNoVBR(t *testing.T) {
 	args := referenceHubArgs()
-	args.CenID = pulumi.String("cen-existing")
-	args.VbrID, args.VBRHealthCheck, args.Advertise, args.Tags = nil, nil, nil, nil
+	args.CENID = pulumi.String("cen-existing")
+	args.VBRID, args.VBRHealthCheck, args.Advertise, args.Tags = nil, nil, nil, nil
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
-		hub, err := components.NewCenHub(ctx, "hub", args)
+		hub, err := components.NewCENHub(ctx, "hub", args)
 		if err != nil {
 			return err
 		}
-		return await(ctx, got, map[string]pulumi.Output{"cenId": hub.CenID, "vbrAttachmentId": hub.VbrAttachmentID})
+		return await(ctx, got, map[string]pulumi.Output{"cenId": hub.CENID, "vbrAttachmentId": hub.VBRAttachmentID})
 	})
 	require.NoError(t, err)
 	assert.Empty(t, m.OfType(inventory.CEN), "an existing CEN is used, not created")
@@ -191,7 +191,7 @@ func TestCenHubHealthCheckSettings(t *testing.T) {
 		Region: "cn-hangzhou", TargetIP: ip("10.1.0.2"), SourceIP: ip("10.1.0.1"), IntervalSecs: 3, HealthyThreshold: 3,
 	}
 	m, err := run(func(ctx *pulumi.Context) error {
-		_, err := components.NewCenHub(ctx, "hub", args)
+		_, err := components.NewCENHub(ctx, "hub", args)
 		return err
 	})
 	require.NoError(t, err)
@@ -202,27 +202,27 @@ func TestCenHubHealthCheckSettings(t *testing.T) {
 }
 
 func TestCenHubValidation(t *testing.T) {
-	type mut = func(*components.CenHubArgs)
+	type mut = func(*components.CENHubArgs)
 	cases := []struct {
 		name   string
 		mutate mut
 		fields []string
 	}{
-		{"one zone", func(a *components.CenHubArgs) { a.VPCs[0].ZoneMappings[1].ZoneID = "cn-hangzhou-h" }, []string{"VPCs[0].ZoneMappings"}},
-		{"one vSwitch", func(a *components.CenHubArgs) { a.VPCs[1].ZoneMappings = a.VPCs[1].ZoneMappings[:1] }, []string{"VPCs[1].ZoneMappings"}},
-		{"zone missing", func(a *components.CenHubArgs) { a.VPCs[0].ZoneMappings[0].ZoneID = "" }, []string{"VPCs[0].ZoneMappings[0].ZoneID"}},
-		{"vSwitch missing", func(a *components.CenHubArgs) { a.VPCs[0].ZoneMappings[1].VSwitchID = nil }, []string{"VPCs[0].ZoneMappings[1].VSwitchID"}},
-		{"VPC missing", func(a *components.CenHubArgs) { a.VPCs[1].VpcID = nil }, []string{"VPCs[1].VpcID"}},
-		{"same name twice", func(a *components.CenHubArgs) { a.VPCs[1].Name = "workload"; a.Advertise.VPC = "workload" }, []string{"VPCs[1].Name"}},
-		{"bad name", func(a *components.CenHubArgs) { a.VPCs[0].Name = "work load" }, []string{"VPCs[0].Name"}},
-		{"health check without a VBR", func(a *components.CenHubArgs) { a.VbrID = nil }, []string{"VBRHealthCheck"}},
-		{"health check region", func(a *components.CenHubArgs) { a.VBRHealthCheck.Region = "mars-1" }, []string{"VBRHealthCheck.Region"}},
-		{"health check target", func(a *components.CenHubArgs) { a.VBRHealthCheck.TargetIP = netip.Addr{} }, []string{"VBRHealthCheck.TargetIP"}},
-		{"health check interval", func(a *components.CenHubArgs) { a.VBRHealthCheck.IntervalSecs = 4 }, []string{"VBRHealthCheck.IntervalSecs"}},
-		{"health check threshold", func(a *components.CenHubArgs) { a.VBRHealthCheck.HealthyThreshold = 9 }, []string{"VBRHealthCheck.HealthyThreshold"}},
-		{"advertise from an unknown VPC", func(a *components.CenHubArgs) { a.Advertise.VPC = "idc" }, []string{"Advertise.VPC"}},
-		{"advertise without a table", func(a *components.CenHubArgs) { a.Advertise.RouteTableID = nil }, []string{"Advertise.RouteTableID"}},
-		{"advertise a non-canonical prefix", func(a *components.CenHubArgs) {
+		{"one zone", func(a *components.CENHubArgs) { a.VPCs[0].ZoneMappings[1].ZoneID = "cn-hangzhou-h" }, []string{"VPCs[0].ZoneMappings"}},
+		{"one vSwitch", func(a *components.CENHubArgs) { a.VPCs[1].ZoneMappings = a.VPCs[1].ZoneMappings[:1] }, []string{"VPCs[1].ZoneMappings"}},
+		{"zone missing", func(a *components.CENHubArgs) { a.VPCs[0].ZoneMappings[0].ZoneID = "" }, []string{"VPCs[0].ZoneMappings[0].ZoneID"}},
+		{"vSwitch missing", func(a *components.CENHubArgs) { a.VPCs[0].ZoneMappings[1].VSwitchID = nil }, []string{"VPCs[0].ZoneMappings[1].VSwitchID"}},
+		{"VPC missing", func(a *components.CENHubArgs) { a.VPCs[1].VPCID = nil }, []string{"VPCs[1].VPCID"}},
+		{"same name twice", func(a *components.CENHubArgs) { a.VPCs[1].Name = "workload"; a.Advertise.VPC = "workload" }, []string{"VPCs[1].Name"}},
+		{"bad name", func(a *components.CENHubArgs) { a.VPCs[0].Name = "work load" }, []string{"VPCs[0].Name"}},
+		{"health check without a VBR", func(a *components.CENHubArgs) { a.VBRID = nil }, []string{"VBRHealthCheck"}},
+		{"health check region", func(a *components.CENHubArgs) { a.VBRHealthCheck.Region = "mars-1" }, []string{"VBRHealthCheck.Region"}},
+		{"health check target", func(a *components.CENHubArgs) { a.VBRHealthCheck.TargetIP = netip.Addr{} }, []string{"VBRHealthCheck.TargetIP"}},
+		{"health check interval", func(a *components.CENHubArgs) { a.VBRHealthCheck.IntervalSecs = 4 }, []string{"VBRHealthCheck.IntervalSecs"}},
+		{"health check threshold", func(a *components.CENHubArgs) { a.VBRHealthCheck.HealthyThreshold = 9 }, []string{"VBRHealthCheck.HealthyThreshold"}},
+		{"advertise from an unknown VPC", func(a *components.CENHubArgs) { a.Advertise.VPC = "idc" }, []string{"Advertise.VPC"}},
+		{"advertise without a table", func(a *components.CENHubArgs) { a.Advertise.RouteTableID = nil }, []string{"Advertise.RouteTableID"}},
+		{"advertise a non-canonical prefix", func(a *components.CENHubArgs) {
 			a.Advertise.Prefixes = append(a.Advertise.Prefixes, netip.PrefixFrom(ip("172.17.1.0"), 16))
 		}, []string{"Advertise.Prefixes[1]"}},
 	}
@@ -233,7 +233,7 @@ func TestCenHubValidation(t *testing.T) {
 			require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
 
 			requireRejected(t, tc.fields, func(ctx *pulumi.Context) error {
-				_, err := components.NewCenHub(ctx, "hub", args)
+				_, err := components.NewCENHub(ctx, "hub", args)
 				return err
 			})
 		})
@@ -244,10 +244,10 @@ func TestCenHubValidation(t *testing.T) {
 // also guards the mocks' own duplicate check, which the stack tests rely on.
 func TestCenHubNameCollision(t *testing.T) {
 	_, err := run(func(ctx *pulumi.Context) error {
-		if _, err := components.NewCenHub(ctx, "hub", referenceHubArgs()); err != nil {
+		if _, err := components.NewCENHub(ctx, "hub", referenceHubArgs()); err != nil {
 			return err
 		}
-		_, err := components.NewCenHub(ctx, "hub", referenceHubArgs())
+		_, err := components.NewCENHub(ctx, "hub", referenceHubArgs())
 		return err
 	})
 	require.Error(t, err)

@@ -19,8 +19,8 @@ const DefaultPeeringSubnetMask = "255.255.255.252"
 type ExpressConnectLegArgs struct {
 	// PhysicalConnectionID is the Express Connect circuit (pc-…). Required.
 	PhysicalConnectionID pulumi.StringInput
-	// VlanID tags the VBR's traffic on the circuit, 0–2999.
-	VlanID int
+	// VLANID tags the VBR's traffic on the circuit, 0–2999.
+	VLANID int
 	// LocalGatewayIP is the cloud side of the peering link (10.1.0.1 in the
 	// reference plan); PeerGatewayIP is the on-premises side (10.1.0.2).
 	LocalGatewayIP, PeerGatewayIP netip.Addr
@@ -80,7 +80,7 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 	if a.PhysicalConnectionID == nil {
 		c.missing("PhysicalConnectionID", "give the ID (pc-…) of the Express Connect circuit the VBR runs on")
 	}
-	c.check("VlanID", a.VlanID, limits.CheckVLAN(a.VlanID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
+	c.check("VLANID", a.VLANID, limits.CheckVLAN(a.VLANID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
 	a.validatePeering(c)
 	if a.BandwidthMbps != 0 {
 		c.check("BandwidthMbps", a.BandwidthMbps, limits.CheckVBRBandwidth(a.BandwidthMbps), "pick a listed bandwidth, or 0 on a shared circuit")
@@ -121,10 +121,10 @@ func (a *ExpressConnectLegArgs) validatePeering(c checker) {
 type ExpressConnectLeg struct {
 	pulumi.ResourceState
 
-	VbrID           pulumi.StringOutput `pulumi:"vbrId"`
-	VbrRouteTableID pulumi.StringOutput `pulumi:"vbrRouteTableId"`
-	BgpGroupID      pulumi.StringOutput `pulumi:"bgpGroupId"`
-	BgpPeerID       pulumi.StringOutput `pulumi:"bgpPeerId"`
+	VBRID           pulumi.StringOutput `pulumi:"vbrId"`
+	VBRRouteTableID pulumi.StringOutput `pulumi:"vbrRouteTableId"`
+	BGPGroupID      pulumi.StringOutput `pulumi:"bgpGroupId"`
+	BGPPeerID       pulumi.StringOutput `pulumi:"bgpPeerId"`
 }
 
 // NewExpressConnectLeg validates args and creates the VBR, BGP group and BGP
@@ -147,7 +147,7 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 
 	vbrArgs := &expressconnect.VirtualBorderRouterArgs{
 		PhysicalConnectionId:    args.PhysicalConnectionID,
-		VlanId:                  pulumi.Int(args.VlanID),
+		VlanId:                  pulumi.Int(args.VLANID),
 		LocalGatewayIp:          pulumi.String(args.LocalGatewayIP.String()),
 		PeerGatewayIp:           pulumi.String(args.PeerGatewayIP.String()),
 		PeeringSubnetMask:       pulumi.String(args.PeeringMask()),
@@ -190,14 +190,14 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 		return nil, err
 	}
 
-	leg.VbrID = vbr.ID().ToStringOutput()
-	leg.VbrRouteTableID = vbr.RouteTableId
-	leg.BgpGroupID = group.ID().ToStringOutput()
-	leg.BgpPeerID = peer.ID().ToStringOutput()
+	leg.VBRID = vbr.ID().ToStringOutput()
+	leg.VBRRouteTableID = vbr.RouteTableId
+	leg.BGPGroupID = group.ID().ToStringOutput()
+	leg.BGPPeerID = peer.ID().ToStringOutput()
 	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
-		"vbrId":           leg.VbrID,
-		"vbrRouteTableId": leg.VbrRouteTableID,
-		"bgpGroupId":      leg.BgpGroupID,
-		"bgpPeerId":       leg.BgpPeerID,
+		"vbrId":           leg.VBRID,
+		"vbrRouteTableId": leg.VBRRouteTableID,
+		"bgpGroupId":      leg.BGPGroupID,
+		"bgpPeerId":       leg.BGPPeerID,
 	})
 }

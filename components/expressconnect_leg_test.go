@@ -18,7 +18,7 @@ const typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
 func referenceECArgs() *components.ExpressConnectLegArgs {
 	return &components.ExpressConnectLegArgs{
 		PhysicalConnectionID: pulumi.String("pc-ref"),
-		VlanID:               0,
+		VLANID:               0,
 		LocalGatewayIP:       ip("10.1.0.1"),
 		PeerGatewayIP:        ip("10.1.0.2"),
 		PeerASN:              65530,
@@ -41,8 +41,8 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 			return err
 		}
 		return await(ctx, got, map[string]pulumi.Output{
-			"vbrId": leg.VbrID, "vbrRouteTableId": leg.VbrRouteTableID,
-			"bgpGroupId": leg.BgpGroupID, "bgpPeerId": leg.BgpPeerID,
+			"vbrId": leg.VBRID, "vbrRouteTableId": leg.VBRRouteTableID,
+			"bgpGroupId": leg.BGPGroupID, "bgpPeerId": leg.BGPPeerID,
 		})
 	})
 	require.NoError(t, err)
@@ -86,7 +86,7 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 
 func TestExpressConnectLegOptionalInputs(t *testing.T) {
 	args := referenceECArgs()
-	args.VlanID = 2999
+	args.VLANID = 2999
 	args.BandwidthMbps = 1000
 	args.LocalASN = 64600
 	args.LocalGatewayIP, args.PeerGatewayIP = ip("10.1.0.1"), ip("10.1.0.6")
@@ -146,8 +146,8 @@ func TestExpressConnectLegValidation(t *testing.T) {
 		fields []string
 	}{
 		{"circuit missing", func(a *components.ExpressConnectLegArgs) { a.PhysicalConnectionID = nil }, []string{"PhysicalConnectionID"}},
-		{"VLAN too high", func(a *components.ExpressConnectLegArgs) { a.VlanID = 3000 }, []string{"VlanID"}},
-		{"VLAN negative", func(a *components.ExpressConnectLegArgs) { a.VlanID = -1 }, []string{"VlanID"}},
+		{"VLAN too high", func(a *components.ExpressConnectLegArgs) { a.VLANID = 3000 }, []string{"VLANID"}},
+		{"VLAN negative", func(a *components.ExpressConnectLegArgs) { a.VLANID = -1 }, []string{"VLANID"}},
 		{"local IP missing", func(a *components.ExpressConnectLegArgs) { a.LocalGatewayIP = netip.Addr{} }, []string{"LocalGatewayIP"}},
 		{"peer outside the /30", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = ip("10.1.0.5") }, []string{"PeerGatewayIP"}},
 		{"IPs equal", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = a.LocalGatewayIP }, []string{"PeerGatewayIP"}},
@@ -162,8 +162,8 @@ func TestExpressConnectLegValidation(t *testing.T) {
 		{"peer AS is Alibaba's", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 45104 }, []string{"PeerASN"}},
 		{"peer AS reserved", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 23456 }, []string{"PeerASN"}},
 		{"everything at once", func(a *components.ExpressConnectLegArgs) {
-			*a = components.ExpressConnectLegArgs{VlanID: 5000}
-		}, []string{"LocalGatewayIP", "PeerASN", "PeerGatewayIP", "PhysicalConnectionID", "VlanID"}},
+			*a = components.ExpressConnectLegArgs{VLANID: 5000}
+		}, []string{"LocalGatewayIP", "PeerASN", "PeerGatewayIP", "PhysicalConnectionID", "VLANID"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,10 +182,10 @@ func TestExpressConnectLegValidation(t *testing.T) {
 
 func TestExpressConnectLegValueOfAnError(t *testing.T) {
 	args := referenceECArgs()
-	args.VlanID = 4096
-	e := argError(t, args.Validate(), "VlanID")
+	args.VLANID = 4096
+	e := argError(t, args.Validate(), "VLANID")
 	assert.Equal(t, "4096", e.Value)
-	assert.Contains(t, e.Error(), "VlanID = 4096")
+	assert.Contains(t, e.Error(), "VLANID = 4096")
 
 	args = referenceECArgs()
 	args.AuthKey = pulumi.String("key with spaces")

@@ -58,8 +58,8 @@ type HybridConnectionArgs struct {
 	IDCPrefixes    []netip.Prefix
 	ExpressConnect ExpressConnectLegArgs
 	VPN            StandbyVPN
-	// CenID is an existing CEN instance; nil creates one.
-	CenID pulumi.StringInput
+	// CENID is an existing CEN instance; nil creates one.
+	CENID pulumi.StringInput
 	// VBRHealthCheck makes CEN probe the on-premises peering IP.
 	VBRHealthCheck bool
 	// Protect protects the Express Connect leg and the hub — deleting them
@@ -264,13 +264,13 @@ type HybridConnection struct {
 	pulumi.ResourceState
 
 	ExpressConnect *ExpressConnectLeg
-	VPN            *VpnStandbyLeg
-	Hub            *CenHub
+	VPN            *VPNStandbyLeg
+	Hub            *CENHub
 }
 
 // NewHybridConnection validates args and composes an ExpressConnectLeg
-// (<name>-expressconnect), a VpnStandbyLeg in the transit VPC (<name>-vpn)
-// and a CenHub (<name>-hub) that attaches every VPC and the VBR and
+// (<name>-expressconnect), a VPNStandbyLeg in the transit VPC (<name>-vpn)
+// and a CENHub (<name>-hub) that attaches every VPC and the VBR and
 // advertises the IDC prefixes from the transit VPC.
 func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectionArgs, opts ...pulumi.ResourceOption) (*HybridConnection, error) {
 	if err := checkName("HybridConnection", name); err != nil {
@@ -305,9 +305,9 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	}
 
 	transit := args.TransitVPC
-	vpnArgs := &VpnStandbyLegArgs{
+	vpnArgs := &VPNStandbyLegArgs{
 		VPNSettings: args.VPN.VPNSettings,
-		VpcID:       transit.ID,
+		VPCID:       transit.ID,
 		VSwitchID:   transit.VSwitches[0].ID,
 		IDCPrefixes: args.IDCPrefixes,
 		Tags:        args.Tags,
@@ -315,14 +315,14 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	if args.VPN.DualTunnel {
 		vpnArgs.DisasterRecoveryVSwitchID = secondZoneVSwitch(transit.VSwitches).ID
 	}
-	vpnLeg, err := NewVpnStandbyLeg(ctx, child(name, "vpn"), vpnArgs, parent)
+	vpnLeg, err := NewVPNStandbyLeg(ctx, child(name, "vpn"), vpnArgs, parent)
 	if err != nil {
 		return nil, err
 	}
 
-	hubArgs := &CenHubArgs{
-		CenID: args.CenID,
-		VbrID: ec.VbrID,
+	hubArgs := &CENHubArgs{
+		CENID: args.CENID,
+		VBRID: ec.VBRID,
 		Advertise: &RouteAdvertisementArgs{
 			VPC:          transit.Name,
 			RouteTableID: transit.RouteTableID,
@@ -332,7 +332,7 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 		Tags: args.Tags,
 	}
 	for _, v := range args.vpcs() {
-		att := VPCAttachmentArgs{Name: v.Name, VpcID: v.ID}
+		att := VPCAttachmentArgs{Name: v.Name, VPCID: v.ID}
 		for _, sw := range v.VSwitches {
 			att.ZoneMappings = append(att.ZoneMappings, ZoneVSwitch{ZoneID: sw.ZoneID, VSwitchID: sw.ID})
 		}
@@ -341,14 +341,14 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	if args.VBRHealthCheck {
 		hubArgs.VBRHealthCheck = &VBRHealthCheckArgs{Region: args.Region, TargetIP: args.ExpressConnect.PeerGatewayIP}
 	}
-	hub, err := NewCenHub(ctx, child(name, "hub"), hubArgs, legOpts...)
+	hub, err := NewCENHub(ctx, child(name, "hub"), hubArgs, legOpts...)
 	if err != nil {
 		return nil, err
 	}
 
 	hc.ExpressConnect, hc.VPN, hc.Hub = ec, vpnLeg, hub
 	return hc, ctx.RegisterResourceOutputs(hc, pulumi.Map{
-		"vbrId":              ec.VbrID,
+		"vbrId":              ec.VBRID,
 		"vpnInternetIp":      vpnLeg.InternetIP,
 		"transitRouterId":    hub.TransitRouterID,
 		"systemRouteTableId": hub.SystemRouteTableID,

@@ -69,7 +69,7 @@ func TestHybridConnectionComposition(t *testing.T) {
 			return err
 		}
 		return await(ctx, got, map[string]pulumi.Output{
-			"vbrId": hc.ExpressConnect.VbrID, "vpnInternetIp": hc.VPN.InternetIP,
+			"vbrId": hc.ExpressConnect.VBRID, "vpnInternetIp": hc.VPN.InternetIP,
 			"transitRouterId": hc.Hub.TransitRouterID, "systemRouteTableId": hc.Hub.SystemRouteTableID,
 		})
 	})
@@ -79,11 +79,11 @@ func TestHybridConnectionComposition(t *testing.T) {
 	assert.Equal(t, stackURN, root.Parent)
 	assertChildren(t, m, root.URN,
 		child{typeExpressConnectLeg, "hl-expressconnect"},
-		child{typeVpnStandbyLeg, "hl-vpn"},
-		child{typeCenHub, "hl-hub"})
+		child{typeVPNStandbyLeg, "hl-vpn"},
+		child{typeCENHub, "hl-hub"})
 	ec := component(t, m, typeExpressConnectLeg, "hl-expressconnect")
-	vpnLeg := component(t, m, typeVpnStandbyLeg, "hl-vpn")
-	hub := component(t, m, typeCenHub, "hl-hub")
+	vpnLeg := component(t, m, typeVPNStandbyLeg, "hl-vpn")
+	hub := component(t, m, typeCENHub, "hl-hub")
 	assert.Len(t, m.Children(ec.URN), 3)
 	assert.Len(t, m.Children(vpnLeg.URN), 4)
 	assert.Len(t, m.Children(hub.URN), 13)
@@ -205,7 +205,7 @@ func TestHybridConnectionValidation(t *testing.T) {
 			a.ExpressConnect.LocalGatewayIP, a.ExpressConnect.PeerGatewayIP = ip("10.0.9.1"), ip("10.0.9.2")
 		}, []string{"ExpressConnect.PeerGatewayIP"}, false},
 		{"no IDC prefix", func(a *components.HybridConnectionArgs) { a.IDCPrefixes = nil }, []string{"IDCPrefixes"}, false},
-		{"bad VLAN", func(a *components.HybridConnectionArgs) { a.ExpressConnect.VlanID = 3000 }, []string{"ExpressConnect.VlanID"}, false},
+		{"bad VLAN", func(a *components.HybridConnectionArgs) { a.ExpressConnect.VLANID = 3000 }, []string{"ExpressConnect.VLANID"}, false},
 		{"bad IKE", func(a *components.HybridConnectionArgs) { a.VPN.IKE.Version = "ikev3" }, []string{"VPN.IKE.Version"}, false},
 		{"health check source outside every VPC", func(a *components.HybridConnectionArgs) {
 			a.VPN.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.99.0.1"), DestinationIP: ip("172.16.1.188")}

@@ -10,8 +10,8 @@ import (
 // Component type tokens.
 const (
 	typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
-	typeVpnStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
-	typeCenHub            = "hybridlink:components:CenHub"
+	typeVPNStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
+	typeCENHub            = "hybridlink:components:CenHub"
 	typeHybridConnection  = "hybridlink:components:HybridConnection"
 )
 

@@ -80,17 +80,17 @@ type VPNSettings struct {
 	IKE               IKESettings
 	IPsec             IPsecSettings
 	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (see
-	// VpnStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored
+	// VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored
 	// as a secret.
 	PSK         pulumi.StringInput
 	HealthCheck *IPsecHealthCheck
 }
 
-// VpnStandbyLegArgs places the standby path in the transit VPC.
-type VpnStandbyLegArgs struct {
+// VPNStandbyLegArgs places the standby path in the transit VPC.
+type VPNStandbyLegArgs struct {
 	VPNSettings
-	// VpcID is the transit VPC and VSwitchID the VPN gateway's vSwitch in it.
-	VpcID, VSwitchID pulumi.StringInput
+	// VPCID is the transit VPC and VSwitchID the VPN gateway's vSwitch in it.
+	VPCID, VSwitchID pulumi.StringInput
 	// DisasterRecoveryVSwitchID, a vSwitch in a second zone, makes the gateway
 	// dual-tunnel; nil makes it single-tunnel. Neither can change later.
 	DisasterRecoveryVSwitchID pulumi.StringInput
@@ -100,18 +100,18 @@ type VpnStandbyLegArgs struct {
 }
 
 // DualTunnel reports whether the gateway gets a second, disaster-recovery tunnel.
-func (a *VpnStandbyLegArgs) DualTunnel() bool { return a.DisasterRecoveryVSwitchID != nil }
+func (a *VPNStandbyLegArgs) DualTunnel() bool { return a.DisasterRecoveryVSwitchID != nil }
 
 // Validate returns every problem with the arguments as ArgErrors.
-func (a *VpnStandbyLegArgs) Validate() error {
+func (a *VPNStandbyLegArgs) Validate() error {
 	c := newChecker()
 	a.validate(c)
 	return c.err()
 }
 
-func (a *VpnStandbyLegArgs) validate(c checker) {
-	if a.VpcID == nil {
-		c.missing("VpcID", "give the ID of the transit VPC that hosts the VPN gateway")
+func (a *VPNStandbyLegArgs) validate(c checker) {
+	if a.VPCID == nil {
+		c.missing("VPCID", "give the ID of the transit VPC that hosts the VPN gateway")
 	}
 	if a.VSwitchID == nil {
 		c.missing("VSwitchID", "give a vSwitch of the transit VPC for the VPN gateway")
@@ -185,9 +185,9 @@ func containedIn(a netip.Addr, prefixes []netip.Prefix) bool {
 	return false
 }
 
-// VpnStandbyLeg is the standby path: VPN gateway, customer gateway, IPsec
+// VPNStandbyLeg is the standby path: VPN gateway, customer gateway, IPsec
 // connection and one destination route per IDC prefix.
-type VpnStandbyLeg struct {
+type VPNStandbyLeg struct {
 	pulumi.ResourceState
 
 	GatewayID pulumi.StringOutput `pulumi:"gatewayId"`
@@ -210,29 +210,29 @@ type VpnStandbyLeg struct {
 // the transit VPC. Depend on them, not on the leg: the SDK expands a
 // dependency on a component to the children registered so far, and a
 // child's registration completes asynchronously.
-func (l *VpnStandbyLeg) Routes() []pulumi.Resource { return l.routes }
+func (l *VPNStandbyLeg) Routes() []pulumi.Resource { return l.routes }
 
-// NewVpnStandbyLeg validates args and creates the gateway (<name>-gateway),
+// NewVPNStandbyLeg validates args and creates the gateway (<name>-gateway),
 // customer gateway (<name>-customer-gateway), IPsec connection
 // (<name>-connection) and a route per IDC prefix (<name>-route-<prefix>).
-func NewVpnStandbyLeg(ctx *pulumi.Context, name string, args *VpnStandbyLegArgs, opts ...pulumi.ResourceOption) (*VpnStandbyLeg, error) {
-	if err := checkName("VpnStandbyLeg", name); err != nil {
+func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs, opts ...pulumi.ResourceOption) (*VPNStandbyLeg, error) {
+	if err := checkName("VPNStandbyLeg", name); err != nil {
 		return nil, err
 	}
 	if args == nil {
-		args = &VpnStandbyLegArgs{}
+		args = &VPNStandbyLegArgs{}
 	}
 	if err := args.Validate(); err != nil {
-		return nil, argsError("VpnStandbyLegArgs", name, err)
+		return nil, argsError("VPNStandbyLegArgs", name, err)
 	}
-	leg := &VpnStandbyLeg{}
-	if err := ctx.RegisterComponentResource(typeVpnStandbyLeg, name, leg, opts...); err != nil {
+	leg := &VPNStandbyLeg{}
+	if err := ctx.RegisterComponentResource(typeVPNStandbyLeg, name, leg, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(leg)
 
 	gwArgs := &vpn.GatewayArgs{
-		VpcId:          args.VpcID,
+		VpcId:          args.VPCID,
 		VswitchId:      args.VSwitchID,
 		Bandwidth:      pulumi.Int(args.BandwidthMbps),
 		EnableIpsec:    pulumi.Bool(true),
@@ -324,7 +324,7 @@ func preSharedKey(conn *vpn.Connection, dual bool) pulumi.StringOutput {
 // mode (both subnets 0.0.0.0/0), negotiating when traffic arrives. A
 // dual-tunnel gateway takes per-tunnel options, a single-tunnel one the
 // top-level IKE/IPsec settings.
-func connectionArgs(name string, args *VpnStandbyLegArgs, gw *vpn.Gateway, cgw *vpn.CustomerGateway) *vpn.ConnectionArgs {
+func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *vpn.CustomerGateway) *vpn.ConnectionArgs {
 	ike, ipsec := args.IKE.WithDefaults(), args.IPsec.WithDefaults()
 	var psk pulumi.StringPtrInput
 	if args.PSK != nil {

@@ -13,19 +13,19 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-const typeVpnStandbyLeg = "hybridlink:components:VpnStandbyLeg"
+const typeVPNStandbyLeg = "hybridlink:components:VpnStandbyLeg"
 
 const testPSK = "s3cret-Psk_42"
 
 // referenceVPNArgs is the design's standby path, single tunnel, IKE/IPsec
 // defaults.
-func referenceVPNArgs() *components.VpnStandbyLegArgs {
-	return &components.VpnStandbyLegArgs{
+func referenceVPNArgs() *components.VPNStandbyLegArgs {
+	return &components.VPNStandbyLegArgs{
 		VPNSettings: components.VPNSettings{
 			BandwidthMbps:     10,
 			CustomerGatewayIP: ip("203.0.113.68"),
 		},
-		VpcID:       pulumi.String("vpc-transit"),
+		VPCID:       pulumi.String("vpc-transit"),
 		VSwitchID:   pulumi.String("vsw-h"),
 		IDCPrefixes: []netip.Prefix{pfx("172.16.0.0/16")},
 	}
@@ -41,7 +41,7 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		leg, err := components.NewVpnStandbyLeg(ctx, "vpn", args, pulumi.Providers(p))
+		leg, err := components.NewVPNStandbyLeg(ctx, "vpn", args, pulumi.Providers(p))
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	comp := component(t, m, typeVpnStandbyLeg, "vpn")
+	comp := component(t, m, typeVPNStandbyLeg, "vpn")
 	assert.Equal(t, stackURN, comp.Parent)
 	assertChildren(t, m, comp.URN,
 		child{inventory.VPNGateway, "vpn-gateway"},
@@ -129,7 +129,7 @@ func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	require.True(t, args.DualTunnel())
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
-		leg, err := components.NewVpnStandbyLeg(ctx, "vpn", args)
+		leg, err := components.NewVPNStandbyLeg(ctx, "vpn", args)
 		if err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func TestVpnStandbyLegDualTunnel(t *testing.T) {
 
 func TestVpnStandbyLegGeneratedPSK(t *testing.T) {
 	m, err := run(func(ctx *pulumi.Context) error {
-		_, err := components.NewVpnStandbyLeg(ctx, "vpn", referenceVPNArgs())
+		_, err := components.NewVPNStandbyLeg(ctx, "vpn", referenceVPNArgs())
 		return err
 	})
 	require.NoError(t, err)
@@ -194,7 +194,7 @@ func TestVpnStandbyLegPSKFromAnyStringInput(t *testing.T) {
 			m, err := run(func(ctx *pulumi.Context) error {
 				args := referenceVPNArgs()
 				args.PSK = psk
-				_, err := components.NewVpnStandbyLeg(ctx, "vpn", args)
+				_, err := components.NewVPNStandbyLeg(ctx, "vpn", args)
 				return err
 			})
 			require.NoError(t, err)
@@ -204,41 +204,41 @@ func TestVpnStandbyLegPSKFromAnyStringInput(t *testing.T) {
 }
 
 func TestVpnStandbyLegValidation(t *testing.T) {
-	type mut = func(*components.VpnStandbyLegArgs)
+	type mut = func(*components.VPNStandbyLegArgs)
 	cases := []struct {
 		name   string
 		mutate mut
 		fields []string
 	}{
-		{"VPC missing", func(a *components.VpnStandbyLegArgs) { a.VpcID = nil }, []string{"VpcID"}},
-		{"vSwitch missing", func(a *components.VpnStandbyLegArgs) { a.VSwitchID = nil }, []string{"VSwitchID"}},
-		{"no IDC prefix", func(a *components.VpnStandbyLegArgs) { a.IDCPrefixes = nil }, []string{"IDCPrefixes"}},
-		{"IDC prefix not canonical", func(a *components.VpnStandbyLegArgs) { a.IDCPrefixes[0] = netip.PrefixFrom(ip("172.16.1.0"), 16) }, []string{"IDCPrefixes[0]"}},
-		{"IDC prefix IPv6", func(a *components.VpnStandbyLegArgs) { a.IDCPrefixes = append(a.IDCPrefixes, pfx("fd00::/8")) }, []string{"IDCPrefixes[1]"}},
-		{"bandwidth not a tier", func(a *components.VpnStandbyLegArgs) { a.BandwidthMbps = 15 }, []string{"BandwidthMbps"}},
-		{"bandwidth unset", func(a *components.VpnStandbyLegArgs) { a.BandwidthMbps = 0 }, []string{"BandwidthMbps"}},
-		{"customer gateway missing", func(a *components.VpnStandbyLegArgs) { a.CustomerGatewayIP = netip.Addr{} }, []string{"CustomerGatewayIP"}},
-		{"customer gateway private", func(a *components.VpnStandbyLegArgs) { a.CustomerGatewayIP = ip("192.168.1.1") }, []string{"CustomerGatewayIP"}},
-		{"customer gateway CGNAT", func(a *components.VpnStandbyLegArgs) { a.CustomerGatewayIP = ip("100.64.0.1") }, []string{"CustomerGatewayIP"}},
-		{"IKE version", func(a *components.VpnStandbyLegArgs) { a.IKE.Version = "ikev3" }, []string{"IKE.Version"}},
-		{"IKE encryption", func(a *components.VpnStandbyLegArgs) { a.IKE.EncAlg = "aes512" }, []string{"IKE.EncAlg"}},
-		{"IKE auth", func(a *components.VpnStandbyLegArgs) { a.IKE.AuthAlg = "sha2" }, []string{"IKE.AuthAlg"}},
-		{"IKE DH group", func(a *components.VpnStandbyLegArgs) { a.IKE.PFS = "disabled" }, []string{"IKE.PFS"}},
-		{"IKE lifetime", func(a *components.VpnStandbyLegArgs) { a.IKE.LifetimeSecs = 86401 }, []string{"IKE.LifetimeSecs"}},
-		{"IPsec encryption", func(a *components.VpnStandbyLegArgs) { a.IPsec.EncAlg = "rc4" }, []string{"IPsec.EncAlg"}},
-		{"IPsec auth", func(a *components.VpnStandbyLegArgs) { a.IPsec.AuthAlg = "crc32" }, []string{"IPsec.AuthAlg"}},
-		{"IPsec PFS", func(a *components.VpnStandbyLegArgs) { a.IPsec.PFS = "group3" }, []string{"IPsec.PFS"}},
-		{"IPsec lifetime", func(a *components.VpnStandbyLegArgs) { a.IPsec.LifetimeSecs = -1 }, []string{"IPsec.LifetimeSecs"}},
-		{"health check outside the IDC", func(a *components.VpnStandbyLegArgs) {
+		{"VPC missing", func(a *components.VPNStandbyLegArgs) { a.VPCID = nil }, []string{"VPCID"}},
+		{"vSwitch missing", func(a *components.VPNStandbyLegArgs) { a.VSwitchID = nil }, []string{"VSwitchID"}},
+		{"no IDC prefix", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes = nil }, []string{"IDCPrefixes"}},
+		{"IDC prefix not canonical", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes[0] = netip.PrefixFrom(ip("172.16.1.0"), 16) }, []string{"IDCPrefixes[0]"}},
+		{"IDC prefix IPv6", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes = append(a.IDCPrefixes, pfx("fd00::/8")) }, []string{"IDCPrefixes[1]"}},
+		{"bandwidth not a tier", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = 15 }, []string{"BandwidthMbps"}},
+		{"bandwidth unset", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = 0 }, []string{"BandwidthMbps"}},
+		{"customer gateway missing", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = netip.Addr{} }, []string{"CustomerGatewayIP"}},
+		{"customer gateway private", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = ip("192.168.1.1") }, []string{"CustomerGatewayIP"}},
+		{"customer gateway CGNAT", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = ip("100.64.0.1") }, []string{"CustomerGatewayIP"}},
+		{"IKE version", func(a *components.VPNStandbyLegArgs) { a.IKE.Version = "ikev3" }, []string{"IKE.Version"}},
+		{"IKE encryption", func(a *components.VPNStandbyLegArgs) { a.IKE.EncAlg = "aes512" }, []string{"IKE.EncAlg"}},
+		{"IKE auth", func(a *components.VPNStandbyLegArgs) { a.IKE.AuthAlg = "sha2" }, []string{"IKE.AuthAlg"}},
+		{"IKE DH group", func(a *components.VPNStandbyLegArgs) { a.IKE.PFS = "disabled" }, []string{"IKE.PFS"}},
+		{"IKE lifetime", func(a *components.VPNStandbyLegArgs) { a.IKE.LifetimeSecs = 86401 }, []string{"IKE.LifetimeSecs"}},
+		{"IPsec encryption", func(a *components.VPNStandbyLegArgs) { a.IPsec.EncAlg = "rc4" }, []string{"IPsec.EncAlg"}},
+		{"IPsec auth", func(a *components.VPNStandbyLegArgs) { a.IPsec.AuthAlg = "crc32" }, []string{"IPsec.AuthAlg"}},
+		{"IPsec PFS", func(a *components.VPNStandbyLegArgs) { a.IPsec.PFS = "group3" }, []string{"IPsec.PFS"}},
+		{"IPsec lifetime", func(a *components.VPNStandbyLegArgs) { a.IPsec.LifetimeSecs = -1 }, []string{"IPsec.LifetimeSecs"}},
+		{"health check outside the IDC", func(a *components.VPNStandbyLegArgs) {
 			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("10.9.9.9")}
 		}, []string{"HealthCheck.DestinationIP"}},
-		{"health check without addresses", func(a *components.VpnStandbyLegArgs) {
+		{"health check without addresses", func(a *components.VPNStandbyLegArgs) {
 			a.HealthCheck = &components.IPsecHealthCheck{}
 		}, []string{"HealthCheck.DestinationIP", "HealthCheck.SourceIP"}},
-		{"health check negative retries", func(a *components.VpnStandbyLegArgs) {
+		{"health check negative retries", func(a *components.VPNStandbyLegArgs) {
 			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
 		}, []string{"HealthCheck.Retries"}},
-		{"dual tunnel with a generated key", func(a *components.VpnStandbyLegArgs) {
+		{"dual tunnel with a generated key", func(a *components.VPNStandbyLegArgs) {
 			a.DisasterRecoveryVSwitchID = pulumi.String("vsw-dr")
 			a.PSK = nil
 		}, []string{"PSK"}},
@@ -251,7 +251,7 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 			require.Equal(t, tc.fields, argErrorFields(t, args.Validate()))
 
 			err := requireRejected(t, tc.fields, func(ctx *pulumi.Context) error {
-				_, err := components.NewVpnStandbyLeg(ctx, "vpn", args)
+				_, err := components.NewVPNStandbyLeg(ctx, "vpn", args)
 				return err
 			})
 			assert.NotContains(t, err.Error(), testPSK)

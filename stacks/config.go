@@ -5,7 +5,7 @@ package stacks
 
 // Config is one environment's configuration. Each top-level field is one
 // config key (its `key` tag); nested fields are named by their `json` tags,
-// so "ExpressConnect.VlanID" is hybridlink:expressConnect.vlanId. Field
+// so "ExpressConnect.VLANID" is hybridlink:expressConnect.vlanId. Field
 // names mirror components.HybridConnectionArgs, which is how a validation
 // problem found there is reported against the config key it came from.
 type Config struct {
@@ -15,7 +15,7 @@ type Config struct {
 	IDCPrefixes    []string             `key:"hybridlink:idcPrefixes"`
 	ExpressConnect ExpressConnectConfig `key:"hybridlink:expressConnect"`
 	VPN            VPNConfig            `key:"hybridlink:vpn"`
-	CenID          string               `key:"hybridlink:cenId"`
+	CENID          string               `key:"hybridlink:cenId"`
 	VBRHealthCheck bool                 `key:"hybridlink:vbrHealthCheck"`
 	Protect        bool                 `key:"hybridlink:protect"`
 	Tags           map[string]string    `key:"hybridlink:tags"`
@@ -46,7 +46,7 @@ type VSwitchConfig struct {
 // ExpressConnectConfig is the primary path.
 type ExpressConnectConfig struct {
 	PhysicalConnectionID string `json:"physicalConnectionId"`
-	VlanID               int    `json:"vlanId"`
+	VLANID               int    `json:"vlanId"`
 	LocalGatewayIP       string `json:"localGatewayIp"`
 	PeerGatewayIP        string `json:"peerGatewayIp"`
 	PeeringSubnetMask    string `json:"peeringSubnetMask,omitempty"`

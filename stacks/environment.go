@@ -70,7 +70,7 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 		IDCPrefixes: p.prefixes("IDCPrefixes", c.IDCPrefixes),
 		ExpressConnect: components.ExpressConnectLegArgs{
 			PhysicalConnectionID: optionalID(ec.PhysicalConnectionID),
-			VlanID:               ec.VlanID,
+			VLANID:               ec.VLANID,
 			LocalGatewayIP:       p.addr("ExpressConnect.LocalGatewayIP", ec.LocalGatewayIP),
 			PeerGatewayIP:        p.addr("ExpressConnect.PeerGatewayIP", ec.PeerGatewayIP),
 			PeeringSubnetMask:    ec.PeeringSubnetMask,
@@ -88,7 +88,7 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 			},
 			DualTunnel: c.VPN.DualTunnel,
 		},
-		CenID:          optionalID(c.CenID),
+		CENID:          optionalID(c.CENID),
 		VBRHealthCheck: c.VBRHealthCheck,
 		Protect:        c.Protect,
 		Tags:           c.Tags,

@@ -33,7 +33,7 @@ func TestKeyOf(t *testing.T) {
 		"VPN.IPsec.PFS":                    "hybridlink:vpn.ipsec.pfs",
 		"VPN.HealthCheck.SourceIP":         "hybridlink:vpn.healthCheck.sourceIp",
 		"VPN.DualTunnel":                   "hybridlink:vpn.dualTunnel",
-		"CenID":                            "hybridlink:cenId",
+		"CENID":                            "hybridlink:cenId",
 		"VBRHealthCheck":                   "hybridlink:vbrHealthCheck",
 		"VPNPSK":                           "hybridlink:vpnPsk",
 		"BGPAuthKey":                       "hybridlink:bgpAuthKey",
@@ -202,7 +202,7 @@ func TestValidationProblemsLandOnRealKeys(t *testing.T) {
 			VSwitches: []components.VSwitch{{ZoneID: "x", CIDR: netip.MustParsePrefix("10.0.0.0/30")}}}},
 		TransitVPC:  components.VPC{VSwitches: []components.VSwitch{{}}},
 		IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16"), {}},
-		ExpressConnect: components.ExpressConnectLegArgs{VlanID: -1, LocalASN: 1, PeerASN: 1,
+		ExpressConnect: components.ExpressConnectLegArgs{VLANID: -1, LocalASN: 1, PeerASN: 1,
 			LocalGatewayIP: netip.MustParseAddr("10.1.0.1"), PeerGatewayIP: netip.MustParseAddr("10.1.0.2"), BandwidthMbps: 3},
 		VPN: components.StandbyVPN{DualTunnel: true, VPNSettings: components.VPNSettings{
 			IKE:   components.IKESettings{Version: "x", EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},

@@ -113,23 +113,23 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 	ctx.Export("vpnGatewayId", hc.VPN.GatewayID)
 	ctx.Export("vpnConnectionId", hc.VPN.ConnectionID)
 	ctx.Export("customerGatewayId", hc.VPN.CustomerGatewayID)
-	ctx.Export("vbrId", hc.ExpressConnect.VbrID)
-	ctx.Export("vbrRouteTableId", hc.ExpressConnect.VbrRouteTableID)
+	ctx.Export("vbrId", hc.ExpressConnect.VBRID)
+	ctx.Export("vbrRouteTableId", hc.ExpressConnect.VBRRouteTableID)
 	ctx.Export("bgp", pulumi.Map{
-		"vlanId":           pulumi.Int(ec.VlanID),
+		"vlanId":           pulumi.Int(ec.VLANID),
 		"alibabaPeeringIp": pulumi.String(ec.LocalGatewayIP.String()),
 		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
 		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
 		"alibabaAsn":       pulumi.Int(ec.AlibabaASN()),
 		"onPremAsn":        pulumi.Int(ec.PeerASN),
-		"bgpGroupId":       hc.ExpressConnect.BgpGroupID,
-		"bgpPeerId":        hc.ExpressConnect.BgpPeerID,
+		"bgpGroupId":       hc.ExpressConnect.BGPGroupID,
+		"bgpPeerId":        hc.ExpressConnect.BGPPeerID,
 	})
-	ctx.Export("cenId", hc.Hub.CenID)
+	ctx.Export("cenId", hc.Hub.CENID)
 	ctx.Export("transitRouterId", hc.Hub.TransitRouterID)
 	ctx.Export("transitRouterRouteTableId", hc.Hub.SystemRouteTableID)
-	ctx.Export("vpcAttachmentIds", hc.Hub.VpcAttachmentIDs)
-	ctx.Export("vbrAttachmentId", hc.Hub.VbrAttachmentID)
+	ctx.Export("vpcAttachmentIds", hc.Hub.VPCAttachmentIDs)
+	ctx.Export("vbrAttachmentId", hc.Hub.VBRAttachmentID)
 	vpcIDs, routeTables := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, v := range append(append([]components.VPC{}, args.WorkloadVPCs...), args.TransitVPC) {
 		vpcIDs[v.Name] = v.ID

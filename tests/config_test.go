@@ -18,7 +18,7 @@ type stackConfig struct {
 	TransitVPC   vpcConfig
 	IDCPrefixes  []string
 	EC           struct {
-		VlanID            int    `json:"vlanId"`
+		VLANID            int    `json:"vlanId"`
 		LocalGatewayIP    string `json:"localGatewayIp"`
 		PeerGatewayIP     string `json:"peerGatewayIp"`
 		PeeringSubnetMask string `json:"peeringSubnetMask"`

@@ -514,7 +514,7 @@ func (l *lifecycle) checkOutputs(t *testing.T, cloud []inventory.Resource) {
 	// The BGP map: the peering plan and ASNs of the stack file.
 	ec := l.cfg.EC
 	wantBGP := map[string]any{
-		"vlanId":           float64(ec.VlanID),
+		"vlanId":           float64(ec.VLANID),
 		"alibabaPeeringIp": ec.LocalGatewayIP,
 		"onPremPeeringIp":  ec.PeerGatewayIP,
 		"peeringSubnet":    l.cfg.peeringSubnet(t).String(),

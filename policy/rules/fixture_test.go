@@ -268,7 +268,7 @@ func designStack(m mode) *fixture {
 }
 
 // wire associates an attachment with the transit router's system route table
-// and propagates its routes there, as CenHub does.
+// and propagates its routes there, as CENHub does.
 func (f *fixture) wire(att inventory.Resource) {
 	for _, t := range []tokens.Type{inventory.TRAssociation, inventory.TRPropagation} {
 		role := map[tokens.Type]string{inventory.TRAssociation: "association", inventory.TRPropagation: "propagation"}[t]
