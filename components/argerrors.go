@@ -27,8 +27,19 @@ func (e *ArgError) Error() string {
 	return fmt.Sprintf("%s = %s: %s; %s", e.Field, e.Value, e.Problem, e.Fix)
 }
 
-// ArgErrors is every problem found in one Args value.
+// ArgErrors is every problem found in one Args value (and the component's
+// name). errors.As finds it, and each *ArgError in it, in a constructor's
+// error.
 type ArgErrors []*ArgError
+
+// Unwrap lets errors.As and errors.Is reach each ArgError.
+func (es ArgErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
 
 func (es ArgErrors) Error() string {
 	lines := make([]string, len(es))

@@ -162,14 +162,11 @@ type CENHub struct {
 // and <name>-<vpc>-propagation, <name>-vbr with its association and
 // propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>.
 func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulumi.ResourceOption) (*CENHub, error) {
-	if err := checkName("CENHub", name); err != nil {
-		return nil, err
-	}
 	if args == nil {
 		args = &CENHubArgs{}
 	}
-	if err := args.Validate(); err != nil {
-		return nil, argsError("CENHubArgs", name, err)
+	if err := validated("CENHubArgs", name, args.validate); err != nil {
+		return nil, err
 	}
 	hub := &CENHub{}
 	if err := ctx.RegisterComponentResource(typeCENHub, name, hub, opts...); err != nil {
@@ -312,11 +309,14 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 	hub.SystemRouteTableID = systemTable
 	hub.VPCAttachmentIDs = vpcAttachmentIDs.ToStringMapOutput()
 	hub.VBRAttachmentID = vbrAttachmentID
-	return hub, ctx.RegisterResourceOutputs(hub, pulumi.Map{
+	if err := ctx.RegisterResourceOutputs(hub, pulumi.Map{
 		"cenId":              hub.CENID,
 		"transitRouterId":    hub.TransitRouterID,
 		"systemRouteTableId": hub.SystemRouteTableID,
 		"vpcAttachmentIds":   hub.VPCAttachmentIDs,
 		"vbrAttachmentId":    hub.VBRAttachmentID,
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return hub, nil
 }

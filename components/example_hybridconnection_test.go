@@ -34,19 +34,18 @@ func Example() {
 			IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
 			ExpressConnect: components.ExpressConnectLegArgs{
 				PhysicalConnectionID: pulumi.String("pc-bp1example"),
+				VLANID:               pulumi.IntRef(100),
 				LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 				PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
 				PeerASN:              65530,
 				EnableBFD:            true,
 			},
-			VPN: components.StandbyVPN{
-				VPNSettings: components.VPNSettings{
-					BandwidthMbps:     100,
-					CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
-					IKE:               components.IKESettings{Version: "ikev2"},
-					PSK:               psk,
-				},
-				DualTunnel: true,
+			VPN: components.VPNStandbyLegArgs{
+				BandwidthMbps:     100,
+				CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
+				IKE:               components.IKESettings{Version: "ikev2"},
+				PSK:               psk,
+				DualTunnel:        true,
 			},
 			VBRHealthCheck: true,
 			Protect:        true,
@@ -54,8 +53,8 @@ func Example() {
 		if err != nil {
 			return err
 		}
-		ctx.Export("vpnPublicIp", hc.VPN.InternetIP)
-		ctx.Export("transitRouterId", hc.Hub.TransitRouterID)
+		ctx.Export("vpnPublicIp", hc.VPNInternetIP)
+		ctx.Export("transitRouterId", hc.TransitRouterID)
 		return nil
 	})
 }

@@ -19,10 +19,12 @@ const DefaultPeeringSubnetMask = "255.255.255.252"
 type ExpressConnectLegArgs struct {
 	// PhysicalConnectionID is the Express Connect circuit (pc-…). Required.
 	PhysicalConnectionID pulumi.StringInput
-	// VLANID tags the VBR's traffic on the circuit, 0–2999.
-	VLANID int
+	// VLANID tags the VBR's traffic on the circuit, 0–2999. Required. It is
+	// a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
+	VLANID *int
 	// LocalGatewayIP is the cloud side of the peering link (10.1.0.1 in the
 	// reference plan); PeerGatewayIP is the on-premises side (10.1.0.2).
+	// Both required.
 	LocalGatewayIP, PeerGatewayIP netip.Addr
 	// PeeringSubnetMask is the dotted mask of the peering link; default
 	// DefaultPeeringSubnetMask.
@@ -80,7 +82,11 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 	if a.PhysicalConnectionID == nil {
 		c.missing("PhysicalConnectionID", "give the ID (pc-…) of the Express Connect circuit the VBR runs on")
 	}
-	c.check("VLANID", a.VLANID, limits.CheckVLAN(a.VLANID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
+	if a.VLANID == nil {
+		c.missing("VLANID", "give the circuit's VLAN ID for the VBR, 0–2999, e.g. pulumi.IntRef(100)")
+	} else {
+		c.check("VLANID", *a.VLANID, limits.CheckVLAN(*a.VLANID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
+	}
 	a.validatePeering(c)
 	if a.BandwidthMbps != 0 {
 		c.check("BandwidthMbps", a.BandwidthMbps, limits.CheckVBRBandwidth(a.BandwidthMbps), "pick a listed bandwidth, or 0 on a shared circuit")
@@ -130,14 +136,11 @@ type ExpressConnectLeg struct {
 // NewExpressConnectLeg validates args and creates the VBR, BGP group and BGP
 // peer as children named <name>-vbr, <name>-bgp-group and <name>-bgp-peer.
 func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnectLegArgs, opts ...pulumi.ResourceOption) (*ExpressConnectLeg, error) {
-	if err := checkName("ExpressConnectLeg", name); err != nil {
-		return nil, err
-	}
 	if args == nil {
 		args = &ExpressConnectLegArgs{}
 	}
-	if err := args.Validate(); err != nil {
-		return nil, argsError("ExpressConnectLegArgs", name, err)
+	if err := validated("ExpressConnectLegArgs", name, args.validate); err != nil {
+		return nil, err
 	}
 	leg := &ExpressConnectLeg{}
 	if err := ctx.RegisterComponentResource(typeExpressConnectLeg, name, leg, opts...); err != nil {
@@ -147,7 +150,7 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 
 	vbrArgs := &expressconnect.VirtualBorderRouterArgs{
 		PhysicalConnectionId:    args.PhysicalConnectionID,
-		VlanId:                  pulumi.Int(args.VLANID),
+		VlanId:                  pulumi.Int(*args.VLANID),
 		LocalGatewayIp:          pulumi.String(args.LocalGatewayIP.String()),
 		PeerGatewayIp:           pulumi.String(args.PeerGatewayIP.String()),
 		PeeringSubnetMask:       pulumi.String(args.PeeringMask()),
@@ -194,10 +197,13 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 	leg.VBRRouteTableID = vbr.RouteTableId
 	leg.BGPGroupID = group.ID().ToStringOutput()
 	leg.BGPPeerID = peer.ID().ToStringOutput()
-	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
+	if err := ctx.RegisterResourceOutputs(leg, pulumi.Map{
 		"vbrId":           leg.VBRID,
 		"vbrRouteTableId": leg.VBRRouteTableID,
 		"bgpGroupId":      leg.BGPGroupID,
 		"bgpPeerId":       leg.BGPPeerID,
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return leg, nil
 }

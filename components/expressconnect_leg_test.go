@@ -18,7 +18,7 @@ const typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
 func referenceECArgs() *components.ExpressConnectLegArgs {
 	return &components.ExpressConnectLegArgs{
 		PhysicalConnectionID: pulumi.String("pc-ref"),
-		VLANID:               0,
+		VLANID:               pulumi.IntRef(0),
 		LocalGatewayIP:       ip("10.1.0.1"),
 		PeerGatewayIP:        ip("10.1.0.2"),
 		PeerASN:              65530,
@@ -86,7 +86,7 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 
 func TestExpressConnectLegOptionalInputs(t *testing.T) {
 	args := referenceECArgs()
-	args.VLANID = 2999
+	args.VLANID = pulumi.IntRef(2999)
 	args.BandwidthMbps = 1000
 	args.LocalASN = 64600
 	args.LocalGatewayIP, args.PeerGatewayIP = ip("10.1.0.1"), ip("10.1.0.6")
@@ -146,8 +146,8 @@ func TestExpressConnectLegValidation(t *testing.T) {
 		fields []string
 	}{
 		{"circuit missing", func(a *components.ExpressConnectLegArgs) { a.PhysicalConnectionID = nil }, []string{"PhysicalConnectionID"}},
-		{"VLAN too high", func(a *components.ExpressConnectLegArgs) { a.VLANID = 3000 }, []string{"VLANID"}},
-		{"VLAN negative", func(a *components.ExpressConnectLegArgs) { a.VLANID = -1 }, []string{"VLANID"}},
+		{"VLAN too high", func(a *components.ExpressConnectLegArgs) { a.VLANID = pulumi.IntRef(3000) }, []string{"VLANID"}},
+		{"VLAN negative", func(a *components.ExpressConnectLegArgs) { a.VLANID = pulumi.IntRef(-1) }, []string{"VLANID"}},
 		{"local IP missing", func(a *components.ExpressConnectLegArgs) { a.LocalGatewayIP = netip.Addr{} }, []string{"LocalGatewayIP"}},
 		{"peer outside the /30", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = ip("10.1.0.5") }, []string{"PeerGatewayIP"}},
 		{"IPs equal", func(a *components.ExpressConnectLegArgs) { a.PeerGatewayIP = a.LocalGatewayIP }, []string{"PeerGatewayIP"}},
@@ -162,7 +162,7 @@ func TestExpressConnectLegValidation(t *testing.T) {
 		{"peer AS is Alibaba's", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 45104 }, []string{"PeerASN"}},
 		{"peer AS reserved", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 23456 }, []string{"PeerASN"}},
 		{"everything at once", func(a *components.ExpressConnectLegArgs) {
-			*a = components.ExpressConnectLegArgs{VLANID: 5000}
+			*a = components.ExpressConnectLegArgs{VLANID: pulumi.IntRef(5000)}
 		}, []string{"LocalGatewayIP", "PeerASN", "PeerGatewayIP", "PhysicalConnectionID", "VLANID"}},
 	}
 	for _, tc := range cases {
@@ -182,7 +182,7 @@ func TestExpressConnectLegValidation(t *testing.T) {
 
 func TestExpressConnectLegValueOfAnError(t *testing.T) {
 	args := referenceECArgs()
-	args.VLANID = 4096
+	args.VLANID = pulumi.IntRef(4096)
 	e := argError(t, args.Validate(), "VLANID")
 	assert.Equal(t, "4096", e.Value)
 	assert.Contains(t, e.Error(), "VLANID = 4096")
@@ -201,7 +201,7 @@ func TestExpressConnectLegNames(t *testing.T) {
 			return err
 		})
 		require.Error(t, err, "name %q", name)
-		assert.Contains(t, err.Error(), "ExpressConnectLeg name")
+		assert.Equal(t, []string{"name"}, argErrorFields(t, err), "a bad name is an ArgError")
 		assert.Empty(t, m.Resources())
 	}
 	m, err := run(func(ctx *pulumi.Context) error {

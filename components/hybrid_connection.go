@@ -33,14 +33,6 @@ type VPC struct {
 	VSwitches []VSwitch
 }
 
-// StandbyVPN is the VPN leg of a HybridConnection.
-type StandbyVPN struct {
-	VPNSettings
-	// DualTunnel gives the VPN gateway a second tunnel in the transit VPC's
-	// second vSwitch (another zone). It cannot be changed later.
-	DualTunnel bool
-}
-
 // HybridConnectionArgs is an environment's hybrid connection: the address
 // plan, the two paths and the hub.
 type HybridConnectionArgs struct {
@@ -54,10 +46,15 @@ type HybridConnectionArgs struct {
 	WorkloadVPCs []VPC
 	TransitVPC   VPC
 	// IDCPrefixes are the on-premises prefixes (172.16.0.0/16 in the
-	// reference plan).
-	IDCPrefixes    []netip.Prefix
+	// reference plan). Required.
+	IDCPrefixes []netip.Prefix
+	// ExpressConnect is the primary path, as NewExpressConnectLeg takes it.
 	ExpressConnect ExpressConnectLegArgs
-	VPN            StandbyVPN
+	// VPN is the standby path, as NewVPNStandbyLeg takes it, without its
+	// placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and
+	// IDCPrefixes unset — the gateway goes into TransitVPC (its second zone
+	// for DualTunnel) and routes IDCPrefixes.
+	VPN VPNStandbyLegArgs
 	// CENID is an existing CEN instance; nil creates one.
 	CENID pulumi.StringInput
 	// VBRHealthCheck makes CEN probe the on-premises peering IP.
@@ -65,7 +62,9 @@ type HybridConnectionArgs struct {
 	// Protect protects the Express Connect leg and the hub — deleting them
 	// cuts the primary path of every VPC — but not the VPN leg.
 	Protect bool
-	Tags    map[string]string
+	// Tags are applied to every taggable resource of both legs and the hub;
+	// a leg's own Tags are added to them and win on a shared key.
+	Tags map[string]string
 }
 
 // Validate checks every plain value — names, ranges, the address plan as a
@@ -105,7 +104,8 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	if len(a.IDCPrefixes) == 0 {
 		c.missing("IDCPrefixes", "list the on-premises prefixes, e.g. 172.16.0.0/16")
 	}
-	a.VPN.validate(c.at("VPN"), a.IDCPrefixes)
+	a.checkVPNPlacementUnset(c.at("VPN"))
+	a.VPN.validateSettings(c.at("VPN"), a.IDCPrefixes)
 	// The on-premises gateway routes the probe's source back through the
 	// tunnel; a workload address would then return over the VPN while the
 	// rest of its traffic uses the circuit.
@@ -116,6 +116,24 @@ func (a *HybridConnectionArgs) validate(c checker) {
 		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or turn the dual tunnel off")
 	}
 	a.checkOverlaps(c)
+}
+
+// checkVPNPlacementUnset rejects the VPN leg's placement fields, which
+// HybridConnection sets itself: a value there would be silently replaced.
+func (a *HybridConnectionArgs) checkVPNPlacementUnset(c checker) {
+	const fix = "leave it unset: HybridConnection places the gateway in TransitVPC and routes IDCPrefixes"
+	if a.VPN.VPCID != nil {
+		c.fail("VPCID", nil, "is set", fix)
+	}
+	if a.VPN.VSwitchID != nil {
+		c.fail("VSwitchID", nil, "is set", fix)
+	}
+	if a.VPN.DisasterRecoveryVSwitchID != nil {
+		c.fail("DisasterRecoveryVSwitchID", nil, "is set", fix)
+	}
+	if len(a.VPN.IDCPrefixes) != 0 {
+		c.fail("IDCPrefixes", a.VPN.IDCPrefixes, "is set", fix)
+	}
 }
 
 // namedVPC is a VPC with its field path in the Args.
@@ -259,10 +277,31 @@ func (a *HybridConnectionArgs) requireIDs(c checker) {
 	}
 }
 
-// HybridConnection is the whole active/standby connection of one environment.
+// HybridConnection is the whole active/standby connection of one
+// environment. Its outputs carry the names of OutputVPNInternetIP and its
+// siblings, which hybridlink's program exports as stack outputs.
 type HybridConnection struct {
 	pulumi.ResourceState
 
+	// VPNInternetIP is the VPN gateway's public IP, the on-premises
+	// gateway's first IPsec peer; VPNDisasterRecoveryInternetIP the second
+	// tunnel's, empty unless VPN.DualTunnel.
+	VPNInternetIP                 pulumi.StringOutput `pulumi:"vpnInternetIp"`
+	VPNDisasterRecoveryInternetIP pulumi.StringOutput `pulumi:"vpnDisasterRecoveryInternetIp"`
+	VPNGatewayID                  pulumi.StringOutput `pulumi:"vpnGatewayId"`
+	VPNConnectionID               pulumi.StringOutput `pulumi:"vpnConnectionId"`
+	CustomerGatewayID             pulumi.StringOutput `pulumi:"customerGatewayId"`
+	// VPNPreSharedKey is the IPsec key in effect. Secret.
+	VPNPreSharedKey           pulumi.StringOutput    `pulumi:"vpnPreSharedKey"`
+	VBRID                     pulumi.StringOutput    `pulumi:"vbrId"`
+	VBRRouteTableID           pulumi.StringOutput    `pulumi:"vbrRouteTableId"`
+	CENID                     pulumi.StringOutput    `pulumi:"cenId"`
+	TransitRouterID           pulumi.StringOutput    `pulumi:"transitRouterId"`
+	TransitRouterRouteTableID pulumi.StringOutput    `pulumi:"transitRouterRouteTableId"`
+	VPCAttachmentIDs          pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
+	VBRAttachmentID           pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
+
+	// The legs and the hub, for what the outputs above leave out.
 	ExpressConnect *ExpressConnectLeg
 	VPN            *VPNStandbyLeg
 	Hub            *CENHub
@@ -271,19 +310,21 @@ type HybridConnection struct {
 // NewHybridConnection validates args and composes an ExpressConnectLeg
 // (<name>-expressconnect), a VPNStandbyLeg in the transit VPC (<name>-vpn)
 // and a CENHub (<name>-hub) that attaches every VPC and the VBR and
-// advertises the IDC prefixes from the transit VPC.
+// advertises the IDC prefixes from the transit VPC. The name is the stem of
+// every child's and Alibaba Cloud resource's name: 2–64 characters, a
+// letter first, then letters, digits, '.', '_' and '-'. VPC names
+// (VPC.Name) are name parts: 1–40 of those characters, distinct. On any
+// error the returned component is nil and, for invalid arguments, the error
+// holds ArgErrors.
 func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectionArgs, opts ...pulumi.ResourceOption) (*HybridConnection, error) {
-	if err := checkName("HybridConnection", name); err != nil {
-		return nil, err
-	}
 	if args == nil {
 		args = &HybridConnectionArgs{}
 	}
-	c := newChecker()
-	args.validate(c)
-	args.requireIDs(c)
-	if err := c.err(); err != nil {
-		return nil, argsError("HybridConnectionArgs", name, err)
+	if err := validated("HybridConnectionArgs", name, func(c checker) {
+		args.validate(c)
+		args.requireIDs(c)
+	}); err != nil {
+		return nil, err
 	}
 	hc := &HybridConnection{}
 	if err := ctx.RegisterComponentResource(typeHybridConnection, name, hc, opts...); err != nil {
@@ -305,17 +346,14 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	}
 
 	transit := args.TransitVPC
-	vpnArgs := &VPNStandbyLegArgs{
-		VPNSettings: args.VPN.VPNSettings,
-		VPCID:       transit.ID,
-		VSwitchID:   transit.VSwitches[0].ID,
-		IDCPrefixes: args.IDCPrefixes,
-		Tags:        args.Tags,
-	}
-	if args.VPN.DualTunnel {
+	vpnArgs := args.VPN
+	vpnArgs.VPCID, vpnArgs.VSwitchID = transit.ID, transit.VSwitches[0].ID
+	vpnArgs.IDCPrefixes = args.IDCPrefixes
+	vpnArgs.Tags = mergeTags(args.Tags, vpnArgs.Tags)
+	if vpnArgs.DualTunnel {
 		vpnArgs.DisasterRecoveryVSwitchID = secondZoneVSwitch(transit.VSwitches).ID
 	}
-	vpnLeg, err := NewVPNStandbyLeg(ctx, child(name, "vpn"), vpnArgs, parent)
+	vpnLeg, err := NewVPNStandbyLeg(ctx, child(name, "vpn"), &vpnArgs, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -347,12 +385,36 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	}
 
 	hc.ExpressConnect, hc.VPN, hc.Hub = ec, vpnLeg, hub
-	return hc, ctx.RegisterResourceOutputs(hc, pulumi.Map{
-		"vbrId":              ec.VBRID,
-		"vpnInternetIp":      vpnLeg.InternetIP,
-		"transitRouterId":    hub.TransitRouterID,
-		"systemRouteTableId": hub.SystemRouteTableID,
-	})
+	hc.VPNInternetIP, hc.VPNDisasterRecoveryInternetIP = vpnLeg.InternetIP, vpnLeg.DisasterRecoveryInternetIP
+	hc.VPNGatewayID, hc.VPNConnectionID = vpnLeg.GatewayID, vpnLeg.ConnectionID
+	hc.CustomerGatewayID, hc.VPNPreSharedKey = vpnLeg.CustomerGatewayID, vpnLeg.PreSharedKey
+	hc.VBRID, hc.VBRRouteTableID = ec.VBRID, ec.VBRRouteTableID
+	hc.CENID, hc.TransitRouterID, hc.TransitRouterRouteTableID = hub.CENID, hub.TransitRouterID, hub.SystemRouteTableID
+	hc.VPCAttachmentIDs, hc.VBRAttachmentID = hub.VPCAttachmentIDs, hub.VBRAttachmentID
+	if err := ctx.RegisterResourceOutputs(hc, hc.Outputs()); err != nil {
+		return nil, err
+	}
+	return hc, nil
+}
+
+// Outputs are the connection's outputs by name, as a program exports them:
+// for name, v := range hc.Outputs() { ctx.Export(name, v) }.
+func (hc *HybridConnection) Outputs() pulumi.Map {
+	return pulumi.Map{
+		OutputVPNInternetIP:                 hc.VPNInternetIP,
+		OutputVPNDisasterRecoveryInternetIP: hc.VPNDisasterRecoveryInternetIP,
+		OutputVPNGatewayID:                  hc.VPNGatewayID,
+		OutputVPNConnectionID:               hc.VPNConnectionID,
+		OutputCustomerGatewayID:             hc.CustomerGatewayID,
+		OutputVPNPreSharedKey:               hc.VPNPreSharedKey,
+		OutputVBRID:                         hc.VBRID,
+		OutputVBRRouteTableID:               hc.VBRRouteTableID,
+		OutputCENID:                         hc.CENID,
+		OutputTransitRouterID:               hc.TransitRouterID,
+		OutputTransitRouterRouteTableID:     hc.TransitRouterRouteTableID,
+		OutputVPCAttachmentIDs:              hc.VPCAttachmentIDs,
+		OutputVBRAttachmentID:               hc.VBRAttachmentID,
+	}
 }
 
 // secondZoneVSwitch is the first vSwitch in a zone other than the first

@@ -1,8 +1,8 @@
 package components_test
 
 import (
+	"errors"
 	"net/netip"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -41,15 +41,16 @@ func referenceHCArgs() *components.HybridConnectionArgs {
 		IDCPrefixes: []netip.Prefix{pfx("172.16.0.0/16")},
 		ExpressConnect: components.ExpressConnectLegArgs{
 			PhysicalConnectionID: pulumi.String("pc-ref"),
+			VLANID:               pulumi.IntRef(0),
 			LocalGatewayIP:       ip("10.1.0.1"),
 			PeerGatewayIP:        ip("10.1.0.2"),
 			PeerASN:              65530,
 			EnableBFD:            true,
 			Tags:                 map[string]string{"leg": "primary"},
 		},
-		VPN: components.StandbyVPN{
-			VPNSettings: components.VPNSettings{BandwidthMbps: 100, CustomerGatewayIP: ip("203.0.113.68"), PSK: pulumi.String("ref-psk")},
-			DualTunnel:  true,
+		VPN: components.VPNStandbyLegArgs{
+			BandwidthMbps: 100, CustomerGatewayIP: ip("203.0.113.68"), PSK: pulumi.String("ref-psk"), DualTunnel: true,
+			Tags: map[string]string{"leg": "standby"},
 		},
 		VBRHealthCheck: true,
 		Protect:        true,
@@ -69,8 +70,8 @@ func TestHybridConnectionComposition(t *testing.T) {
 			return err
 		}
 		return await(ctx, got, map[string]pulumi.Output{
-			"vbrId": hc.ExpressConnect.VBRID, "vpnInternetIp": hc.VPN.InternetIP,
-			"transitRouterId": hc.Hub.TransitRouterID, "systemRouteTableId": hc.Hub.SystemRouteTableID,
+			"vbrId": hc.VBRID, "vpnInternetIp": hc.VPNInternetIP,
+			"transitRouterId": hc.TransitRouterID, "transitRouterRouteTableId": hc.TransitRouterRouteTableID,
 		})
 	})
 	require.NoError(t, err)
@@ -112,7 +113,7 @@ func TestHybridConnectionComposition(t *testing.T) {
 	assert.Equal(t, "vpc-t", input(t, gw, "vpcId"), "the VPN gateway is in the transit VPC")
 	assert.Equal(t, "vsw-t1", input(t, gw, "vswitchId"))
 	assert.Equal(t, "vsw-t2", input(t, gw, "disasterRecoveryVswitchId"))
-	assert.Equal(t, map[string]any{"env": "test"}, input(t, gw, "tags"))
+	assert.Equal(t, map[string]any{"env": "test", "leg": "standby"}, input(t, gw, "tags"), "tags reach the VPN leg too")
 	// The tunnels carry the PSK, so the engine holds them as a secret.
 	assert.Len(t, secretInput(t, res(t, m, "hl-vpn-connection"), "tunnelOptionsSpecifications"), 2)
 
@@ -134,7 +135,7 @@ func TestHybridConnectionComposition(t *testing.T) {
 
 	assert.Equal(t, outputs{
 		"vbrId": "vbr-hl-expressconnect-vbr", "vpnInternetIp": "198.51.100.10",
-		"transitRouterId": "tr-hl-hub-tr", "systemRouteTableId": "vtb-sys-hl-hub-tr",
+		"transitRouterId": "tr-hl-hub-tr", "transitRouterRouteTableId": "vtb-sys-hl-hub-tr",
 	}, got)
 }
 
@@ -205,7 +206,7 @@ func TestHybridConnectionValidation(t *testing.T) {
 			a.ExpressConnect.LocalGatewayIP, a.ExpressConnect.PeerGatewayIP = ip("10.0.9.1"), ip("10.0.9.2")
 		}, []string{"ExpressConnect.PeerGatewayIP"}, false},
 		{"no IDC prefix", func(a *components.HybridConnectionArgs) { a.IDCPrefixes = nil }, []string{"IDCPrefixes"}, false},
-		{"bad VLAN", func(a *components.HybridConnectionArgs) { a.ExpressConnect.VLANID = 3000 }, []string{"ExpressConnect.VLANID"}, false},
+		{"bad VLAN", func(a *components.HybridConnectionArgs) { a.ExpressConnect.VLANID = pulumi.IntRef(3000) }, []string{"ExpressConnect.VLANID"}, false},
 		{"bad IKE", func(a *components.HybridConnectionArgs) { a.VPN.IKE.Version = "ikev3" }, []string{"VPN.IKE.Version"}, false},
 		{"health check source outside every VPC", func(a *components.HybridConnectionArgs) {
 			a.VPN.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.99.0.1"), DestinationIP: ip("172.16.1.188")}
@@ -262,11 +263,15 @@ func TestHybridConnectionAddressPlan(t *testing.T) {
 
 func TestHybridConnectionNameAndNilArgs(t *testing.T) {
 	m, err := run(func(ctx *pulumi.Context) error {
-		_, err := components.NewHybridConnection(ctx, "-hl", referenceHCArgs())
+		hc, err := components.NewHybridConnection(ctx, "-hl", referenceHCArgs())
+		assert.Nil(t, hc, "a failing constructor returns no component")
 		return err
 	})
 	require.Error(t, err)
-	assert.True(t, strings.Contains(err.Error(), "HybridConnection name"))
+	assert.Equal(t, []string{"name"}, argErrorFields(t, err))
+	var one *components.ArgError
+	require.True(t, errors.As(err, &one), "errors.As reaches each *ArgError")
+	assert.Equal(t, "name", one.Field)
 	assert.Empty(t, m.Resources())
 
 	m, err = run(func(ctx *pulumi.Context) error {

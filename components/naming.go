@@ -26,9 +26,21 @@ var namePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{1,63}$`)
 // characters, without the leading letter.
 var partPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
 
-func checkName(kind, name string) error {
+// checkName records an unusable component name as an ArgError of the
+// field "name", with the Args' own problems.
+func checkName(c checker, name string) {
 	if !namePattern.MatchString(name) {
-		return fmt.Errorf("components: %s name %q must be 2–64 characters, start with a letter and contain only letters, digits, '.', '_' and '-', since it names the Alibaba Cloud resources", kind, name)
+		c.fail("name", fmt.Sprintf("%q", name), "must be 2–64 characters, start with a letter and hold only letters, digits, '.', '_' and '-', since it is the stem of the Alibaba Cloud resources' names", "rename the component, e.g. prod-hc")
+	}
+}
+
+// validated checks a component's name and arguments together.
+func validated(argsType, name string, validate func(checker)) error {
+	c := newChecker()
+	checkName(c, name)
+	validate(c)
+	if err := c.err(); err != nil {
+		return argsError(argsType, name, err)
 	}
 	return nil
 }

@@ -70,12 +70,30 @@ type IPsecHealthCheck struct {
 // gateway must be configured with both.
 const dualTunnelPSKFix = "give the pre-shared key (as a secret): Alibaba Cloud would generate a different key per tunnel of a dual-tunnel gateway"
 
-// VPNSettings are the standby path's settings that do not depend on where it
-// is placed.
-type VPNSettings struct {
-	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000.
+// VPNStandbyLegArgs describes the standby path: where the VPN gateway is
+// placed and how the IPsec connection to the on-premises gateway is set up.
+type VPNStandbyLegArgs struct {
+	// VPCID is the transit VPC. Required. (HybridConnection fills it from its
+	// TransitVPC; leave it unset there.)
+	VPCID pulumi.StringInput
+	// VSwitchID is the VPN gateway's vSwitch in the transit VPC. Required.
+	// (HybridConnection: the transit VPC's first vSwitch.)
+	VSwitchID pulumi.StringInput
+	// DualTunnel gives the gateway a second, disaster-recovery tunnel in
+	// DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be
+	// changed later, and it needs a given PSK.
+	DualTunnel bool
+	// DisasterRecoveryVSwitchID is required with DualTunnel and must be unset
+	// without it. (HybridConnection: the first transit vSwitch in another zone.)
+	DisasterRecoveryVSwitchID pulumi.StringInput
+	// IDCPrefixes are the on-premises prefixes routed over the tunnel.
+	// Required. (HybridConnection: its own IDCPrefixes.)
+	IDCPrefixes []netip.Prefix
+	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or
+	// 1000. Required.
 	BandwidthMbps int
 	// CustomerGatewayIP is the on-premises gateway's public IPv4 address.
+	// Required.
 	CustomerGatewayIP netip.Addr
 	IKE               IKESettings
 	IPsec             IPsecSettings
@@ -84,23 +102,9 @@ type VPNSettings struct {
 	// as a secret.
 	PSK         pulumi.StringInput
 	HealthCheck *IPsecHealthCheck
+	// Tags are applied to the gateway, customer gateway and connection.
+	Tags map[string]string
 }
-
-// VPNStandbyLegArgs places the standby path in the transit VPC.
-type VPNStandbyLegArgs struct {
-	VPNSettings
-	// VPCID is the transit VPC and VSwitchID the VPN gateway's vSwitch in it.
-	VPCID, VSwitchID pulumi.StringInput
-	// DisasterRecoveryVSwitchID, a vSwitch in a second zone, makes the gateway
-	// dual-tunnel; nil makes it single-tunnel. Neither can change later.
-	DisasterRecoveryVSwitchID pulumi.StringInput
-	// IDCPrefixes are the on-premises prefixes routed over the tunnel.
-	IDCPrefixes []netip.Prefix
-	Tags        map[string]string
-}
-
-// DualTunnel reports whether the gateway gets a second, disaster-recovery tunnel.
-func (a *VPNStandbyLegArgs) DualTunnel() bool { return a.DisasterRecoveryVSwitchID != nil }
 
 // Validate returns every problem with the arguments as ArgErrors.
 func (a *VPNStandbyLegArgs) Validate() error {
@@ -116,20 +120,32 @@ func (a *VPNStandbyLegArgs) validate(c checker) {
 	if a.VSwitchID == nil {
 		c.missing("VSwitchID", "give a vSwitch of the transit VPC for the VPN gateway")
 	}
+	switch {
+	case a.DualTunnel && a.DisasterRecoveryVSwitchID == nil:
+		c.missing("DisasterRecoveryVSwitchID", "give a transit vSwitch in a second zone for the second tunnel, or turn DualTunnel off")
+	case !a.DualTunnel && a.DisasterRecoveryVSwitchID != nil:
+		c.fail("DisasterRecoveryVSwitchID", nil, "is set on a single-tunnel gateway", "set DualTunnel, or leave it unset")
+	}
 	if len(a.IDCPrefixes) == 0 {
 		c.missing("IDCPrefixes", "list the on-premises prefixes to route over the VPN, e.g. 172.16.0.0/16")
 	}
-	if a.DualTunnel() && a.PSK == nil {
+	if a.DualTunnel && a.PSK == nil {
 		c.missing("PSK", dualTunnelPSKFix)
 	}
 	for i, p := range a.IDCPrefixes {
 		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
 	}
-	a.VPNSettings.validate(c, a.IDCPrefixes)
+	a.validateSettings(c, a.IDCPrefixes)
 }
 
-func (s *VPNSettings) validate(c checker, idc []netip.Prefix) {
-	c.check("BandwidthMbps", s.BandwidthMbps, limits.CheckVPNBandwidth(s.BandwidthMbps, "public"), "pick a public VPN gateway tier")
+// validateSettings checks what does not depend on where the gateway is
+// placed, which HybridConnection decides.
+func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
+	if s.BandwidthMbps == 0 {
+		c.missing("BandwidthMbps", "pick a public VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000")
+	} else {
+		c.check("BandwidthMbps", s.BandwidthMbps, limits.CheckVPNBandwidth(s.BandwidthMbps, "public"), "pick a public VPN gateway tier")
+	}
 	if !s.CustomerGatewayIP.IsValid() {
 		c.missing("CustomerGatewayIP", "give the on-premises gateway's public IPv4 address")
 	} else {
@@ -216,14 +232,11 @@ func (l *VPNStandbyLeg) Routes() []pulumi.Resource { return l.routes }
 // customer gateway (<name>-customer-gateway), IPsec connection
 // (<name>-connection) and a route per IDC prefix (<name>-route-<prefix>).
 func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs, opts ...pulumi.ResourceOption) (*VPNStandbyLeg, error) {
-	if err := checkName("VPNStandbyLeg", name); err != nil {
-		return nil, err
-	}
 	if args == nil {
 		args = &VPNStandbyLegArgs{}
 	}
-	if err := args.Validate(); err != nil {
-		return nil, argsError("VPNStandbyLegArgs", name, err)
+	if err := validated("VPNStandbyLegArgs", name, args.validate); err != nil {
+		return nil, err
 	}
 	leg := &VPNStandbyLeg{}
 	if err := ctx.RegisterComponentResource(typeVPNStandbyLeg, name, leg, opts...); err != nil {
@@ -242,7 +255,7 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 		VpnGatewayName: pulumi.String(child(name, "gateway")),
 		Tags:           tagMap(args.Tags),
 	}
-	if args.DualTunnel() {
+	if args.DualTunnel {
 		gwArgs.DisasterRecoveryVswitchId = args.DisasterRecoveryVSwitchID
 	}
 	gw, err := vpn.NewGateway(ctx, child(name, "gateway"), gwArgs, parent)
@@ -292,8 +305,8 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 	leg.CustomerGatewayID = cgw.ID().ToStringOutput()
 	leg.ConnectionID = conn.ID().ToStringOutput()
 	leg.RouteEntryIDs = routeIDs.ToStringArrayOutput()
-	leg.PreSharedKey = preSharedKey(conn, args.DualTunnel())
-	return leg, ctx.RegisterResourceOutputs(leg, pulumi.Map{
+	leg.PreSharedKey = preSharedKey(conn, args.DualTunnel)
+	if err := ctx.RegisterResourceOutputs(leg, pulumi.Map{
 		"gatewayId":                  leg.GatewayID,
 		"internetIp":                 leg.InternetIP,
 		"disasterRecoveryInternetIp": leg.DisasterRecoveryInternetIP,
@@ -301,7 +314,10 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 		"connectionId":               leg.ConnectionID,
 		"routeEntryIds":              leg.RouteEntryIDs,
 		"preSharedKey":               leg.PreSharedKey,
-	})
+	}); err != nil {
+		return nil, err
+	}
+	return leg, nil
 }
 
 // preSharedKey reads the key the connection uses: the top-level IKE
@@ -351,7 +367,7 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 			Retry:    pulumi.Int(orDefaultInt(hc.Retries, 3)),
 		}
 	}
-	if !args.DualTunnel() {
+	if !args.DualTunnel {
 		ca.CustomerGatewayId = cgw.ID()
 		ca.IkeConfig = &vpn.ConnectionIkeConfigArgs{
 			IkeVersion:  pulumi.String(ike.Version),

@@ -21,13 +21,11 @@ const testPSK = "s3cret-Psk_42"
 // defaults.
 func referenceVPNArgs() *components.VPNStandbyLegArgs {
 	return &components.VPNStandbyLegArgs{
-		VPNSettings: components.VPNSettings{
-			BandwidthMbps:     10,
-			CustomerGatewayIP: ip("203.0.113.68"),
-		},
-		VPCID:       pulumi.String("vpc-transit"),
-		VSwitchID:   pulumi.String("vsw-h"),
-		IDCPrefixes: []netip.Prefix{pfx("172.16.0.0/16")},
+		BandwidthMbps:     10,
+		CustomerGatewayIP: ip("203.0.113.68"),
+		VPCID:             pulumi.String("vpc-transit"),
+		VSwitchID:         pulumi.String("vsw-h"),
+		IDCPrefixes:       []netip.Prefix{pfx("172.16.0.0/16")},
 	}
 }
 
@@ -121,12 +119,11 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 
 func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	args := referenceVPNArgs()
-	args.DisasterRecoveryVSwitchID = pulumi.String("vsw-i")
+	args.DualTunnel, args.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-i")
 	args.PSK = pulumi.String(testPSK)
 	args.IKE = components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600}
 	args.IPsec = components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha512", PFS: "disabled", LifetimeSecs: 1800}
 	args.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.188")}
-	require.True(t, args.DualTunnel())
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
 		leg, err := components.NewVPNStandbyLeg(ctx, "vpn", args)
@@ -239,7 +236,7 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
 		}, []string{"HealthCheck.Retries"}},
 		{"dual tunnel with a generated key", func(a *components.VPNStandbyLegArgs) {
-			a.DisasterRecoveryVSwitchID = pulumi.String("vsw-dr")
+			a.DualTunnel, a.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-dr")
 			a.PSK = nil
 		}, []string{"PSK"}},
 	}

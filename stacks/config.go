@@ -46,7 +46,7 @@ type VSwitchConfig struct {
 // ExpressConnectConfig is the primary path.
 type ExpressConnectConfig struct {
 	PhysicalConnectionID string `json:"physicalConnectionId"`
-	VLANID               int    `json:"vlanId"`
+	VLANID               *int   `json:"vlanId"` // required; 0 is a valid VLAN
 	LocalGatewayIP       string `json:"localGatewayIp"`
 	PeerGatewayIP        string `json:"peerGatewayIp"`
 	PeeringSubnetMask    string `json:"peeringSubnetMask,omitempty"`

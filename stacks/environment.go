@@ -79,14 +79,12 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 			LocalASN:             ec.LocalASN,
 			EnableBFD:            ec.EnableBFD,
 		},
-		VPN: components.StandbyVPN{
-			VPNSettings: components.VPNSettings{
-				BandwidthMbps:     c.VPN.BandwidthMbps,
-				CustomerGatewayIP: p.addr("VPN.CustomerGatewayIP", c.VPN.CustomerGatewayIP),
-				IKE:               components.IKESettings(c.VPN.IKE),
-				IPsec:             components.IPsecSettings(c.VPN.IPsec),
-			},
-			DualTunnel: c.VPN.DualTunnel,
+		VPN: components.VPNStandbyLegArgs{
+			BandwidthMbps:     c.VPN.BandwidthMbps,
+			CustomerGatewayIP: p.addr("VPN.CustomerGatewayIP", c.VPN.CustomerGatewayIP),
+			IKE:               components.IKESettings(c.VPN.IKE),
+			IPsec:             components.IPsecSettings(c.VPN.IPsec),
+			DualTunnel:        c.VPN.DualTunnel,
 		},
 		CENID:          optionalID(c.CENID),
 		VBRHealthCheck: c.VBRHealthCheck,

@@ -96,6 +96,14 @@ var notMirrored = map[string]string{
 	"ExpressConnect.AuthKey": "hybridlink:bgpAuthKey, checked by Load",
 	"ExpressConnect.Tags":    "composed from hybridlink:tags",
 	"VPN.PSK":                "hybridlink:vpnPsk, checked by Load",
+	"VPN.Tags":               "composed from hybridlink:tags",
+	// The VPN leg's placement, which HybridConnection derives from
+	// TransitVPC and IDCPrefixes; the program never sets it.
+	"VPN.VPCID":                     "derived",
+	"VPN.VSwitchID":                 "derived",
+	"VPN.DisasterRecoveryVSwitchID": "derived",
+	"VPN.IDCPrefixes":               "derived",
+	"VPN.IDCPrefixes[1]":            "derived",
 }
 
 // argPaths lists every field path of a type as the components' validation
@@ -147,7 +155,7 @@ func TestEveryArgsPathMapsToAConfigKey(t *testing.T) {
 	require.Greater(t, len(paths), 40, "the walk found the fields")
 	assert.Contains(t, paths, "TransitVPC.VSwitches[1].CIDR")
 	assert.Contains(t, paths, "VPN.HealthCheck.DestinationIP")
-	assert.Contains(t, paths, "VPN.BandwidthMbps", "embedded VPNSettings are flattened")
+	assert.Contains(t, paths, "VPN.BandwidthMbps")
 	for _, path := range paths {
 		if _, skip := notMirrored[path]; skip {
 			continue
@@ -202,13 +210,13 @@ func TestValidationProblemsLandOnRealKeys(t *testing.T) {
 			VSwitches: []components.VSwitch{{ZoneID: "x", CIDR: netip.MustParsePrefix("10.0.0.0/30")}}}},
 		TransitVPC:  components.VPC{VSwitches: []components.VSwitch{{}}},
 		IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16"), {}},
-		ExpressConnect: components.ExpressConnectLegArgs{VLANID: -1, LocalASN: 1, PeerASN: 1,
+		ExpressConnect: components.ExpressConnectLegArgs{VLANID: pulumi.IntRef(-1), LocalASN: 1, PeerASN: 1,
 			LocalGatewayIP: netip.MustParseAddr("10.1.0.1"), PeerGatewayIP: netip.MustParseAddr("10.1.0.2"), BandwidthMbps: 3},
-		VPN: components.StandbyVPN{DualTunnel: true, VPNSettings: components.VPNSettings{
+		VPN: components.VPNStandbyLegArgs{DualTunnel: true,
 			IKE:   components.IKESettings{Version: "x", EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
 			IPsec: components.IPsecSettings{EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
 			PSK:   pulumi.String("p"), HealthCheck: &components.IPsecHealthCheck{IntervalSecs: -1},
-		}},
+		},
 	}
 	var errs components.ArgErrors
 	require.ErrorAs(t, args.Validate(), &errs)

@@ -35,7 +35,7 @@ func (env *Environment) OnPremSite(vpnPeers []netip.Addr, psk string, reveal boo
 		Stack:            env.Stack,
 		PeeringIP:        ec.PeerGatewayIP,
 		PeeringSubnet:    ec.PeeringSubnet(),
-		VLAN:             ec.VLANID,
+		VLAN:             *ec.VLANID,
 		AlibabaPeeringIP: ec.LocalGatewayIP,
 		LocalASN:         ec.PeerASN,
 		AlibabaASN:       ec.AlibabaASN(),

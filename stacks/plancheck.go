@@ -98,13 +98,13 @@ func addressOverlaps(envs []*Environment) []PlanConflict {
 // sharedCircuit reports two VBRs with one VLAN on one circuit.
 func sharedCircuit(a, b *Environment) []PlanConflict {
 	ea, eb := a.Config.ExpressConnect, b.Config.ExpressConnect
-	if ea.PhysicalConnectionID != eb.PhysicalConnectionID || ea.VLANID != eb.VLANID {
+	if ea.PhysicalConnectionID != eb.PhysicalConnectionID || ea.VLANID == nil || eb.VLANID == nil || *ea.VLANID != *eb.VLANID {
 		return nil
 	}
 	key := keyOf("ExpressConnect.VLANID")
 	return []PlanConflict{ordered(
-		PlanRef{Stack: a.Stack, Key: key, Value: fmt.Sprint(ea.VLANID)},
-		PlanRef{Stack: b.Stack, Key: key, Value: fmt.Sprint(eb.VLANID)},
+		PlanRef{Stack: a.Stack, Key: key, Value: fmt.Sprint(*ea.VLANID)},
+		PlanRef{Stack: b.Stack, Key: key, Value: fmt.Sprint(*eb.VLANID)},
 		"is the VLAN, on circuit "+ea.PhysicalConnectionID+", of")}
 }
 

@@ -13,6 +13,16 @@ import (
 	"github.com/hybridlink/hybridlink/internal/onprem"
 )
 
+// Stack outputs of the program beyond the HybridConnection's own, which it
+// exports under their names (components.OutputVPNInternetIP, …).
+const (
+	OutputBGP              = "bgp"
+	OutputVPCIDs           = "vpcIds"
+	OutputVPCRouteTableIDs = "vpcRouteTableIds"
+	OutputIDCPrefixes      = "idcPrefixes"
+	OutputOnPremConfig     = "onPremConfig"
+)
+
 // ComponentName is the name of the stack's HybridConnection; its children
 // are named <ComponentName>-<role>.
 const ComponentName = "hybridlink"
@@ -106,17 +116,14 @@ func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) e
 // and to find the deployment.
 func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConnectionArgs, hc *components.HybridConnection) {
 	ec := args.ExpressConnect
-	ctx.Export("vpnInternetIp", hc.VPN.InternetIP)
-	if args.VPN.DualTunnel {
-		ctx.Export("vpnDisasterRecoveryInternetIp", hc.VPN.DisasterRecoveryInternetIP)
+	for name, v := range hc.Outputs() {
+		if name == components.OutputVPNDisasterRecoveryInternetIP && !args.VPN.DualTunnel {
+			continue
+		}
+		ctx.Export(name, v)
 	}
-	ctx.Export("vpnGatewayId", hc.VPN.GatewayID)
-	ctx.Export("vpnConnectionId", hc.VPN.ConnectionID)
-	ctx.Export("customerGatewayId", hc.VPN.CustomerGatewayID)
-	ctx.Export("vbrId", hc.ExpressConnect.VBRID)
-	ctx.Export("vbrRouteTableId", hc.ExpressConnect.VBRRouteTableID)
-	ctx.Export("bgp", pulumi.Map{
-		"vlanId":           pulumi.Int(ec.VLANID),
+	ctx.Export(OutputBGP, pulumi.Map{
+		"vlanId":           pulumi.Int(*ec.VLANID),
 		"alibabaPeeringIp": pulumi.String(ec.LocalGatewayIP.String()),
 		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
 		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
@@ -125,28 +132,23 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 		"bgpGroupId":       hc.ExpressConnect.BGPGroupID,
 		"bgpPeerId":        hc.ExpressConnect.BGPPeerID,
 	})
-	ctx.Export("cenId", hc.Hub.CENID)
-	ctx.Export("transitRouterId", hc.Hub.TransitRouterID)
-	ctx.Export("transitRouterRouteTableId", hc.Hub.SystemRouteTableID)
-	ctx.Export("vpcAttachmentIds", hc.Hub.VPCAttachmentIDs)
-	ctx.Export("vbrAttachmentId", hc.Hub.VBRAttachmentID)
 	vpcIDs, routeTables := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, v := range append(append([]components.VPC{}, args.WorkloadVPCs...), args.TransitVPC) {
 		vpcIDs[v.Name] = v.ID
 		routeTables[v.Name] = v.RouteTableID
 	}
-	ctx.Export("vpcIds", vpcIDs)
-	ctx.Export("vpcRouteTableIds", routeTables)
-	ctx.Export("idcPrefixes", pulumi.ToStringArray(env.Config.IDCPrefixes))
+	ctx.Export(OutputVPCIDs, vpcIDs)
+	ctx.Export(OutputVPCRouteTableIDs, routeTables)
+	ctx.Export(OutputIDCPrefixes, pulumi.ToStringArray(env.Config.IDCPrefixes))
 	ctx.Export("vpnPreSharedKey", hc.VPN.PreSharedKey)
-	ctx.Export("onPremConfig", env.onPremConfig(args, hc))
+	ctx.Export(OutputOnPremConfig, env.onPremConfig(args, hc))
 }
 
 // onPremConfig renders the on-premises gateway's configuration for every
 // vendor once the VPN gateway's IPs and the pre-shared key are known:
 // vendor → file → content. It carries the secrets, so it is secret.
 func (env *Environment) onPremConfig(args *components.HybridConnectionArgs, hc *components.HybridConnection) pulumi.Output {
-	return pulumi.ToSecret(pulumi.All(hc.VPN.InternetIP, hc.VPN.DisasterRecoveryInternetIP, hc.VPN.PreSharedKey).ApplyT(
+	return pulumi.ToSecret(pulumi.All(hc.VPNInternetIP, hc.VPNDisasterRecoveryInternetIP, hc.VPNPreSharedKey).ApplyT(
 		func(v []any) (map[string]any, error) {
 			peers, err := VPNPeers(v[0].(string), v[1].(string), args.VPN.DualTunnel)
 			if err != nil {

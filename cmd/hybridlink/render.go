@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hybridlink/hybridlink/components"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/stacks"
 )
@@ -72,7 +73,7 @@ func deployedFacts(ctx context.Context, f sandboxFlags, env *stacks.Environment,
 		}
 	} else {
 		var err error
-		if peers, err = stacks.VPNPeers(outputs["vpnInternetIp"], outputs["vpnDisasterRecoveryInternetIp"], env.Args.VPN.DualTunnel); err != nil {
+		if peers, err = stacks.VPNPeers(outputs[components.OutputVPNInternetIP], outputs[components.OutputVPNDisasterRecoveryInternetIP], env.Args.VPN.DualTunnel); err != nil {
 			return nil, "", err
 		}
 	}
@@ -80,7 +81,7 @@ func deployedFacts(ctx context.Context, f sandboxFlags, env *stacks.Environment,
 	if reveal {
 		psk = env.Config.VPNPSK.Value
 		if psk == "" {
-			psk = outputs["vpnPreSharedKey"]
+			psk = outputs[components.OutputVPNPreSharedKey]
 		}
 	}
 	return peers, psk, nil
@@ -97,7 +98,7 @@ func sandboxOutputs(ctx context.Context, f sandboxFlags) (map[string]string, err
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := outs["vpnInternetIp"]; !ok {
+	if _, ok := outs[components.OutputVPNInternetIP]; !ok {
 		return nil, fmt.Errorf("stack %s is not deployed in the sandbox: run `hybridlink sandbox up --stack %s`, or pass --vpn-ip", f.stack, f.stack)
 	}
 	m := map[string]string{}
