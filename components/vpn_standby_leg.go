@@ -8,52 +8,22 @@ import (
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpn"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
-// IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero
-// fields take hybridlink's defaults (see WithDefaults), which the
-// on-premises side must match.
-type IKESettings struct {
-	Version      string // ikev1 or ikev2
-	EncAlg       string // aes, aes192, aes256, des, 3des
-	AuthAlg      string // md5, sha1, sha256, sha384, sha512
-	PFS          string // DH group: group1, group2, group5, group14
-	LifetimeSecs int    // 0–86400
-}
+// IKESettings are the IKE (phase 1) parameters of the IPsec connection:
+// Version (ikev1, ikev2), EncAlg (aes, aes192, aes256, des, 3des), AuthAlg
+// (md5, sha1, sha256, sha384, sha512), PFS (DH group: group1, group2,
+// group5, group14) and LifetimeSecs (0–86400). Zero fields take
+// hybridlink's defaults (see WithDefaults: IKEv2, AES-256, SHA-256, group
+// 14, a day), which the on-premises side must match.
+type IKESettings = ipsec.IKESettings
 
-// WithDefaults fills zero fields with hybridlink's defaults: IKEv2,
-// AES-256, SHA-256, DH group 14, a day. They are stronger than the API's
-// own (IKEv1, AES-128, SHA-1, group 2), which current on-premises gateways
-// increasingly refuse.
-func (s IKESettings) WithDefaults() IKESettings {
-	s.Version = orDefault(s.Version, "ikev2")
-	s.EncAlg = orDefault(s.EncAlg, "aes256")
-	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
-	s.PFS = orDefault(s.PFS, "group14")
-	s.LifetimeSecs = orDefaultInt(s.LifetimeSecs, 86400)
-	return s
-}
-
-// IPsecSettings are the IPsec (phase 2) parameters. Zero fields take
-// hybridlink's defaults (see WithDefaults).
-type IPsecSettings struct {
-	EncAlg       string // aes, aes192, aes256, des, 3des
-	AuthAlg      string // md5, sha1, sha256, sha384, sha512
-	PFS          string // disabled, group1, group2, group5, group14
-	LifetimeSecs int    // 0–86400
-}
-
-// WithDefaults fills zero fields with hybridlink's defaults: AES-256,
-// SHA-256, PFS with DH group 14, an hour (the API's own are AES-128, MD5,
-// group 2 and a day).
-func (s IPsecSettings) WithDefaults() IPsecSettings {
-	s.EncAlg = orDefault(s.EncAlg, "aes256")
-	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
-	s.PFS = orDefault(s.PFS, "group14")
-	s.LifetimeSecs = orDefaultInt(s.LifetimeSecs, 3600)
-	return s
-}
+// IPsecSettings are the IPsec (phase 2) parameters: EncAlg, AuthAlg, PFS
+// (disabled or a DH group) and LifetimeSecs. Zero fields take hybridlink's
+// defaults (see WithDefaults: AES-256, SHA-256, group 14, an hour).
+type IPsecSettings = ipsec.IPsecSettings
 
 // IPsecHealthCheck probes the standby path through the tunnel, so a broken
 // VPN is noticed before the circuit fails rather than when it does.
@@ -418,13 +388,6 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 // route's name depends on its prefix, not on its position in a list.
 func prefixSlug(p netip.Prefix) string {
 	return strings.NewReplacer(".", "-", "/", "-").Replace(p.String())
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func orDefaultInt(v, def int) int {

@@ -3,6 +3,8 @@
 // registered, and runs the program that deploys it.
 package stacks
 
+import "github.com/hybridlink/hybridlink/internal/onprem"
+
 // Config is one environment's configuration. Each top-level field is one
 // config key (its `key` tag); nested fields are named by their `json` tags,
 // so "ExpressConnect.VLANID" is hybridlink:expressConnect.vlanId. Field
@@ -19,7 +21,7 @@ type Config struct {
 	VBRHealthCheck bool                 `key:"hybridlink:vbrHealthCheck"`
 	Protect        bool                 `key:"hybridlink:protect"`
 	Tags           map[string]string    `key:"hybridlink:tags"`
-	OnPrem         OnPremConfig         `key:"hybridlink:onPrem"`
+	OnPrem         onprem.Config        `key:"hybridlink:onPrem"`
 
 	// Secrets: set with `pulumi config set --secret`.
 	VPNPSK     Secret `key:"hybridlink:vpnPsk"`
@@ -91,24 +93,6 @@ type HealthCheckConfig struct {
 	DestinationIP string `json:"destinationIp"`
 	IntervalSecs  int    `json:"intervalSecs,omitempty"`
 	Retries       int    `json:"retries,omitempty"`
-}
-
-// OnPremConfig describes the on-premises gateway, which hybridlink does not
-// deploy but renders configuration for and models in failover drills.
-type OnPremConfig struct {
-	// StaticRoutePreference is the administrative distance/preference of the
-	// static routes to the VPCs via the VPN; it must lose to BGP. Default 255.
-	StaticRoutePreference int `json:"staticRoutePreference,omitempty"`
-	// BGPPreference is the preference/administrative distance the gateway
-	// gives routes learned from the VBR over eBGP, set explicitly on every
-	// vendor (Huawei VRP's default, 255, would tie with the static routes).
-	// It must be lower than StaticRoutePreference. Default 20.
-	BGPPreference int `json:"bgpPreference,omitempty"`
-	// FirstTunnel numbers the gateway's tunnel interfaces for this
-	// environment (Tunnel<n>, Tunnel0/0/<n>, st0.<n>, xfrm<n>; the second
-	// tunnel takes n+1). Environments that share one gateway need distinct
-	// numbers. Default 1.
-	FirstTunnel int `json:"firstTunnel,omitempty"`
 }
 
 // Secret is a secret config value. Its plaintext never appears in errors,

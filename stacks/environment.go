@@ -12,7 +12,6 @@ import (
 	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/limits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
-	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
 // Environment is a stack's validated configuration.
@@ -226,10 +225,10 @@ func (c *Config) checkOnPrem(ps *problems) {
 	if c.VPN.DualTunnel {
 		tunnels = 2
 	}
-	if err := onprem.CheckPreferences(o.BGPRoutePreference(), o.Preference(), tunnels); err != nil {
+	if err := onprem.CheckPreferences(o.BGPRoutePreference(), o.StaticPreference(), tunnels); err != nil {
 		key, value := keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference()
 		if pe := (*onprem.PreferenceError)(nil); errors.As(err, &pe) && pe.Static {
-			key, value = keyOf("OnPrem.StaticRoutePreference"), o.Preference()
+			key, value = keyOf("OnPrem.StaticRoutePreference"), o.StaticPreference()
 		}
 		ps.add(key, fmt.Sprint(value), err.Error(),
 			"keep bgpPreference well below staticRoutePreference (defaults 20 and 255), so the VPN stays the standby on every vendor")
@@ -237,28 +236,4 @@ func (c *Config) checkOnPrem(ps *problems) {
 	if n := o.FirstTunnel; n != 0 && (n < 1 || n > onprem.MaxFirstTunnel) {
 		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
 	}
-}
-
-// Preference is the on-premises static route preference in effect.
-func (o OnPremConfig) Preference() int {
-	if o.StaticRoutePreference == 0 {
-		return routemodel.DefaultStaticPreference
-	}
-	return o.StaticRoutePreference
-}
-
-// BGPRoutePreference is the on-premises preference of BGP routes in effect.
-func (o OnPremConfig) BGPRoutePreference() int {
-	if o.BGPPreference == 0 {
-		return routemodel.DefaultBGPPreference
-	}
-	return o.BGPPreference
-}
-
-// TunnelNumber is the number of the environment's first tunnel interface.
-func (o OnPremConfig) TunnelNumber() int {
-	if o.FirstTunnel == 0 {
-		return 1
-	}
-	return o.FirstTunnel
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/onprem"
 )
 
 const (
@@ -27,7 +29,7 @@ func TestCommittedStacksLoad(t *testing.T) {
 	assert.True(t, env.Config.VPNPSK.Set && env.Config.VPNPSK.Encrypted && !env.Config.VPNPSK.Opaque)
 	assert.True(t, env.Args.VPN.DualTunnel)
 	assert.True(t, env.Config.Protect)
-	assert.Equal(t, 255, env.Config.OnPrem.Preference())
+	assert.Equal(t, 255, env.Config.OnPrem.StaticPreference())
 }
 
 // malformed is one broken configuration: a valid stack with one thing
@@ -342,8 +344,8 @@ func TestLoadWithoutKeyLister(t *testing.T) {
 }
 
 func TestStaticRoutePreference(t *testing.T) {
-	assert.Equal(t, 255, OnPremConfig{}.Preference())
-	assert.Equal(t, 100, OnPremConfig{StaticRoutePreference: 100}.Preference())
+	assert.Equal(t, 255, onprem.Config{}.StaticPreference())
+	assert.Equal(t, 100, onprem.Config{StaticRoutePreference: 100}.StaticPreference())
 	for _, p := range []int{100, 255} {
 		src := committed(t, "dev")
 		src.Values["hybridlink:onPrem"] = fmt.Sprintf(`{"staticRoutePreference": %d}`, p)

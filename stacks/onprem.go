@@ -8,18 +8,9 @@ import (
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
-// RouteModel is the on-premises gateway as the route model sees it: its
-// BGP and static route preferences in effect (the IDC prefixes come from
-// the stack's own key).
-func (o OnPremConfig) RouteModel() routemodel.OnPrem {
-	return routemodel.OnPrem{BGPPreference: o.BGPRoutePreference(), StaticPreference: o.Preference()}
-}
-
 // OnPremModel is the environment's on-premises side for the route model.
 func (env *Environment) OnPremModel() routemodel.OnPrem {
-	m := env.Config.OnPrem.RouteModel()
-	m.IDCPrefixes = slices.Clone(env.Args.IDCPrefixes)
-	return m
+	return routemodel.OnPremOf(env.Config.OnPrem, env.Args.IDCPrefixes)
 }
 
 // OnPremSite is the environment's on-premises gateway, to render its
@@ -42,7 +33,7 @@ func (env *Environment) OnPremSite(vpnPeers []netip.Addr, psk string, reveal boo
 		IDCPrefixes:      slices.Clone(a.IDCPrefixes),
 		BFD:              ec.EnableBFD,
 		BGPPreference:    on.BGPRoutePreference(),
-		StaticPreference: on.Preference(),
+		StaticPreference: on.StaticPreference(),
 		PublicIP:         a.VPN.CustomerGatewayIP,
 		VPNPeers:         slices.Clone(vpnPeers),
 		IKE:              a.VPN.IKE.WithDefaults(),

@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/ipsec"
 )
 
-// The names of Alibaba Cloud's IPsec algorithms (components.IKESettings,
-// components.IPsecSettings) on each vendor. "aes" is AES-128.
+// The names of Alibaba Cloud's IPsec algorithms (ipsec.IKESettings,
+// ipsec.IPsecSettings) on each vendor. "aes" is AES-128.
 
 // cipherNames are the encryption algorithms.
 type cipherNames struct {
@@ -59,7 +59,7 @@ var dhGroups = map[string]dhNames{
 }
 
 // checkAlgorithms reports settings this package cannot map.
-func checkAlgorithms(ike components.IKESettings, ipsec components.IPsecSettings) error {
+func checkAlgorithms(ike ipsec.IKESettings, ipsec ipsec.IPsecSettings) error {
 	var errs []error
 	check := func(what, v string, ok bool) {
 		if !ok {

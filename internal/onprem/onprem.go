@@ -32,7 +32,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
@@ -82,8 +82,8 @@ type Site struct {
 	VPNPeers []netip.Addr
 	// IKE and IPsec are the connection's phase 1 and phase 2 settings, with
 	// the defaults filled in.
-	IKE   components.IKESettings
-	IPsec components.IPsecSettings
+	IKE   ipsec.IKESettings
+	IPsec ipsec.IPsecSettings
 	// PSK is the IPsec pre-shared key. Secret.
 	PSK string
 	// VPCPrefixes are every VPC's CIDR block, routed through the tunnels.

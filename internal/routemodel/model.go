@@ -22,13 +22,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/inventory"
-)
-
-// Default on-premises route preferences: eBGP's administrative distance on
-// most routers, and the static routes via the VPN at the worst preference.
-const (
-	DefaultBGPPreference    = 20
-	DefaultStaticPreference = 255
+	"github.com/hybridlink/hybridlink/internal/onprem"
 )
 
 // OnPrem is the on-premises gateway's side, which hybridlink renders but does
@@ -42,12 +36,18 @@ type OnPrem struct {
 	BGPPreference, StaticPreference int
 }
 
+// OnPremOf is the gateway a stack's hybridlink:onPrem settings describe,
+// with its preferences in effect.
+func OnPremOf(c onprem.Config, idcPrefixes []netip.Prefix) OnPrem {
+	return OnPrem{IDCPrefixes: slices.Clone(idcPrefixes), BGPPreference: c.BGPRoutePreference(), StaticPreference: c.StaticPreference()}
+}
+
 func (o OnPrem) withDefaults() OnPrem {
 	if o.BGPPreference == 0 {
-		o.BGPPreference = DefaultBGPPreference
+		o.BGPPreference = onprem.DefaultBGPPreference
 	}
 	if o.StaticPreference == 0 {
-		o.StaticPreference = DefaultStaticPreference
+		o.StaticPreference = onprem.DefaultStaticPreference
 	}
 	return o
 }

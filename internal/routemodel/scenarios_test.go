@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
@@ -63,8 +64,8 @@ func TestOnPremPrefersStatic(t *testing.T) {
 		})
 	}
 	t.Run("defaults", func(t *testing.T) {
-		assert.Equal(t, 20, routemodel.DefaultBGPPreference)
-		assert.Equal(t, 255, routemodel.DefaultStaticPreference)
+		assert.Equal(t, 20, onprem.DefaultBGPPreference)
+		assert.Equal(t, 255, onprem.DefaultStaticPreference)
 		assert.Empty(t, verify(s, routemodel.OnPrem{IDCPrefixes: d.idc, StaticPreference: 21}), "one better is enough")
 	})
 }

@@ -22,7 +22,6 @@ import (
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
-	"github.com/hybridlink/hybridlink/stacks"
 )
 
 // Options configure a sandbox.
@@ -34,7 +33,8 @@ type Options struct {
 	// <ProjectDir>/.sandbox. Both stacks of a project share one local cloud,
 	// as they share one Alibaba Cloud account.
 	StateDir string
-	// Program defaults to stacks.Program, the program main.go runs.
+	// Program is the Pulumi program to run inline. Required: the CLI passes
+	// stacks.Program, the program main.go runs.
 	Program pulumi.RunFunc
 	Tools   *Tools
 	// NoPolicy runs without the policy pack (for measurements).
@@ -63,7 +63,7 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	opts.StateDir = StateDir(opts.ProjectDir, opts.StateDir)
 	if opts.Program == nil {
-		opts.Program = stacks.Program
+		return nil, fmt.Errorf("sandbox: no program; set Options.Program, e.g. to stacks.Program")
 	}
 	if opts.Passphrase == "" {
 		opts.Passphrase = stackfile.SandboxPassphrase

@@ -6,14 +6,14 @@ import (
 	"net/netip"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
-	"github.com/hybridlink/hybridlink/stacks"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 // Stack config keys the rules read: the on-premises prefixes, a JSON array
 // of CIDR blocks such as ["172.16.0.0/16"], and the on-premises gateway's
-// settings, a JSON object (stacks.OnPremConfig).
+// settings, a JSON object (onprem.Config).
 const (
 	IDCPrefixesKey = "hybridlink:idcPrefixes"
 	OnPremKey      = "hybridlink:onPrem"
@@ -57,11 +57,11 @@ func ParseStackConfig(config map[string]string) (Config, error) {
 		}
 	}
 	if raw, ok := config[OnPremKey]; ok {
-		var on stacks.OnPremConfig
+		var on onprem.Config
 		if err := json.Unmarshal([]byte(raw), &on); err != nil {
 			return Config{}, fmt.Errorf("%s: %q is not a JSON object such as {\"staticRoutePreference\": 255}", OnPremKey, raw)
 		}
-		cfg.OnPrem = on.RouteModel()
+		cfg.OnPrem = routemodel.OnPremOf(on, nil)
 	}
 	return cfg, nil
 }

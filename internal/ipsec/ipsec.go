@@ -1,0 +1,57 @@
+// Package ipsec holds the IKE and IPsec parameters of the standby tunnel and
+// hybridlink's defaults for them: the one definition the VPN component (which
+// configures Alibaba Cloud's side) and the on-premises renderers (which
+// configure the other side) both use, so the two sides cannot drift.
+package ipsec
+
+// IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero
+// fields take hybridlink's defaults (see WithDefaults), which the
+// on-premises side must match.
+type IKESettings struct {
+	Version      string // ikev1 or ikev2
+	EncAlg       string // aes, aes192, aes256, des, 3des
+	AuthAlg      string // md5, sha1, sha256, sha384, sha512
+	PFS          string // DH group: group1, group2, group5, group14
+	LifetimeSecs int    // 0–86400
+}
+
+// WithDefaults fills zero fields with hybridlink's defaults: IKEv2,
+// AES-256, SHA-256, DH group 14, a day. They are stronger than the API's
+// own (IKEv1, AES-128, SHA-1, group 2), which current on-premises gateways
+// increasingly refuse.
+func (s IKESettings) WithDefaults() IKESettings {
+	s.Version = orDefault(s.Version, "ikev2")
+	s.EncAlg = orDefault(s.EncAlg, "aes256")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
+	s.PFS = orDefault(s.PFS, "group14")
+	s.LifetimeSecs = orDefault(s.LifetimeSecs, 86400)
+	return s
+}
+
+// IPsecSettings are the IPsec (phase 2) parameters. Zero fields take
+// hybridlink's defaults (see WithDefaults).
+type IPsecSettings struct {
+	EncAlg       string // aes, aes192, aes256, des, 3des
+	AuthAlg      string // md5, sha1, sha256, sha384, sha512
+	PFS          string // disabled, group1, group2, group5, group14
+	LifetimeSecs int    // 0–86400
+}
+
+// WithDefaults fills zero fields with hybridlink's defaults: AES-256,
+// SHA-256, PFS with DH group 14, an hour (the API's own are AES-128, MD5,
+// group 2 and a day).
+func (s IPsecSettings) WithDefaults() IPsecSettings {
+	s.EncAlg = orDefault(s.EncAlg, "aes256")
+	s.AuthAlg = orDefault(s.AuthAlg, "sha256")
+	s.PFS = orDefault(s.PFS, "group14")
+	s.LifetimeSecs = orDefault(s.LifetimeSecs, 3600)
+	return s
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
