@@ -134,11 +134,7 @@ func checkZoneMappings(c checker, mappings []ZoneVSwitch) {
 // checkTwoZones requires a transit-router attachment's vSwitches to span two
 // zones, so that it survives a zone failure.
 func checkTwoZones(c checker, field string, zones []string) {
-	distinct := map[string]bool{}
-	for _, z := range zones {
-		distinct[z] = true
-	}
-	if len(distinct) < 2 {
+	if limits.DistinctZones(zones) < limits.MinAttachmentZones {
 		c.fail(field, len(zones), "a transit-router attachment needs vSwitches in at least two distinct zones", "add a vSwitch in a second zone")
 	}
 }

@@ -112,7 +112,7 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	if hc := a.VPN.HealthCheck; hc != nil && hc.SourceIP.IsValid() && a.TransitVPC.CIDR.IsValid() && !a.TransitVPC.CIDR.Contains(hc.SourceIP) {
 		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, fmt.Sprintf("is not inside the transit VPC %s", a.TransitVPC.CIDR), "pick an unused address of the transit VPC, which holds no workloads")
 	}
-	if a.VPN.DualTunnel && distinctZones(a.TransitVPC.VSwitches) < 2 {
+	if a.VPN.DualTunnel && limits.DistinctZones(zonesOf(a.TransitVPC.VSwitches)) < 2 {
 		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or turn the dual tunnel off")
 	}
 	a.checkOverlaps(c)
@@ -163,24 +163,20 @@ func checkVPC(c checker, v VPC, region string, regionOK bool) {
 			continue
 		}
 		sc.check("CIDR", sw.CIDR, limits.CheckVSwitchCIDR(sw.CIDR), "use a /16–/29 block")
-		if v.CIDR.IsValid() && !(v.CIDR.Bits() <= sw.CIDR.Bits() && v.CIDR.Contains(sw.CIDR.Addr())) {
+		if v.CIDR.IsValid() && !cidr.Within(sw.CIDR, v.CIDR) {
 			sc.fail("CIDR", sw.CIDR, fmt.Sprintf("is outside its VPC's CIDR %s", v.CIDR), "carve the vSwitch from the VPC's block")
 		}
 	}
-	zones := make([]string, len(v.VSwitches))
-	for i, sw := range v.VSwitches {
-		zones[i] = sw.ZoneID
-	}
-	checkTwoZones(c, "VSwitches", zones)
+	checkTwoZones(c, "VSwitches", zonesOf(v.VSwitches))
 }
 
-// distinctZones counts the zones a VPC's vSwitches are in.
-func distinctZones(sws []VSwitch) int {
-	zones := map[string]bool{}
-	for _, sw := range sws {
-		zones[sw.ZoneID] = true
+// zonesOf lists the zones of vSwitches, in order.
+func zonesOf(sws []VSwitch) []string {
+	zones := make([]string, len(sws))
+	for i, sw := range sws {
+		zones[i] = sw.ZoneID
 	}
-	return len(zones)
+	return zones
 }
 
 // checkCanonical reports a missing, non-IPv4 or non-canonical prefix and
@@ -225,7 +221,7 @@ func (a *HybridConnectionArgs) AddressPlan() []PlanBlock {
 func (a *HybridConnectionArgs) addressPlan() []cidr.Entry[planEntry] {
 	var out []cidr.Entry[planEntry]
 	add := func(p netip.Prefix, e planEntry) {
-		if p.IsValid() && p.Addr().Is4() && p.Masked() == p {
+		if cidr.IsCanonical(p) {
 			out = append(out, cidr.Entry[planEntry]{Prefix: p, Item: e})
 		}
 	}

@@ -29,6 +29,17 @@ func Parse(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
+// IsCanonical reports whether p is an IPv4 prefix with no host bits set, the
+// form Parse returns.
+func IsCanonical(p netip.Prefix) bool {
+	return p.IsValid() && p.Addr().Is4() && p.Masked() == p
+}
+
+// Within reports whether inner lies inside outer (or equals it).
+func Within(inner, outer netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
+
 // Normalize parses an IPv4 CIDR block and clears its host bits, for values
 // that an API accepts in either form (a route destination "172.16.1.0/16"
 // means 172.16.0.0/16).

@@ -137,6 +137,19 @@ func CheckVPNBandwidth(mbps int, networkType string) error {
 	return nil
 }
 
+// MinAttachmentZones is how many distinct zones a transit-router VPC
+// attachment's vSwitches must span, so that it survives a zone failure.
+const MinAttachmentZones = 2
+
+// DistinctZones counts the distinct zones in a list.
+func DistinctZones(zones []string) int {
+	distinct := map[string]bool{}
+	for _, z := range zones {
+		distinct[z] = true
+	}
+	return len(distinct)
+}
+
 // CheckWeight checks a VPN destination-route weight.
 func CheckWeight(w int) error {
 	if w != WeightActive && w != WeightStandby {

@@ -1,6 +1,7 @@
 package localcloud
 
 import (
+	"errors"
 	"net/netip"
 	"strings"
 
@@ -13,11 +14,6 @@ import (
 
 // defaultVPCBlock is the block the API gives a VPC created without one.
 const defaultVPCBlock = "172.16.0.0/12"
-
-// within reports whether inner lies inside outer.
-func within(inner, outer netip.Prefix) bool {
-	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
-}
 
 // blockOf parses the CIDR block an object reports.
 func blockOf(r *record) (netip.Prefix, bool) {
@@ -44,7 +40,7 @@ func checkVPC(c *checker) {
 	// VPC's vSwitches.
 	if ok && c.self != "" {
 		for _, sw := range inVPC(c.others(inventory.VSwitch), c.self) {
-			if sp, ok := blockOf(sw); ok && !within(sp, p) {
+			if sp, ok := blockOf(sw); ok && !cidr.Within(sp, p) {
 				c.fail("cidrBlock", "InvalidCidrBlock.InUse", "%s does not contain %s of vSwitch %s", p, sp, sw.ID)
 			}
 		}
@@ -95,7 +91,7 @@ func checkVSwitch(c *checker) {
 	if !ok || vpc == nil {
 		return
 	}
-	if vp, vok := blockOf(vpc); vok && !within(p, vp) {
+	if vp, vok := blockOf(vpc); vok && !cidr.Within(p, vp) {
 		c.fail("cidrBlock", "InvalidCidrBlock.NotInVpc", "%s is not inside %s, the CIDR block of %s", p, vp, vpc.ID)
 	}
 	// The new block is the entry without an item.
@@ -149,7 +145,7 @@ func checkVBR(c *checker) {
 				// The peer IP is judged against the subnet of the local one,
 				// unless the error is about the local IP itself.
 				prop := "peerGatewayIp"
-				if strings.HasPrefix(err.Error(), "cloud-side IP") {
+				if pe := (*limits.PeeringError)(nil); errors.As(err, &pe) && pe.CloudSide {
 					prop = "localGatewayIp"
 				}
 				c.check(prop, err)

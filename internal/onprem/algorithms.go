@@ -3,8 +3,10 @@ package onprem
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hybridlink/hybridlink/internal/ipsec"
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // The names of Alibaba Cloud's IPsec algorithms (ipsec.IKESettings,
@@ -72,7 +74,7 @@ func checkAlgorithms(ike ipsec.IKESettings, ipsec ipsec.IPsecSettings) error {
 	check("IKE authentication algorithm", ike.AuthAlg, ok)
 	_, ok = dhGroups[ike.PFS]
 	check("IKE DH group", ike.PFS, ok)
-	check("IKE version", ike.Version, ike.Version == "ikev1" || ike.Version == "ikev2")
+	check("IKE version", ike.Version, slices.Contains(limits.IKEVersions, ike.Version))
 	_, ok = ciphers[ipsec.EncAlg]
 	check("IPsec encryption algorithm", ipsec.EncAlg, ok)
 	_, ok = hashes[ipsec.AuthAlg]

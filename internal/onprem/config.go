@@ -30,7 +30,9 @@ type Config struct {
 }
 
 // StaticPreference is the static route preference in effect.
-func (c Config) StaticPreference() int { return orDefault(c.StaticRoutePreference, DefaultStaticPreference) }
+func (c Config) StaticPreference() int {
+	return orDefault(c.StaticRoutePreference, DefaultStaticPreference)
+}
 
 // BGPRoutePreference is the preference of BGP routes in effect.
 func (c Config) BGPRoutePreference() int { return orDefault(c.BGPPreference, DefaultBGPPreference) }

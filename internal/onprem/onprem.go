@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
@@ -198,7 +199,7 @@ func prepare(vendor string, s Site) (*site, error) {
 		bad("no VPC prefixes to route through the VPN")
 	}
 	for _, p := range append(slices.Clone(s.IDCPrefixes), s.VPCPrefixes...) {
-		if !p.IsValid() || !p.Addr().Is4() || p != p.Masked() {
+		if !cidr.IsCanonical(p) {
 			bad("%v is not a canonical IPv4 prefix", p)
 		}
 	}

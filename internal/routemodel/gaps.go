@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // The gap functions explain a missing route by the first link of the chain
@@ -126,7 +128,7 @@ func (s *state) standbyGap(idc netip.Prefix) string {
 	switch {
 	case len(routes) == 0:
 		return fmt.Sprintf("the VPN gateway has no destination route to %s", idc)
-	case !slices.ContainsFunc(routes, func(r vpnRoute) bool { return r.weight == 100 }):
+	case !slices.ContainsFunc(routes, func(r vpnRoute) bool { return r.weight == limits.WeightActive }):
 		return fmt.Sprintf("the VPN gateway's route to %s has no weight-100 (active) entry", idc)
 	case t == nil:
 		return "the VPN gateway's VPC is not part of the stack"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // nextKind is where a route sends traffic.
@@ -206,7 +208,7 @@ func (s *state) gatewayTable() []Route {
 	var routes []Route
 	for _, r := range g.routes {
 		if g.hasConn {
-			routes = append(routes, Route{Dest: r.dest, Via: "IPsec connection", Source: fmt.Sprintf("destination route, weight %d", r.weight), Preference: int(100 - r.weight), next: toTunnel})
+			routes = append(routes, Route{Dest: r.dest, Via: "IPsec connection", Source: fmt.Sprintf("destination route, weight %d", r.weight), Preference: int(limits.WeightActive - r.weight), next: toTunnel})
 		}
 	}
 	return selectRoutes(routes, func(a, b Route) int { return cmp.Compare(a.Preference, b.Preference) })

@@ -172,7 +172,7 @@ func vSwitchesOutsideVPC(entries []cidr.Entry[*block]) []finding {
 			continue
 		}
 		vpc, ok := vpcs[e.Item.vpc]
-		if !ok || (vpc.Prefix.Bits() <= e.Prefix.Bits() && vpc.Prefix.Contains(e.Prefix.Addr())) {
+		if !ok || cidr.Within(e.Prefix, vpc.Prefix) {
 			continue
 		}
 		out = append(out, finding{e.Item.res.URN, fmt.Sprintf("%s is not inside its %s: "+

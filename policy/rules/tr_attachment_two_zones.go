@@ -5,9 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 var trAttachmentTwoZones = Rule{
@@ -38,7 +40,7 @@ func checkTwoZones(r inventory.Resource, _ input) []finding {
 			unknown++ // may still be a second zone
 		}
 	}
-	if len(zones)+unknown >= 2 {
+	if len(zones)+unknown >= limits.MinAttachmentZones {
 		return nil
 	}
 	return []finding{{r.URN, fmt.Sprintf("%s spans %d zone(s) [%s]: a transit router attachment needs vSwitches "+
