@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"net/netip"
 	"slices"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
@@ -150,7 +149,7 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 func (env *Environment) onPremConfig(args *components.HybridConnectionArgs, hc *components.HybridConnection) pulumi.Output {
 	return pulumi.ToSecret(pulumi.All(hc.VPNInternetIP, hc.VPNDisasterRecoveryInternetIP, hc.VPNPreSharedKey).ApplyT(
 		func(v []any) (map[string]any, error) {
-			peers, err := VPNPeers(v[0].(string), v[1].(string), args.VPN.DualTunnel)
+			peers, err := onprem.ParseVPNPeers(v[0].(string), v[1].(string), args.VPN.DualTunnel)
 			if err != nil {
 				return nil, err
 			}
@@ -173,22 +172,4 @@ func (env *Environment) onPremConfig(args *components.HybridConnectionArgs, hc *
 			}
 			return out, nil
 		}))
-}
-
-// VPNPeers parses the VPN gateway's public IPs as the stack exports them
-// (vpnInternetIp, vpnDisasterRecoveryInternetIp): the active tunnel's first.
-func VPNPeers(internetIP, disasterRecoveryIP string, dual bool) ([]netip.Addr, error) {
-	ips := []string{internetIP}
-	if dual {
-		ips = append(ips, disasterRecoveryIP)
-	}
-	var peers []netip.Addr
-	for _, s := range ips {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return nil, fmt.Errorf("the VPN gateway's public IP %q is not an IP address: %w", s, err)
-		}
-		peers = append(peers, a)
-	}
-	return peers, nil
 }

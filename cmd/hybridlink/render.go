@@ -73,7 +73,7 @@ func deployedFacts(ctx context.Context, f sandboxFlags, env *stacks.Environment,
 		}
 	} else {
 		var err error
-		if peers, err = stacks.VPNPeers(outputs[components.OutputVPNInternetIP], outputs[components.OutputVPNDisasterRecoveryInternetIP], env.Args.VPN.DualTunnel); err != nil {
+		if peers, err = onprem.ParseVPNPeers(outputs[components.OutputVPNInternetIP], outputs[components.OutputVPNDisasterRecoveryInternetIP], env.Args.VPN.DualTunnel); err != nil {
 			return nil, "", err
 		}
 	}
