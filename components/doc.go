@@ -10,8 +10,23 @@
 //   - CENHub: a CEN transit router joining the VPCs and the VBR, with each
 //     attachment associated with and propagating to the system route table,
 //     and the VPN routes advertised from the transit VPC to CEN;
-//   - HybridConnection: the three composed for the common case.
+//   - HybridConnection: the three composed for the common case. Its
+//     ExpressConnect and VPN fields take the legs' own Args.
 //
-// Every Args value is validated before anything is registered; a
-// constructor returns every problem at once as ArgErrors.
+// Each constructor New<Component>(ctx, name, args, opts...) takes an
+// <Component>Args. Fields documented "Required." must be set; a zero value
+// there is an error, never a default. The name is the stem of every child's
+// Pulumi name and Alibaba Cloud name: 2–64 characters, a letter first, then
+// letters, digits, '.', '_' and '-'.
+//
+// Every Args value and the name are validated before anything is
+// registered. A constructor that fails returns a nil component; for invalid
+// arguments its error holds ArgErrors, every problem at once, which
+// errors.As finds as a whole (var errs ArgErrors) or one at a time (var e
+// *ArgError). Each names the field path, the value (never a secret), the
+// rule and the fix; a bad name is reported against the field "name".
+//
+// The Pulumi type tokens (hybridlink:components:ExpressConnectLeg,
+// …:VpnStandbyLeg, …:CenHub, …:HybridConnection) are part of the resources'
+// URNs and stay as they are.
 package components

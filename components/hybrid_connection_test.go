@@ -209,7 +209,7 @@ func TestHybridConnectionValidation(t *testing.T) {
 		{"bad VLAN", func(a *components.HybridConnectionArgs) { a.ExpressConnect.VLANID = pulumi.IntRef(3000) }, []string{"ExpressConnect.VLANID"}, false},
 		{"bad IKE", func(a *components.HybridConnectionArgs) { a.VPN.IKE.Version = "ikev3" }, []string{"VPN.IKE.Version"}, false},
 		{"health check source outside every VPC", func(a *components.HybridConnectionArgs) {
-			a.VPN.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.99.0.1"), DestinationIP: ip("172.16.1.188")}
+			a.VPN.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.99.0.1"), DestinationIP: ip("172.16.1.188")}
 		}, []string{"VPN.HealthCheck.SourceIP"}, false},
 		{"VPC ID missing", func(a *components.HybridConnectionArgs) { a.WorkloadVPCs[0].ID = nil }, []string{"WorkloadVPCs[0].ID"}, true},
 		{"vSwitch ID missing", func(a *components.HybridConnectionArgs) { a.TransitVPC.VSwitches[1].ID = nil }, []string{"TransitVPC.VSwitches[1].ID"}, true},

@@ -25,9 +25,9 @@ type IKESettings = ipsec.IKESettings
 // defaults (see WithDefaults: AES-256, SHA-256, group 14, an hour).
 type IPsecSettings = ipsec.IPsecSettings
 
-// IPsecHealthCheck probes the standby path through the tunnel, so a broken
+// IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken
 // VPN is noticed before the circuit fails rather than when it does.
-type IPsecHealthCheck struct {
+type IPsecHealthCheckArgs struct {
 	// SourceIP is an address in the transit VPC the probe is sent from;
 	// DestinationIP is an on-premises address that answers ICMP.
 	SourceIP, DestinationIP netip.Addr
@@ -71,7 +71,7 @@ type VPNStandbyLegArgs struct {
 	// VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored
 	// as a secret.
 	PSK         pulumi.StringInput
-	HealthCheck *IPsecHealthCheck
+	HealthCheck *IPsecHealthCheckArgs
 	// Tags are applied to the gateway, customer gateway and connection.
 	Tags map[string]string
 }

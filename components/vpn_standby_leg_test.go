@@ -123,7 +123,7 @@ func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	args.PSK = pulumi.String(testPSK)
 	args.IKE = components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600}
 	args.IPsec = components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha512", PFS: "disabled", LifetimeSecs: 1800}
-	args.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.188")}
+	args.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.188")}
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
 		leg, err := components.NewVPNStandbyLeg(ctx, "vpn", args)
@@ -227,13 +227,13 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 		{"IPsec PFS", func(a *components.VPNStandbyLegArgs) { a.IPsec.PFS = "group3" }, []string{"IPsec.PFS"}},
 		{"IPsec lifetime", func(a *components.VPNStandbyLegArgs) { a.IPsec.LifetimeSecs = -1 }, []string{"IPsec.LifetimeSecs"}},
 		{"health check outside the IDC", func(a *components.VPNStandbyLegArgs) {
-			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("10.9.9.9")}
+			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("10.9.9.9")}
 		}, []string{"HealthCheck.DestinationIP"}},
 		{"health check without addresses", func(a *components.VPNStandbyLegArgs) {
-			a.HealthCheck = &components.IPsecHealthCheck{}
+			a.HealthCheck = &components.IPsecHealthCheckArgs{}
 		}, []string{"HealthCheck.DestinationIP", "HealthCheck.SourceIP"}},
 		{"health check negative retries", func(a *components.VPNStandbyLegArgs) {
-			a.HealthCheck = &components.IPsecHealthCheck{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
+			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
 		}, []string{"HealthCheck.Retries"}},
 		{"dual tunnel with a generated key", func(a *components.VPNStandbyLegArgs) {
 			a.DualTunnel, a.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-dr")

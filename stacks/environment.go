@@ -94,7 +94,7 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 		a.WorkloadVPCs = append(a.WorkloadVPCs, p.vpc(fmt.Sprintf("WorkloadVPCs[%d]", i), v))
 	}
 	if hc := c.VPN.HealthCheck; hc != nil {
-		a.VPN.HealthCheck = &components.IPsecHealthCheck{
+		a.VPN.HealthCheck = &components.IPsecHealthCheckArgs{
 			SourceIP:      p.addr("VPN.HealthCheck.SourceIP", hc.SourceIP),
 			DestinationIP: p.addr("VPN.HealthCheck.DestinationIP", hc.DestinationIP),
 			IntervalSecs:  hc.IntervalSecs,

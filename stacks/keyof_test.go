@@ -215,7 +215,7 @@ func TestValidationProblemsLandOnRealKeys(t *testing.T) {
 		VPN: components.VPNStandbyLegArgs{DualTunnel: true,
 			IKE:   components.IKESettings{Version: "x", EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
 			IPsec: components.IPsecSettings{EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
-			PSK:   pulumi.String("p"), HealthCheck: &components.IPsecHealthCheck{IntervalSecs: -1},
+			PSK:   pulumi.String("p"), HealthCheck: &components.IPsecHealthCheckArgs{IntervalSecs: -1},
 		},
 	}
 	var errs components.ArgErrors
