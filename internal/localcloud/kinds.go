@@ -24,9 +24,9 @@ type kind struct {
 	secrets  []string // output paths always returned as secrets
 	refs     []ref    // properties that name other objects
 
-	validate func(*checker)        // the API's value rules (see checker); nil: none
-	outputs  func(*builder)        // computed outputs on top of the inputs; nil: none
-	id       func(*builder) string // nil: the generated ID
+	validate func(*checker) // the API's value rules (see checker); nil: none
+	outputs  func(*builder) // computed outputs on top of the inputs; nil: none
+	id       *composite     // nil: the generated ID
 	// creates returns objects the API creates along with this one and
 	// deletes with it (a transit router's system route table).
 	creates func(*builder, *record) []*record
@@ -214,14 +214,42 @@ var (
 	}
 )
 
-// joinInputs and joinOutputs build the composite IDs the provider uses,
-// such as <vpn_gateway_id>:<next_hop>:<route_dest>.
-func joinInputs(keys ...string) func(*builder) string {
-	return func(b *builder) string { return join(b.in.Props, keys) }
+// composite is an ID the provider composes, such as
+// <vpn_gateway_id>:<next_hop>:<route_dest>: the values of keys, from the
+// outputs or the inputs, joined by ':'.
+type composite struct {
+	fromOutputs bool
+	keys        []string
 }
 
-func joinOutputs(keys ...string) func(*builder) string {
-	return func(b *builder) string { return join(b.out, keys) }
+func joinInputs(keys ...string) *composite  { return &composite{keys: keys} }
+func joinOutputs(keys ...string) *composite { return &composite{fromOutputs: true, keys: keys} }
+
+func (c *composite) of(inputs, outputs resource.PropertyMap) string {
+	if c.fromOutputs {
+		return join(outputs, c.keys)
+	}
+	return join(inputs, c.keys)
+}
+
+// IDPrefix is the prefix of the IDs the API generates for a resource type
+// ("vsw"), if it generates them.
+func IDPrefix(t tokens.Type) (string, bool) {
+	k, ok := kinds[t]
+	if !ok || k.prefix == "" {
+		return "", false
+	}
+	return k.prefix, true
+}
+
+// CompositeID is the ID the provider composes for a resource of type t
+// from its inputs and outputs, if its IDs are composed.
+func CompositeID(t tokens.Type, inputs, outputs resource.PropertyMap) (string, bool) {
+	k, ok := kinds[t]
+	if !ok || k.id == nil {
+		return "", false
+	}
+	return k.id.of(inputs, outputs), true
 }
 
 func join(m resource.PropertyMap, keys []string) string {

@@ -60,7 +60,7 @@ func (c *Cloud) create(region string, urn resource.URN, t tokens.Type, inputs re
 		}
 		id := resource.ID(b.id())
 		if k.id != nil {
-			id = resource.ID(k.id(b))
+			id = resource.ID(k.id.of(b.in.Props, b.out))
 		}
 		if st.get(t, id) != nil {
 			return status.Errorf(codes.AlreadyExists, "%s.AlreadyExists: %s %s already exists", k.name, k.name, id)

@@ -16,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/localcloud"
 )
 
 // Project is the Pulumi project name the mocks run under.
@@ -155,53 +156,36 @@ func SystemRouteTableID(transitRouterID string) string {
 }
 
 // respond gives a resource its ID and outputs: the inputs plus the computed
-// outputs hybridlink reads, with IDs that show which resource they name.
+// outputs hybridlink reads. IDs take the local cloud's shapes — its prefix
+// for the type and the stem of the resource's name (vsw-<name>), or the
+// provider's composite ID — so that they show which resource they name.
 func respond(t tokens.Type, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
 	out := inputs.Copy()
 	set := func(k, v string) { out[resource.PropertyKey(k)] = resource.NewProperty(v) }
-	id := name + "-id"
 	switch t {
 	case inventory.VPC:
-		id = "vpc-" + name
 		set("routeTableId", "vtb-"+name)
 		set("routerId", "vrt-"+name)
-	case inventory.VSwitch:
-		id = "vsw-" + name
 	case inventory.VBR:
-		id = "vbr-" + name
 		set("routeTableId", "vtb-"+name)
-	case inventory.BGPGroup:
-		id = "bgpg-" + name
-	case inventory.BGPPeer:
-		id = "bgp-" + name
 	case inventory.VPNGateway:
-		id = "vpn-" + name
 		set("internetIp", "198.51.100.10")
 		set("disasterRecoveryInternetIp", "")
 		if v, ok := inputs["disasterRecoveryVswitchId"]; ok && !v.IsNull() {
 			set("disasterRecoveryInternetIp", "198.51.100.11")
 		}
-	case inventory.CustomerGateway:
-		id = "cgw-" + name
-	case inventory.VPNConnection:
-		id = "vco-" + name
-	case inventory.CEN:
-		id = "cen-" + name
 	case inventory.TransitRouter:
 		set("transitRouterId", "tr-"+name)
-		id = stringInput(inputs, "cenId") + ":tr-" + name
-	case inventory.TRVPCAttachment:
-		id = "tr-attach-" + name
-		set("transitRouterAttachmentId", id)
-	case inventory.TRVBRAttachment:
+	case inventory.TRVPCAttachment, inventory.TRVBRAttachment:
 		set("transitRouterAttachmentId", "tr-attach-"+name)
-		id = stringInput(inputs, "cenId") + ":tr-attach-" + name
-	case inventory.VPNRouteEntry:
-		id = strings.Join([]string{stringInput(inputs, "vpnGatewayId"), stringInput(inputs, "nextHop"), stringInput(inputs, "routeDest")}, ":")
-	case inventory.CENRouteEntry:
-		id = strings.Join([]string{stringInput(inputs, "instanceId"), stringInput(inputs, "routeTableId"), stringInput(inputs, "cidrBlock")}, ":")
 	}
-	return id, out
+	if id, ok := localcloud.CompositeID(t, inputs, out); ok {
+		return id, out
+	}
+	if prefix, ok := localcloud.IDPrefix(t); ok {
+		return prefix + "-" + name, out
+	}
+	return name + "-id", out
 }
 
 func stringInput(inputs resource.PropertyMap, k resource.PropertyKey) string {
