@@ -17,18 +17,18 @@ func Example() {
 		hc, err := components.NewHybridConnection(ctx, "hybrid", &components.HybridConnectionArgs{
 			Region: "cn-hangzhou",
 			WorkloadVPCs: []components.VPC{{
-				Name: "app", ID: pulumi.String("vpc-app"), CIDR: netip.MustParsePrefix("192.168.0.0/16"),
+				Name: "app", VPCID: pulumi.String("vpc-app"), CIDR: netip.MustParsePrefix("192.168.0.0/16"),
 				VSwitches: []components.VSwitch{
-					{ID: pulumi.String("vsw-app-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("192.168.20.0/24")},
-					{ID: pulumi.String("vsw-app-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("192.168.21.0/24")},
+					{VSwitchID: pulumi.String("vsw-app-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("192.168.20.0/24")},
+					{VSwitchID: pulumi.String("vsw-app-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("192.168.21.0/24")},
 				},
 			}},
 			TransitVPC: components.VPC{
-				Name: "transit", ID: pulumi.String("vpc-transit"), RouteTableID: pulumi.String("vtb-transit"),
+				Name: "transit", VPCID: pulumi.String("vpc-transit"), RouteTableID: pulumi.String("vtb-transit"),
 				CIDR: netip.MustParsePrefix("10.0.0.0/16"),
 				VSwitches: []components.VSwitch{
-					{ID: pulumi.String("vsw-transit-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
-					{ID: pulumi.String("vsw-transit-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
+					{VSwitchID: pulumi.String("vsw-transit-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
+					{VSwitchID: pulumi.String("vsw-transit-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
 				},
 			},
 			IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},

@@ -190,10 +190,10 @@ func Example_testingUnderMocks() {
 func exampleArgs() *components.HybridConnectionArgs {
 	vpc := func(name, id, cidr, h, i string) components.VPC {
 		return components.VPC{
-			Name: name, ID: pulumi.String(id), RouteTableID: pulumi.String(id + "-rt"), CIDR: netip.MustParsePrefix(cidr),
+			Name: name, VPCID: pulumi.String(id), RouteTableID: pulumi.String(id + "-rt"), CIDR: netip.MustParsePrefix(cidr),
 			VSwitches: []components.VSwitch{
-				{ID: pulumi.String(id + "-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix(h)},
-				{ID: pulumi.String(id + "-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix(i)},
+				{VSwitchID: pulumi.String(id + "-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix(h)},
+				{VSwitchID: pulumi.String(id + "-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix(i)},
 			},
 		}
 	}

@@ -12,9 +12,10 @@ import (
 
 // VSwitch is an existing vSwitch of a VPC.
 type VSwitch struct {
-	ID     pulumi.StringInput
-	ZoneID string
-	CIDR   netip.Prefix
+	// VSwitchID is required by NewHybridConnection (not by Validate).
+	VSwitchID pulumi.StringInput
+	ZoneID    string
+	CIDR      netip.Prefix
 }
 
 // VPC is an existing VPC with the vSwitches the transit router (and, in the
@@ -22,8 +23,9 @@ type VSwitch struct {
 type VPC struct {
 	// Name is the VPC's role in names ("workload", "transit").
 	Name string
-	ID   pulumi.StringInput
-	CIDR netip.Prefix
+	// VPCID is required by NewHybridConnection (not by Validate).
+	VPCID pulumi.StringInput
+	CIDR  netip.Prefix
 	// RouteTableID is the VPC's system route table; required for the transit
 	// VPC, whose VPN routes are advertised from it.
 	RouteTableID pulumi.StringInput
@@ -256,12 +258,12 @@ func (a *HybridConnectionArgs) checkOverlaps(c checker) {
 func (a *HybridConnectionArgs) requireIDs(c checker) {
 	for _, v := range a.vpcs() {
 		vc := c.at(v.field)
-		if v.ID == nil {
-			vc.missing("ID", "give the VPC's ID")
+		if v.VPCID == nil {
+			vc.missing("VPCID", "give the VPC's ID")
 		}
 		for i, sw := range v.VSwitches {
-			if sw.ID == nil {
-				vc.at(fmt.Sprintf("VSwitches[%d]", i)).missing("ID", "give the vSwitch's ID")
+			if sw.VSwitchID == nil {
+				vc.at(fmt.Sprintf("VSwitches[%d]", i)).missing("VSwitchID", "give the vSwitch's ID")
 			}
 		}
 	}
@@ -343,11 +345,11 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 
 	transit := args.TransitVPC
 	vpnArgs := args.VPN
-	vpnArgs.VPCID, vpnArgs.VSwitchID = transit.ID, transit.VSwitches[0].ID
+	vpnArgs.VPCID, vpnArgs.VSwitchID = transit.VPCID, transit.VSwitches[0].VSwitchID
 	vpnArgs.IDCPrefixes = args.IDCPrefixes
 	vpnArgs.Tags = mergeTags(args.Tags, vpnArgs.Tags)
 	if vpnArgs.DualTunnel {
-		vpnArgs.DisasterRecoveryVSwitchID = secondZoneVSwitch(transit.VSwitches).ID
+		vpnArgs.DisasterRecoveryVSwitchID = secondZoneVSwitch(transit.VSwitches).VSwitchID
 	}
 	vpnLeg, err := NewVPNStandbyLeg(ctx, child(name, "vpn"), &vpnArgs, parent)
 	if err != nil {
@@ -366,9 +368,9 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 		Tags: args.Tags,
 	}
 	for _, v := range args.vpcs() {
-		att := VPCAttachmentArgs{Name: v.Name, VPCID: v.ID}
+		att := VPCAttachmentArgs{Name: v.Name, VPCID: v.VPCID}
 		for _, sw := range v.VSwitches {
-			att.ZoneMappings = append(att.ZoneMappings, ZoneVSwitch{ZoneID: sw.ZoneID, VSwitchID: sw.ID})
+			att.ZoneMappings = append(att.ZoneMappings, ZoneVSwitch{ZoneID: sw.ZoneID, VSwitchID: sw.VSwitchID})
 		}
 		hubArgs.VPCs = append(hubArgs.VPCs, att)
 	}

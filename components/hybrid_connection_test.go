@@ -17,7 +17,7 @@ import (
 const typeHybridConnection = "hybridlink:components:HybridConnection"
 
 func vsw(id, zone, cidr string) components.VSwitch {
-	return components.VSwitch{ID: pulumi.String(id), ZoneID: zone, CIDR: pfx(cidr)}
+	return components.VSwitch{VSwitchID: pulumi.String(id), ZoneID: zone, CIDR: pfx(cidr)}
 }
 
 // referenceHCArgs is the design's reference plan on existing VPCs.
@@ -25,14 +25,14 @@ func referenceHCArgs() *components.HybridConnectionArgs {
 	return &components.HybridConnectionArgs{
 		Region: "cn-hangzhou",
 		WorkloadVPCs: []components.VPC{{
-			Name: "workload", ID: pulumi.String("vpc-w"), CIDR: pfx("192.168.0.0/16"), RouteTableID: pulumi.String("vtb-w"),
+			Name: "workload", VPCID: pulumi.String("vpc-w"), CIDR: pfx("192.168.0.0/16"), RouteTableID: pulumi.String("vtb-w"),
 			VSwitches: []components.VSwitch{
 				vsw("vsw-w1", "cn-hangzhou-h", "192.168.20.0/24"),
 				vsw("vsw-w2", "cn-hangzhou-i", "192.168.21.0/24"),
 			},
 		}},
 		TransitVPC: components.VPC{
-			Name: "transit", ID: pulumi.String("vpc-t"), CIDR: pfx("10.0.0.0/16"), RouteTableID: pulumi.String("vtb-t"),
+			Name: "transit", VPCID: pulumi.String("vpc-t"), CIDR: pfx("10.0.0.0/16"), RouteTableID: pulumi.String("vtb-t"),
 			VSwitches: []components.VSwitch{
 				vsw("vsw-t1", "cn-hangzhou-h", "10.0.1.0/24"),
 				vsw("vsw-t2", "cn-hangzhou-i", "10.0.2.0/24"),
@@ -211,8 +211,8 @@ func TestHybridConnectionValidation(t *testing.T) {
 		{"health check source outside every VPC", func(a *components.HybridConnectionArgs) {
 			a.VPN.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.99.0.1"), DestinationIP: ip("172.16.1.188")}
 		}, []string{"VPN.HealthCheck.SourceIP"}, false},
-		{"VPC ID missing", func(a *components.HybridConnectionArgs) { a.WorkloadVPCs[0].ID = nil }, []string{"WorkloadVPCs[0].ID"}, true},
-		{"vSwitch ID missing", func(a *components.HybridConnectionArgs) { a.TransitVPC.VSwitches[1].ID = nil }, []string{"TransitVPC.VSwitches[1].ID"}, true},
+		{"VPC ID missing", func(a *components.HybridConnectionArgs) { a.WorkloadVPCs[0].VPCID = nil }, []string{"WorkloadVPCs[0].VPCID"}, true},
+		{"vSwitch ID missing", func(a *components.HybridConnectionArgs) { a.TransitVPC.VSwitches[1].VSwitchID = nil }, []string{"TransitVPC.VSwitches[1].VSwitchID"}, true},
 		{"transit route table missing", func(a *components.HybridConnectionArgs) { a.TransitVPC.RouteTableID = nil }, []string{"TransitVPC.RouteTableID"}, true},
 	}
 	for _, tc := range cases {

@@ -20,12 +20,12 @@ import (
 func connect(ctx *pulumi.Context) (*components.HybridConnection, error) {
 	cfg := config.New(ctx, "")
 	vpc := func(name, cidr string, vswitches ...components.VSwitch) components.VPC {
-		return components.VPC{Name: name, ID: pulumi.String(cfg.Require(name + "VpcId")),
+		return components.VPC{Name: name, VPCID: pulumi.String(cfg.Require(name + "VpcId")),
 			RouteTableID: pulumi.String(cfg.Require(name + "RouteTableId")),
 			CIDR:         netip.MustParsePrefix(cidr), VSwitches: vswitches}
 	}
 	vswitch := func(key, zone, cidr string) components.VSwitch {
-		return components.VSwitch{ID: pulumi.String(cfg.Require(key)), ZoneID: zone, CIDR: netip.MustParsePrefix(cidr)}
+		return components.VSwitch{VSwitchID: pulumi.String(cfg.Require(key)), ZoneID: zone, CIDR: netip.MustParsePrefix(cidr)}
 	}
 	return components.NewHybridConnection(ctx, "hybrid", &components.HybridConnectionArgs{
 		Region: "cn-hangzhou",

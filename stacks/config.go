@@ -32,7 +32,7 @@ type Config struct {
 // and every vSwitch's id).
 type VPCConfig struct {
 	Name         string          `json:"name"`
-	ID           string          `json:"id,omitempty"`
+	VPCID        string          `json:"id,omitempty"`
 	CIDR         string          `json:"cidr"`
 	RouteTableID string          `json:"routeTableId,omitempty"`
 	VSwitches    []VSwitchConfig `json:"vSwitches"`
@@ -40,9 +40,9 @@ type VPCConfig struct {
 
 // VSwitchConfig is one vSwitch of a VPC.
 type VSwitchConfig struct {
-	ID     string `json:"id,omitempty"`
-	ZoneID string `json:"zoneId"`
-	CIDR   string `json:"cidr"`
+	VSwitchID string `json:"id,omitempty"`
+	ZoneID    string `json:"zoneId"`
+	CIDR      string `json:"cidr"`
 }
 
 // ExpressConnectConfig is the primary path.

@@ -143,15 +143,15 @@ func (p parser) prefixes(path string, ss []string) []netip.Prefix {
 func (p parser) vpc(path string, v VPCConfig) components.VPC {
 	out := components.VPC{
 		Name:         v.Name,
-		ID:           optionalID(v.ID),
+		VPCID:        optionalID(v.VPCID),
 		CIDR:         p.prefix(path+".CIDR", v.CIDR),
 		RouteTableID: optionalID(v.RouteTableID),
 	}
 	for i, sw := range v.VSwitches {
 		out.VSwitches = append(out.VSwitches, components.VSwitch{
-			ID:     optionalID(sw.ID),
-			ZoneID: sw.ZoneID,
-			CIDR:   p.prefix(fmt.Sprintf("%s.VSwitches[%d].CIDR", path, i), sw.CIDR),
+			VSwitchID: optionalID(sw.VSwitchID),
+			ZoneID:    sw.ZoneID,
+			CIDR:      p.prefix(fmt.Sprintf("%s.VSwitches[%d].CIDR", path, i), sw.CIDR),
 		})
 	}
 	return out
@@ -168,13 +168,13 @@ func optionalID(id string) pulumi.StringInput {
 // table and every vSwitch ID given) or wholly created (none given).
 func (c *Config) checkExisting(ps *problems) {
 	check := func(path string, v VPCConfig) {
-		if v.ID == "" {
+		if v.VPCID == "" {
 			if v.RouteTableID != "" {
 				ps.add(keyOf(path+".RouteTableID"), v.RouteTableID, "is set for a VPC that hybridlink creates", "remove it, or also give the existing VPC's id")
 			}
 			for i, sw := range v.VSwitches {
-				if sw.ID != "" {
-					ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].ID", path, i)), sw.ID, "is set in a VPC that hybridlink creates", "remove it, or also give the existing VPC's id")
+				if sw.VSwitchID != "" {
+					ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].VSwitchID", path, i)), sw.VSwitchID, "is set in a VPC that hybridlink creates", "remove it, or also give the existing VPC's id")
 				}
 			}
 			return
@@ -183,8 +183,8 @@ func (c *Config) checkExisting(ps *problems) {
 			ps.add(keyOf(path+".RouteTableID"), "", "is required for an existing VPC", "give the VPC's system route table ID (vtb-…)")
 		}
 		for i, sw := range v.VSwitches {
-			if sw.ID == "" {
-				ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].ID", path, i)), "", "is required in an existing VPC", "give the existing vSwitch's ID (vsw-…)")
+			if sw.VSwitchID == "" {
+				ps.add(keyOf(fmt.Sprintf("%s.VSwitches[%d].VSwitchID", path, i)), "", "is required in an existing VPC", "give the existing vSwitch's ID (vsw-…)")
 			}
 		}
 	}

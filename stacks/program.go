@@ -76,7 +76,7 @@ func (env *Environment) tags() map[string]string {
 // createVPC creates a VPC and its vSwitches unless the VPC is an existing
 // one, and fills in their IDs and the VPC's system route table.
 func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) error {
-	if v.ID != nil {
+	if v.VPCID != nil {
 		return nil
 	}
 	network, err := vpc.NewNetwork(ctx, v.Name, &vpc.NetworkArgs{
@@ -87,7 +87,7 @@ func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) e
 	if err != nil {
 		return err
 	}
-	v.ID, v.RouteTableID = network.ID(), network.RouteTableId
+	v.VPCID, v.RouteTableID = network.ID(), network.RouteTableId
 	for i := range v.VSwitches {
 		sw := &v.VSwitches[i]
 		name := fmt.Sprintf("%s-%s", v.Name, sw.ZoneID)
@@ -106,7 +106,7 @@ func createVPC(ctx *pulumi.Context, v *components.VPC, tags map[string]string) e
 		if err != nil {
 			return err
 		}
-		sw.ID = created.ID()
+		sw.VSwitchID = created.ID()
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 	})
 	vpcIDs, routeTables := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, v := range append(append([]components.VPC{}, args.WorkloadVPCs...), args.TransitVPC) {
-		vpcIDs[v.Name] = v.ID
+		vpcIDs[v.Name] = v.VPCID
 		routeTables[v.Name] = v.RouteTableID
 	}
 	ctx.Export(OutputVPCIDs, vpcIDs)
