@@ -12,6 +12,7 @@ import (
 
 // ZoneVSwitch is a VPC attachment's foothold in one zone.
 type ZoneVSwitch struct {
+	// ZoneID and VSwitchID, a vSwitch in that zone: both required.
 	ZoneID    string
 	VSwitchID pulumi.StringInput
 }
@@ -19,8 +20,10 @@ type ZoneVSwitch struct {
 // VPCAttachmentArgs attaches one VPC to the transit router.
 type VPCAttachmentArgs struct {
 	// Name is the VPC's role ("workload", "transit"); the attachment is the
-	// child <hub>-<Name>.
-	Name  string
+	// child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-',
+	// distinct among the VPCs.
+	Name string
+	// VPCID is the VPC to attach. Required.
 	VPCID pulumi.StringInput
 	// ZoneMappings need vSwitches in at least two distinct zones, so the
 	// attachment survives a zone failure.
@@ -32,7 +35,8 @@ type VPCAttachmentArgs struct {
 type VBRHealthCheckArgs struct {
 	// Region is the VBR's region, e.g. cn-hangzhou.
 	Region string
-	// TargetIP is the on-premises peering IP; SourceIP is optional.
+	// TargetIP is the on-premises peering IP (required); SourceIP is
+	// optional.
 	TargetIP, SourceIP netip.Addr
 	// IntervalSecs (2–3, default 2) and HealthyThreshold (3–8, default 8).
 	IntervalSecs, HealthyThreshold int
@@ -43,7 +47,8 @@ type VBRHealthCheckArgs struct {
 // default; without this the standby path silently does not exist.
 type RouteAdvertisementArgs struct {
 	// VPC names the VPC attachment (VPCAttachmentArgs.Name) whose system
-	// route table holds the routes, and RouteTableID is that table.
+	// route table holds the routes, and RouteTableID is that table. Both
+	// required.
 	VPC          string
 	RouteTableID pulumi.StringInput
 	Prefixes     []netip.Prefix
@@ -56,7 +61,8 @@ type RouteAdvertisementArgs struct {
 type CENHubArgs struct {
 	// CENID is an existing CEN instance; nil creates one.
 	CENID pulumi.StringInput
-	VPCs  []VPCAttachmentArgs
+	// VPCs are the VPC attachments. Required: at least one.
+	VPCs []VPCAttachmentArgs
 	// VBRID is the Express Connect VBR to attach; nil attaches none.
 	VBRID          pulumi.StringInput
 	VBRHealthCheck *VBRHealthCheckArgs
@@ -157,6 +163,11 @@ type CENHub struct {
 // CENID is given), <name>-tr, per VPC <name>-<vpc> with <name>-<vpc>-association
 // and <name>-<vpc>-propagation, <name>-vbr with its association and
 // propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>.
+//
+// The name is the stem of every child's and Alibaba Cloud resource's name:
+// 2–64 characters, a letter first, then letters, digits, '.', '_' and '-'.
+// On any error the component is nil; invalid arguments (and a bad name) are
+// ArgErrors.
 func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulumi.ResourceOption) (*CENHub, error) {
 	if args == nil {
 		args = &CENHubArgs{}

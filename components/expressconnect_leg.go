@@ -135,6 +135,11 @@ type ExpressConnectLeg struct {
 
 // NewExpressConnectLeg validates args and creates the VBR, BGP group and BGP
 // peer as children named <name>-vbr, <name>-bgp-group and <name>-bgp-peer.
+//
+// The name is the stem of every child's and Alibaba Cloud resource's name:
+// 2–64 characters, a letter first, then letters, digits, '.', '_' and '-'.
+// On any error the component is nil; invalid arguments (and a bad name) are
+// ArgErrors.
 func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnectLegArgs, opts ...pulumi.ResourceOption) (*ExpressConnectLeg, error) {
 	if args == nil {
 		args = &ExpressConnectLegArgs{}

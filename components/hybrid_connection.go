@@ -12,24 +12,28 @@ import (
 
 // VSwitch is an existing vSwitch of a VPC.
 type VSwitch struct {
-	// VSwitchID is required by NewHybridConnection (not by Validate).
+	// VSwitchID is required by NewHybridConnection (not by Validate, so a
+	// program can validate before it creates the vSwitch).
 	VSwitchID pulumi.StringInput
-	ZoneID    string
-	CIDR      netip.Prefix
+	// ZoneID and CIDR (inside the VPC's) are required.
+	ZoneID string
+	CIDR   netip.Prefix
 }
 
 // VPC is an existing VPC with the vSwitches the transit router (and, in the
 // transit VPC, the VPN gateway) use.
 type VPC struct {
-	// Name is the VPC's role in names ("workload", "transit").
+	// Name is the VPC's role in names ("workload", "transit"). Required:
+	// 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
 	Name string
 	// VPCID is required by NewHybridConnection (not by Validate).
 	VPCID pulumi.StringInput
-	CIDR  netip.Prefix
+	// CIDR is the VPC's IPv4 block. Required.
+	CIDR netip.Prefix
 	// RouteTableID is the VPC's system route table; required for the transit
 	// VPC, whose VPN routes are advertised from it.
 	RouteTableID pulumi.StringInput
-	// VSwitches must span at least two zones; in the transit VPC the first
+	// VSwitches are required and must span at least two zones; in the transit VPC the first
 	// hosts the VPN gateway and, for a dual-tunnel gateway, the second its
 	// disaster-recovery tunnel.
 	VSwitches []VSwitch
@@ -41,10 +45,11 @@ type HybridConnectionArgs struct {
 	// Region of every resource, e.g. cn-hangzhou. It must be the region of
 	// the alicloud provider the resources use (alicloud:region): resources
 	// take their region from the provider, while zones are checked, and the
-	// VBR health check is pointed, with this one.
+	// VBR health check is pointed, with this one. Required.
 	Region string
 	// WorkloadVPCs are reached from the IDC; TransitVPC hosts the VPN gateway
-	// and no workloads.
+	// and no workloads. Required: at least one workload VPC, and the transit
+	// VPC with its RouteTableID.
 	WorkloadVPCs []VPC
 	TransitVPC   VPC
 	// IDCPrefixes are the on-premises prefixes (172.16.0.0/16 in the

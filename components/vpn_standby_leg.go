@@ -29,7 +29,8 @@ type IPsecSettings = ipsec.IPsecSettings
 // VPN is noticed before the circuit fails rather than when it does.
 type IPsecHealthCheckArgs struct {
 	// SourceIP is an address in the transit VPC the probe is sent from;
-	// DestinationIP is an on-premises address that answers ICMP.
+	// DestinationIP is an on-premises address that answers ICMP. Both
+	// required.
 	SourceIP, DestinationIP netip.Addr
 	IntervalSecs            int // default 3
 	Retries                 int // default 3
@@ -201,6 +202,11 @@ func (l *VPNStandbyLeg) Routes() []pulumi.Resource { return l.routes }
 // NewVPNStandbyLeg validates args and creates the gateway (<name>-gateway),
 // customer gateway (<name>-customer-gateway), IPsec connection
 // (<name>-connection) and a route per IDC prefix (<name>-route-<prefix>).
+//
+// The name is the stem of every child's and Alibaba Cloud resource's name:
+// 2–64 characters, a letter first, then letters, digits, '.', '_' and '-'.
+// On any error the component is nil; invalid arguments (and a bad name) are
+// ArgErrors.
 func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs, opts ...pulumi.ResourceOption) (*VPNStandbyLeg, error) {
 	if args == nil {
 		args = &VPNStandbyLegArgs{}
