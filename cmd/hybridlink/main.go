@@ -9,6 +9,7 @@
 //	hybridlink fault <circuit|vpn> <down|up>       throw the local cloud's fault switch
 //	hybridlink routes --stack <s>                  paths and route tables under the faults in force
 //	hybridlink render onprem --stack <s> --vendor <v> [--show-secrets]
+//	hybridlink lab --stack <s> [--report lab.md]   failover measured on FRR and strongSwan in namespaces
 //	hybridlink tools                              build the pinned Pulumi CLI and the policy pack
 package main
 
@@ -18,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 // exitError carries a process exit code for a failure already reported.
@@ -37,12 +39,13 @@ var commands = []command{
 	{"fault", "fault <circuit|vpn> <down|up> [--state dir]: throw the local cloud's fault switch by hand", fault},
 	{"routes", "routes --stack <s>: paths and route tables of the sandbox deployment under the faults in force", routes},
 	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
+	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
 	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:]))
 }

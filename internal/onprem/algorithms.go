@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
@@ -58,6 +59,17 @@ var dhGroups = map[string]dhNames{
 	"group2":  {"2", "group2", "group2", "modp1024"},
 	"group5":  {"5", "group5", "group5", "modp1536"},
 	"group14": {"14", "group14", "group14", "modp2048"},
+}
+
+// StrongSwanProposals are strongSwan's IKE and ESP proposals for the
+// connection's settings (WithDefaults applied), e.g. aes256-sha256-modp2048.
+func StrongSwanProposals(ike ipsec.IKESettings, phase2 ipsec.IPsecSettings) (ikeProposal, espProposal string) {
+	ikeProposal = strings.Join([]string{ciphers[ike.EncAlg].swan, hashes[ike.AuthAlg].swan, dhGroups[ike.PFS].swan}, "-")
+	esp := []string{ciphers[phase2.EncAlg].swan, hashes[phase2.AuthAlg].swan}
+	if phase2.PFS != "disabled" {
+		esp = append(esp, dhGroups[phase2.PFS].swan)
+	}
+	return ikeProposal, strings.Join(esp, "-")
 }
 
 // checkAlgorithms reports settings this package cannot map.

@@ -117,11 +117,7 @@ func frrConf(s *site) string {
 func swanctlConf(s *site, updown string) string {
 	var c lines
 	ike, ipsec := s.IKE, s.IPsec
-	ikeProposal := strings.Join([]string{ciphers[ike.EncAlg].swan, hashes[ike.AuthAlg].swan, dhGroups[ike.PFS].swan}, "-")
-	espParts := []string{ciphers[ipsec.EncAlg].swan, hashes[ipsec.AuthAlg].swan}
-	if s.ipsecPFS() {
-		espParts = append(espParts, dhGroups[ipsec.PFS].swan)
-	}
+	ikeProposal, espProposal := StrongSwanProposals(ike, ipsec)
 	version := 1
 	if s.ikev2() {
 		version = 2
@@ -155,7 +151,7 @@ func swanctlConf(s *site, updown string) string {
 		c.add("            %s {", name)
 		c.add("                local_ts = 0.0.0.0/0")
 		c.add("                remote_ts = 0.0.0.0/0")
-		c.add("                esp_proposals = %s", strings.Join(espParts, "-"))
+		c.add("                esp_proposals = %s", espProposal)
 		c.add("                rekey_time = %ds", ipsec.LifetimeSecs)
 		c.add("                if_id_in = %d", t.number)
 		c.add("                if_id_out = %d", t.number)

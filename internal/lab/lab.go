@@ -1,0 +1,386 @@
+package lab
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hybridlink/hybridlink/internal/onprem"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+)
+
+// Options configure a lab run.
+type Options struct {
+	// StaticPreference, when not 0, models the on-premises gateway as
+	// configured with this static-route preference (the drill's
+	// --onprem-static-preference): the route model is told, and the
+	// rendered frr.conf is changed to match.
+	StaticPreference int
+	// Break changes the rendered configuration without telling the route
+	// model — a broken configuration the lab must catch (tests).
+	Break []Transform
+	// Steps limits the run to these steps, by name (StepNames); empty runs
+	// them all.
+	Steps []string
+	// Interval between probes on each stream; 0 means 10 ms.
+	Interval time.Duration
+	// Keep leaves the namespaces and daemons running after the run.
+	Keep bool
+	// Dir holds the daemons' files; "" means a directory per stack under
+	// the system's temporary directory, removed afterwards unless Keep.
+	Dir string
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+// required are the programs the lab runs and the Debian packages that
+// bring them.
+var required = []struct{ path, pkg string }{
+	{"ip", "iproute2"},
+	{"nft", "nftables"},
+	{"vtysh", "frr"},
+	{"/usr/lib/frr/zebra", "frr"},
+	{"/usr/lib/frr/bfdd", "frr"},
+	{charonPath, "strongswan-charon"},
+	{"swanctl", "strongswan-swanctl"},
+	{"/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so", "libcharon-extra-plugins"},
+}
+
+// Check reports what the lab needs and this machine lacks.
+func Check() error {
+	var missing []string
+	for _, r := range required {
+		_, err := exec.LookPath(r.path)
+		if strings.HasSuffix(r.path, ".so") {
+			_, err = os.Stat(r.path)
+		}
+		if err != nil {
+			missing = append(missing, fmt.Sprintf("%s (Debian package %s)", r.path, r.pkg))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the lab needs %s: install them (apt-get install --no-install-recommends frr strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins nftables)", strings.Join(missing, ", "))
+	}
+	if os.Geteuid() != 0 {
+		return errors.New("the lab creates network namespaces and must run as root")
+	}
+	return nil
+}
+
+// lab is one run in progress.
+type lab struct {
+	opts    Options
+	stack   *Stack
+	site    onprem.Site
+	model   *routemodel.Network
+	t       *topology
+	dp      datapath
+	dpWhy   string
+	dir     string
+	log     func(format string, args ...any)
+	frrs    map[ns]*frr
+	charons []*charon
+	applied []Transform
+	cloud   *cloudSide
+}
+
+// Run builds the lab for the stack, runs the steps and tears it all down
+// (unless Keep), also when ctx is cancelled. A Report is returned whenever
+// probing started; err says why the lab could not run or finish.
+func Run(ctx context.Context, s *Stack, opts Options) (*Report, error) {
+	if err := Check(); err != nil {
+		return nil, err
+	}
+	if opts.Interval == 0 {
+		opts.Interval = 10 * time.Millisecond
+	}
+	l := &lab{opts: opts, stack: s, frrs: map[ns]*frr{}}
+	l.log = func(format string, args ...any) {
+		if opts.Log != nil {
+			fmt.Fprintf(opts.Log, "lab %s: "+format+"\n", append([]any{s.Env.Stack}, args...)...)
+		}
+	}
+	unlock, err := l.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := l.prepare(); err != nil {
+		return nil, err
+	}
+	// Cleanup must run even when ctx is already cancelled.
+	clean := context.WithoutCancel(ctx)
+	l.removeStale(clean)
+	defer func() {
+		if opts.Keep {
+			l.log("kept: namespaces %s…, files in %s", Prefix+s.Env.Stack+"-", l.dir)
+			return
+		}
+		l.teardown(clean)
+	}()
+	if err := l.setUp(ctx); err != nil {
+		return nil, err
+	}
+	return l.probe(ctx)
+}
+
+// lock makes runs for one stack exclusive: a second run would remove the
+// first one's namespaces as stale.
+func (l *lab) lock() (func(), error) {
+	path := filepath.Join(os.TempDir(), "hybridlink-lab-"+l.stack.Env.Stack+".lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("another lab for stack %s is running (lock %s held)", l.stack.Env.Stack, path)
+	}
+	return func() { f.Close() }, nil
+}
+
+// prepare renders the configuration and plans the topology.
+func (l *lab) prepare() error {
+	env := l.stack.Env
+	l.site = env.OnPremSite(l.stack.VPNPeers, l.stack.PSK, true)
+	onPremModel := env.OnPremModel()
+	if p := l.opts.StaticPreference; p != 0 {
+		onPremModel.StaticPreference = p
+	}
+	l.model = routemodel.Build(l.stack.Resources, onPremModel)
+	var workloads []vpcSpec
+	for _, v := range env.Args.WorkloadVPCs {
+		if len(v.VSwitches) == 0 {
+			return fmt.Errorf("workload VPC %s has no vSwitch to place the lab's host in", v.Name)
+		}
+		workloads = append(workloads, vpcSpec{Name: v.Name, CIDR: v.CIDR, VSwitch: v.VSwitches[0].CIDR})
+	}
+	tv := env.Args.TransitVPC
+	if len(tv.VSwitches) == 0 {
+		return fmt.Errorf("transit VPC %s has no vSwitch for the VPN gateway", tv.Name)
+	}
+	var err error
+	l.t, err = newTopology(l.site, workloads, vpcSpec{Name: tv.Name, CIDR: tv.CIDR, VSwitch: tv.VSwitches[0].CIDR})
+	if err != nil {
+		return fmt.Errorf("lab for %s: %w", env.Stack, err)
+	}
+	l.dir = l.opts.Dir
+	if l.dir == "" {
+		l.dir = filepath.Join(os.TempDir(), "hybridlink-lab-"+env.Stack)
+	}
+	l.cloud = &cloudSide{site: l.site, normal: l.model.Tables(routemodel.Faults{}), t: l.t}
+	if l.site.BFD {
+		b := siteBFD(l.site)
+		l.cloud.bfd = &b
+	}
+	return nil
+}
+
+// removeStale removes what a killed run for this stack left behind.
+func (l *lab) removeStale(ctx context.Context) {
+	for _, n := range namespaces(Prefix + l.stack.Env.Stack + "-") {
+		l.log("removing namespace %s left by an earlier run", n)
+		_ = n.remove(ctx)
+	}
+	_ = os.RemoveAll(l.dir)
+}
+
+// teardown stops the daemons and removes the namespaces and files.
+func (l *lab) teardown(ctx context.Context) {
+	for _, c := range l.charons {
+		c.stop()
+	}
+	for _, f := range l.frrs {
+		f.stop()
+	}
+	for _, n := range l.t.all() {
+		_ = n.remove(ctx)
+	}
+	_ = os.RemoveAll(l.dir)
+}
+
+// setUp builds the network, starts the daemons and waits until BGP and
+// the tunnels are up.
+func (l *lab) setUp(ctx context.Context) error {
+	t := l.t
+	if err := os.MkdirAll(l.dir, 0o711); err != nil {
+		return err
+	}
+	l.log("building namespaces %s…", Prefix+t.Stack+"-")
+	if err := t.build(ctx); err != nil {
+		return err
+	}
+	l.dp, l.dpWhy = detectDatapath(ctx, t.GW)
+	l.log("IPsec datapath: %s (%s)", l.dp, l.dpWhy)
+	files, err := onprem.Render("linux-frr", l.site)
+	if err != nil {
+		return err
+	}
+	gwSwan := filepath.Join(l.dir, "gw-strongswan")
+	l.applied = []Transform{updownPath(gwSwan)}
+	if l.dp == libipsec {
+		l.applied = append(l.applied, libipsecTransforms()...)
+	}
+	if p := l.opts.StaticPreference; p != 0 {
+		l.applied = append(l.applied, StaticPreference(p))
+	}
+	l.applied = append(l.applied, l.opts.Break...)
+	if files, err = applyTransforms(files, l.applied); err != nil {
+		return err
+	}
+
+	// Alibaba Cloud's side first, so the gateway finds its peers up.
+	vbrConf, err := l.cloud.vbrConf()
+	if err != nil {
+		return err
+	}
+	trConf, err := l.cloud.trConf()
+	if err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		n    ns
+		conf string
+	}{{t.VBR, vbrConf}, {t.TR, trConf}, {t.GW, files[frrConf]}} {
+		f, err := startFRR(ctx, d.n, filepath.Join(l.dir, string(d.n)+"-frr"), d.conf)
+		if f != nil {
+			l.frrs[d.n] = f
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := l.startVPN(ctx, files, gwSwan); err != nil {
+		return err
+	}
+	l.log("waiting for BGP and IPsec")
+	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, t.VBRIP.String()); err != nil {
+		return l.explainBGP(ctx, err)
+	}
+	if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, t.VBRLink.String()); err != nil {
+		return err
+	}
+	if l.cloud.bfd != nil {
+		if err := l.frrs[t.GW].waitBFD(ctx, 10*time.Second, t.VBRIP.String()); err != nil {
+			return err
+		}
+		if err := l.frrs[t.VBR].waitBFD(ctx, 10*time.Second, t.PeeringIP.String()); err != nil {
+			return err
+		}
+	}
+	if err := l.charons[1].waitInstalled(ctx, len(t.VPNPeers), 20*time.Second); err != nil {
+		return err
+	}
+	return t.markLinks(ctx, l.dp)
+}
+
+// startVPN starts the emulated VPN gateway (responder) and the on-premises
+// gateway's strongSwan with the rendered swanctl.conf and updown script.
+func (l *lab) startVPN(ctx context.Context, files map[string]string, gwDir string) error {
+	t := l.t
+	vpnDir := filepath.Join(l.dir, "vpngw-strongswan")
+	vpn, err := l.startCharon(ctx, t.VPN, vpnDir)
+	if err != nil {
+		return err
+	}
+	updown := filepath.Join(vpnDir, "updown.sh")
+	if err := os.WriteFile(updown, []byte(l.cloud.vpnUpdown()), 0o700); err != nil {
+		return err
+	}
+	conf := filepath.Join(vpnDir, "swanctl.conf")
+	if err := os.WriteFile(conf, []byte(l.cloud.vpnGatewayConf(l.dp, updown)), 0o600); err != nil {
+		return err
+	}
+	if err := vpn.load(ctx, conf); err != nil {
+		return fmt.Errorf("the emulated VPN gateway: %w", err)
+	}
+	if l.dp == libipsec {
+		for _, p := range l.cloud.tunnelRoutes() {
+			if err := t.VPN.ip(ctx, "route", "add", p.String(), "dev", "ipsec0"); err != nil {
+				return err
+			}
+		}
+	}
+	gw, err := l.startCharon(ctx, t.GW, gwDir)
+	if err != nil {
+		return err
+	}
+	up := updownName(files)
+	if err := os.WriteFile(filepath.Join(gwDir, up), []byte(files[up]), 0o700); err != nil {
+		return err
+	}
+	conf = filepath.Join(gwDir, swanctlConf)
+	if err := os.WriteFile(conf, []byte(files[swanctlConf]), 0o600); err != nil {
+		return err
+	}
+	if err := gw.load(ctx, conf); err != nil {
+		return fmt.Errorf("the on-premises gateway's rendered swanctl.conf: %w", err)
+	}
+	return nil
+}
+
+// startCharon starts a charon and, under libipsec, undoes its policy
+// routing: libipsec sends everything into ipsec0 through rule 220 ahead of
+// the main table, whatever install_routes says, which would override FRR
+// (and the on-link routes BGP's own packets need). Routing is FRR's and the
+// emulated VPN gateway's job here.
+func (l *lab) startCharon(ctx context.Context, n ns, dir string) (*charon, error) {
+	c, err := startCharon(ctx, n, dir, l.dp)
+	if c != nil {
+		l.charons = append(l.charons, c)
+	}
+	if err != nil || l.dp != libipsec {
+		return c, err
+	}
+	if err := n.ip(ctx, "rule", "del", "table", "220"); err != nil {
+		return c, fmt.Errorf("libipsec's routing rule in %s: %w", n, err)
+	}
+	return c, nil
+}
+
+// explainBGP adds what the kernel saw to a BGP session that did not come
+// up: TCP MD5 failures mean the keys differ.
+func (l *lab) explainBGP(ctx context.Context, err error) error {
+	var why []string
+	for _, n := range []ns{l.t.VBR, l.t.GW} {
+		out, rerr := n.exec(ctx, "", "cat", "/proc/net/netstat")
+		if rerr != nil {
+			continue
+		}
+		if c := md5Failures(out); c > 0 {
+			why = append(why, fmt.Sprintf("%d TCP segments with a bad MD5 signature arrived in %s", c, n))
+		}
+	}
+	if len(why) > 0 {
+		return fmt.Errorf("%w: %s — the BGP MD5 key of the on-premises gateway's frr.conf does not match the VBR's (the stack's hybridlink:bgpAuthKey)", err, strings.Join(why, "; "))
+	}
+	return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[l.t.GW].route(ctx, l.t.VBRIP.String()))
+}
+
+// md5Failures reads TcpExt's TCPMD5Failure and TCPMD5NotFound counters.
+func md5Failures(netstat string) int {
+	lines := strings.Split(netstat, "\n")
+	total := 0
+	for i := 0; i+1 < len(lines); i += 2 {
+		keys, vals := strings.Fields(lines[i]), strings.Fields(lines[i+1])
+		if len(keys) == 0 || keys[0] != "TcpExt:" || len(vals) != len(keys) {
+			continue
+		}
+		for j, k := range keys {
+			if slices.Contains([]string{"TCPMD5Failure", "TCPMD5NotFound", "TCPMD5Unexpected"}, k) {
+				var v int
+				fmt.Sscan(vals[j], &v)
+				total += v
+			}
+		}
+	}
+	return total
+}

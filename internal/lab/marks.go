@@ -1,0 +1,84 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+)
+
+// tunnelIfaces matches the interfaces decrypted tunnel traffic arrives on.
+func tunnelIfaces(dp datapath) string {
+	if dp == libipsec {
+		return `"ipsec0"`
+	}
+	return `"xfrm*"`
+}
+
+// markLinks loads the rules that mark each probe with the link it
+// arrived over: the far end of the circuit and of the tunnel, in each
+// direction, sets the packet's DSCP (linkOf reads it back).
+func (t *topology) markLinks(ctx context.Context, dp datapath) error {
+	rules := []struct {
+		n      ns
+		ifaces []string
+		dscp   []string
+	}{
+		// IDC → cloud: leaves the circuit at the VBR, the tunnel at the VPN gateway.
+		{t.VBR, []string{`"` + vbrCircle + `"`}, []string{"cs1"}},
+		{t.VPN, []string{tunnelIfaces(dp)}, []string{"cs2"}},
+		// cloud → IDC: both arrive at the on-premises gateway.
+		{t.GW, []string{`"` + t.Circuit + `"`, tunnelIfaces(dp)}, []string{"cs1", "cs2"}},
+	}
+	for _, r := range rules {
+		script := "table inet hl_marks {\n chain pre {\n  type filter hook prerouting priority mangle; policy accept;\n"
+		for i, iface := range r.ifaces {
+			script += fmt.Sprintf("  iifname %s udp dport %d ip dscp set %s counter\n", iface, probePort, r.dscp[i])
+		}
+		script += " }\n}\n"
+		if err := r.n.nft(ctx, script); err != nil {
+			return fmt.Errorf("link marks in %s: %w", r.n, err)
+		}
+	}
+	return nil
+}
+
+// fault is a failure the lab injects and later repairs.
+type fault struct {
+	Name           string
+	inject, repair func(ctx context.Context) error
+}
+
+// cut drops every packet arriving on both ends of a link while the link
+// stays up, as a fiber cut behind a switch does: only BFD or BGP's timers
+// notice.
+func cut(name string, a ns, aIf string, b ns, bIf string) fault {
+	table := func(dev string) string {
+		return fmt.Sprintf("table netdev hl_fault {\n chain cut {\n  type filter hook ingress device %q priority 0; policy drop;\n }\n}\n", dev)
+	}
+	return fault{
+		Name: name,
+		inject: func(ctx context.Context) error {
+			if err := a.nft(ctx, table(aIf)); err != nil {
+				return err
+			}
+			return b.nft(ctx, table(bIf))
+		},
+		repair: func(ctx context.Context) error {
+			err1 := a.nft(ctx, "delete table netdev hl_fault\n")
+			err2 := b.nft(ctx, "delete table netdev hl_fault\n")
+			if err1 != nil {
+				return err1
+			}
+			return err2
+		},
+	}
+}
+
+// linkDown takes the gateway's circuit interface down (the VBR's end loses
+// its carrier).
+func linkDown(t *topology) fault {
+	return fault{
+		Name:   "circuit link down",
+		inject: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "down") },
+		repair: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "up") },
+	}
+}

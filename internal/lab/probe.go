@@ -1,0 +1,206 @@
+package lab
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+)
+
+// probePort is the UDP port every prober listens on.
+const probePort = 40000
+
+// DSCP code points the lab's nftables rules set on a packet where it leaves
+// a link (linkMarks), so the receiver knows which link carried it.
+const (
+	dscpCircuit = 8  // CS1
+	dscpTunnel  = 16 // CS2
+)
+
+// linkOf maps a received packet's DSCP to the link that carried it.
+func linkOf(dscp int) routemodel.Link {
+	switch dscp {
+	case dscpCircuit:
+		return routemodel.Circuit
+	case dscpTunnel:
+		return routemodel.Tunnel
+	}
+	return routemodel.NoLink
+}
+
+// stream is one direction between an IDC host address and a VPC host.
+type stream struct {
+	ID        int
+	Direction routemodel.Direction
+	IDC       netip.Prefix
+	VPC       string
+	VPCCIDR   netip.Prefix
+	From, To  netip.Addr
+	src       *net.UDPConn
+}
+
+// rx is one received probe.
+type rx struct {
+	Seq        int64
+	Sent, Recv time.Time
+	Link       routemodel.Link
+}
+
+// prober sends sequence-numbered UDP probes on every stream every interval
+// and records what arrives, over which link.
+type prober struct {
+	interval time.Duration
+	streams  []*stream
+	conns    []*net.UDPConn
+
+	mu    sync.Mutex
+	got   map[int][]rx
+	sent  int64
+	start time.Time
+}
+
+const probeMagic = 0x686c7072 // "hlpr"
+
+// newProber opens a socket per host address inside its namespace and
+// creates both directions between every IDC host address and VPC host.
+func newProber(t *topology, interval time.Duration) (*prober, error) {
+	p := &prober{interval: interval, got: map[int][]rx{}}
+	open := func(n ns, a netip.Addr) (*net.UDPConn, error) {
+		var c *net.UDPConn
+		err := n.in(func() error {
+			var err error
+			c, err = net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(a, probePort)))
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("probe socket %s in %s: %w", a, n, err)
+		}
+		raw, err := c.SyscallConn()
+		if err == nil {
+			cerr := raw.Control(func(fd uintptr) { err = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_RECVTOS, 1) })
+			err = errors.Join(err, cerr)
+		}
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
+		p.conns = append(p.conns, c)
+		return c, nil
+	}
+	idc := map[netip.Addr]*net.UDPConn{}
+	for _, h := range t.IDCHosts {
+		c, err := open(t.IDC, h.Addr)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		idc[h.Addr] = c
+	}
+	for _, v := range t.VPCs {
+		c, err := open(v.NS, v.Addr)
+		if err != nil {
+			p.close()
+			return nil, err
+		}
+		for _, h := range t.IDCHosts {
+			p.streams = append(p.streams,
+				&stream{ID: len(p.streams), Direction: routemodel.Forward, IDC: h.Prefix, VPC: v.Name, VPCCIDR: v.CIDR, From: h.Addr, To: v.Addr, src: idc[h.Addr]},
+				&stream{ID: len(p.streams) + 1, Direction: routemodel.Return, IDC: h.Prefix, VPC: v.Name, VPCCIDR: v.CIDR, From: v.Addr, To: h.Addr, src: c})
+		}
+	}
+	return p, nil
+}
+
+func (p *prober) close() {
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+// run sends and receives until ctx ends.
+func (p *prober) run(ctx context.Context) {
+	p.start = time.Now()
+	var wg sync.WaitGroup
+	for _, c := range p.conns {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.receive(c) }()
+	}
+	tick := time.NewTicker(p.interval)
+	defer tick.Stop()
+	buf := make([]byte, 24)
+	for seq := int64(0); ; seq++ {
+		now := time.Now()
+		for _, s := range p.streams {
+			binary.BigEndian.PutUint32(buf[0:], probeMagic)
+			binary.BigEndian.PutUint32(buf[4:], uint32(s.ID))
+			binary.BigEndian.PutUint64(buf[8:], uint64(seq))
+			binary.BigEndian.PutUint64(buf[16:], uint64(now.UnixNano()))
+			// Losses are what the lab measures: a send error is one.
+			_, _ = s.src.WriteToUDPAddrPort(buf, netip.AddrPortFrom(s.To, probePort))
+		}
+		p.mu.Lock()
+		p.sent = seq + 1
+		p.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			p.close()
+			wg.Wait()
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (p *prober) receive(c *net.UDPConn) {
+	buf := make([]byte, 64)
+	oob := make([]byte, 64)
+	for {
+		n, oobn, _, _, err := c.ReadMsgUDPAddrPort(buf, oob)
+		if err != nil {
+			return
+		}
+		recv := time.Now()
+		if n < 24 || binary.BigEndian.Uint32(buf) != probeMagic {
+			continue
+		}
+		id := int(binary.BigEndian.Uint32(buf[4:]))
+		r := rx{
+			Seq:  int64(binary.BigEndian.Uint64(buf[8:])),
+			Sent: time.Unix(0, int64(binary.BigEndian.Uint64(buf[16:]))),
+			Recv: recv,
+			Link: linkOf(tos(oob[:oobn]) >> 2),
+		}
+		p.mu.Lock()
+		p.got[id] = append(p.got[id], r)
+		p.mu.Unlock()
+	}
+}
+
+// tos extracts the IP TOS byte from a received packet's control messages.
+func tos(oob []byte) int {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return 0
+	}
+	for _, m := range msgs {
+		if m.Header.Level == unix.IPPROTO_IP && m.Header.Type == unix.IP_TOS && len(m.Data) > 0 {
+			return int(m.Data[0])
+		}
+	}
+	return 0
+}
+
+// received returns a copy of what a stream received, in arrival order.
+func (p *prober) received(id int) []rx {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]rx(nil), p.got[id]...)
+}

@@ -1,0 +1,224 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+)
+
+// Report is a lab run: per step, per stream, the predicted and observed
+// link and the outage; the findings; what the lab changed and assumed.
+type Report struct {
+	Stack      string
+	Start, End time.Time
+	// Datapath says how ESP ran, and why.
+	Datapath string
+	// Transforms are the changes made to the rendered configuration.
+	Transforms []Transform
+	// Interval is the probe interval per stream.
+	Interval time.Duration
+	// Detection is how long the timers take to notice a silent circuit
+	// failure, and DetectionBasis how it is derived.
+	Detection      time.Duration
+	DetectionBasis string
+	// StaticPreference is the drill override in force (0: none).
+	StaticPreference int
+	Steps            []*StepResult
+	// Findings are why the lab failed; empty when it passed.
+	Findings []Finding
+	// timeline holds each stream's probes for the plots.
+	timeline []streamTimeline
+}
+
+// Finding is one way the lab's network did not behave as required.
+type Finding struct {
+	Step string
+	// Mismatch: the lab and the route model disagree. Asymmetric: the two
+	// directions of a pair used different links. Slow: a failover took
+	// longer than the timers predict. Incomplete: the run stopped early.
+	Kind    string
+	Message string
+}
+
+// Finding kinds.
+const (
+	Mismatch   = "model mismatch"
+	Asymmetric = "asymmetric routing"
+	Slow       = "slow failover"
+	Incomplete = "run incomplete"
+)
+
+func (f Finding) String() string { return fmt.Sprintf("%s: %s: %s", f.Step, f.Kind, f.Message) }
+
+// StepResult is one step's outcome.
+type StepResult struct {
+	// Name is one of StepNames; Title says what happened.
+	Name, Title string
+	Kind        Kind
+	Faults      routemodel.Faults
+	// Start is when the links changed, Converged when every stream took
+	// its predicted path (zero if TimedOut), End when observation ended.
+	Start, Converged, End time.Time
+	Timeout               time.Duration
+	TimedOut              bool
+	Streams               []StreamResult
+}
+
+// StreamResult is one direction of one IDC prefix and VPC over a step.
+type StreamResult struct {
+	Direction routemodel.Direction
+	IDC       netip.Prefix
+	VPC       string
+	VPCCIDR   netip.Prefix
+	// Predicted is the route model's link (NoLink: no delivery) and Path
+	// its whole path; Observed the link that carried the settled probes,
+	// Mixed when more than one did.
+	Predicted routemodel.Link
+	Path      routemodel.Path
+	Observed  routemodel.Link
+	Mixed     bool
+	// Lost probes and the longest gap (Outage) since the step began.
+	Lost     int
+	Outage   time.Duration
+	GapStart time.Time
+	// Diagnosis shows the routers' view when the lab and the model differ.
+	Diagnosis string
+}
+
+// Passed reports a run without findings.
+func (r *Report) Passed() bool { return len(r.Findings) == 0 }
+
+// AgreesWithModel reports that every observed path was the predicted one.
+func (r *Report) AgreesWithModel() bool {
+	return !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == Mismatch })
+}
+
+// Outages returns the outages of the steps of a kind, per direction.
+func (r *Report) Outages(kind Kind) map[routemodel.Direction][]time.Duration {
+	out := map[routemodel.Direction][]time.Duration{}
+	for _, s := range r.Steps {
+		if s.Kind != kind {
+			continue
+		}
+		for _, st := range s.Streams {
+			out[st.Direction] = append(out[st.Direction], st.Outage)
+		}
+	}
+	return out
+}
+
+func (l *lab) newReport(p *prober) *Report {
+	r := &Report{
+		Stack: l.t.Stack, Start: time.Now(), Datapath: fmt.Sprintf("%s — %s", l.dp, l.dpWhy),
+		Transforms: l.applied, Interval: p.interval, Detection: l.predictedDetection(),
+		StaticPreference: l.opts.StaticPreference,
+	}
+	if b := l.cloud.bfd; b != nil {
+		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(b.MinTxMs, b.MinRxMs), b.Multiplier)
+	} else {
+		r.DetectionBasis = fmt.Sprintf("no BFD: the BGP hold time, %d s (the emulated VBR's; see the assumptions)", vbrHold)
+	}
+	return r
+}
+
+// judge records the findings of a finished step and, for a path the lab
+// and the model disagree on, what the routers hold.
+func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
+	for i := range s.Streams {
+		st := &s.Streams[i]
+		if st.Observed == st.Predicted && !st.Mixed {
+			continue
+		}
+		st.Diagnosis = l.diagnose(ctx, st)
+		obs := string(st.Observed)
+		switch {
+		case st.Mixed:
+			obs = "both links (mostly " + obs + ")"
+		case st.Observed == routemodel.NoLink:
+			obs = "no probe arriving"
+		}
+		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Mismatch, Message: fmt.Sprintf(
+			"%s: the route model predicts %s, the lab observed %s%s",
+			pairName(*st), predictedText(st.Path), obs, timedOut(s))})
+	}
+	for i := 0; i+1 < len(s.Streams); i += 2 {
+		fwd, ret := s.Streams[i], s.Streams[i+1]
+		if fwd.Observed == routemodel.NoLink || ret.Observed == routemodel.NoLink || fwd.Observed == ret.Observed {
+			continue
+		}
+		also := ""
+		if fwd.Predicted == fwd.Observed && ret.Predicted == ret.Observed {
+			also = " (the route model predicts the same)"
+		}
+		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Asymmetric, Message: fmt.Sprintf(
+			"IDC %s ⇄ VPC %s: forward over %s, return over %s%s", fwd.IDC, fwd.VPC, fwd.Observed, ret.Observed, also)})
+	}
+	if s.Kind == Failover {
+		limit := r.Detection + failoverBudget
+		for _, st := range s.Streams {
+			if st.Outage > limit {
+				r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Slow, Message: fmt.Sprintf(
+					"%s: %s without traffic; the timers predict detection in %s (%s), plus %s to reroute",
+					pairName(st), ms(st.Outage), ms(r.Detection), r.DetectionBasis, ms(failoverBudget))})
+			}
+		}
+	}
+}
+
+// failoverBudget is the time allowed, after detection, for the routing
+// daemons to reroute both directions.
+const failoverBudget = 1500 * time.Millisecond
+
+// diagnose shows how the router at the start of the stream's path routes
+// its destination.
+func (l *lab) diagnose(ctx context.Context, st *StreamResult) string {
+	if st.Direction == routemodel.Forward {
+		return fmt.Sprintf("on-premises gateway (FRR, %s):\n%s", st.VPCCIDR, l.frrs[l.t.GW].route(ctx, st.VPCCIDR.String()))
+	}
+	return fmt.Sprintf("transit router (emulated, %s):\n%s", st.IDC, l.frrs[l.t.TR].route(ctx, st.IDC.String()))
+}
+
+func pairName(st StreamResult) string {
+	if st.Direction == routemodel.Forward {
+		return fmt.Sprintf("IDC %s → VPC %s %s", st.IDC, st.VPC, st.VPCCIDR)
+	}
+	return fmt.Sprintf("VPC %s %s → IDC %s", st.VPC, st.VPCCIDR, st.IDC)
+}
+
+func predictedText(p routemodel.Path) string {
+	if p.Problem != "" {
+		return "no delivery (" + p.Problem + ")"
+	}
+	return fmt.Sprintf("%s (%s)", p.Link, strings.Join(p.Hops, " → "))
+}
+
+func timedOut(s *StepResult) string {
+	if s.TimedOut {
+		return fmt.Sprintf(" (still after %s)", s.Timeout)
+	}
+	return ""
+}
+
+// ms formats a duration in milliseconds.
+func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
+
+// finish keeps the probes for the plots.
+func (r *Report) finish(p *prober) {
+	for _, st := range p.streams {
+		got := p.received(st.ID)
+		slices.SortFunc(got, func(a, b rx) int { return int(a.Seq - b.Seq) })
+		r.timeline = append(r.timeline, streamTimeline{Direction: st.Direction, Name: streamLabel(st), Probes: got})
+	}
+}
+
+func streamLabel(st *stream) string {
+	if st.Direction == routemodel.Forward {
+		return fmt.Sprintf("%s → %s (%s)", st.From, st.To, st.VPC)
+	}
+	return fmt.Sprintf("%s (%s) → %s", st.From, st.VPC, st.To)
+}
