@@ -118,10 +118,16 @@ func (f *frr) bgpState(ctx context.Context) (map[string]string, error) {
 	return states, nil
 }
 
-// waitEstablished waits until BGP with every given neighbor is up.
-func (f *frr) waitEstablished(ctx context.Context, timeout time.Duration, neighbors ...string) error {
+// waitEstablished waits until BGP with every given neighbor is up; check,
+// when not nil, can give up early with the reason.
+func (f *frr) waitEstablished(ctx context.Context, timeout time.Duration, check func() error, neighbors ...string) error {
 	deadline := time.Now().Add(timeout)
 	for {
+		if check != nil {
+			if err := check(); err != nil {
+				return err
+			}
+		}
 		states, err := f.bgpState(ctx)
 		if err != nil {
 			return err

@@ -262,10 +262,10 @@ func (l *lab) setUp(ctx context.Context) error {
 		return err
 	}
 	l.log("waiting for BGP and IPsec")
-	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, t.VBRIP.String()); err != nil {
-		return l.explainBGP(ctx, err)
+	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, func() error { return l.md5Check(ctx) }, t.VBRIP.String()); err != nil {
+		return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[t.GW].route(ctx, t.VBRIP.String()))
 	}
-	if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, t.VBRLink.String()); err != nil {
+	if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, nil, t.VBRLink.String()); err != nil {
 		return err
 	}
 	if l.cloud.bfd != nil {
@@ -346,23 +346,25 @@ func (l *lab) startCharon(ctx context.Context, n ns, dir string) (*charon, error
 	return c, nil
 }
 
-// explainBGP adds what the kernel saw to a BGP session that did not come
-// up: TCP MD5 failures mean the keys differ.
-func (l *lab) explainBGP(ctx context.Context, err error) error {
+// md5Check reports TCP segments with a bad or missing MD5 signature on
+// either end of the circuit: the BGP keys differ, and the session cannot
+// come up.
+func (l *lab) md5Check(ctx context.Context) error {
 	var why []string
 	for _, n := range []ns{l.t.VBR, l.t.GW} {
-		out, rerr := n.exec(ctx, "", "cat", "/proc/net/netstat")
-		if rerr != nil {
-			continue
+		out, err := n.exec(ctx, "", "cat", "/proc/net/netstat")
+		if err != nil {
+			return err
 		}
 		if c := md5Failures(out); c > 0 {
-			why = append(why, fmt.Sprintf("%d TCP segments with a bad MD5 signature arrived in %s", c, n))
+			why = append(why, fmt.Sprintf("%d TCP segment(s) with a bad or missing MD5 signature arrived in %s", c, n))
 		}
 	}
-	if len(why) > 0 {
-		return fmt.Errorf("%w: %s — the BGP MD5 key of the on-premises gateway's frr.conf does not match the VBR's (the stack's hybridlink:bgpAuthKey)", err, strings.Join(why, "; "))
+	if len(why) == 0 {
+		return nil
 	}
-	return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[l.t.GW].route(ctx, l.t.VBRIP.String()))
+	return fmt.Errorf("BGP between the on-premises gateway %s and the VBR %s cannot come up: %s — the BGP MD5 key in the gateway's frr.conf (neighbor %s password) does not match the VBR's, the stack's hybridlink:bgpAuthKey",
+		l.t.PeeringIP, l.t.VBRIP, strings.Join(why, "; "), l.t.VBRIP)
 }
 
 // md5Failures reads TcpExt's TCPMD5Failure and TCPMD5NotFound counters.

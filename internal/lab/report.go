@@ -143,8 +143,8 @@ func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
 			obs = "no probe arriving"
 		}
 		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Mismatch, Message: fmt.Sprintf(
-			"%s: the route model predicts %s, the lab observed %s%s",
-			pairName(*st), predictedText(st.Path), obs, timedOut(s))})
+			"%s: the route model predicts %s, the lab observed %s%s; %s",
+			pairName(*st), predictedText(st.Path), obs, timedOut(s), selected(st.Diagnosis))})
 	}
 	for i := 0; i+1 < len(s.Streams); i += 2 {
 		fwd, ret := s.Streams[i], s.Streams[i+1]
@@ -181,6 +181,25 @@ func (l *lab) diagnose(ctx context.Context, st *StreamResult) string {
 		return fmt.Sprintf("on-premises gateway (FRR, %s):\n%s", st.VPCCIDR, l.frrs[l.t.GW].route(ctx, st.VPCCIDR.String()))
 	}
 	return fmt.Sprintf("transit router (emulated, %s):\n%s", st.IDC, l.frrs[l.t.TR].route(ctx, st.IDC.String()))
+}
+
+// selected condenses `show ip route <prefix>` to the router and its
+// selected route: how it was learned, its distance and next hop.
+func selected(diagnosis string) string {
+	lines := strings.Split(diagnosis, "\n")
+	var out []string
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		switch {
+		case i == 0:
+			out = append(out, strings.TrimSuffix(l, ":")+" routes it by")
+		case strings.HasPrefix(l, "Known via") && strings.Contains(l, "best"):
+			out = append(out, l)
+		case strings.HasPrefix(l, "* ") && len(out) > 1:
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func pairName(st StreamResult) string {

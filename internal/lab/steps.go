@@ -103,6 +103,7 @@ func (l *lab) probe(ctx context.Context) (*Report, error) {
 	done := make(chan struct{})
 	go func() { p.run(pctx); close(done) }()
 	r := l.newReport(p)
+	l.warmUp(ctx, p)
 	var runErr error
 	for _, s := range l.steps() {
 		res, err := l.runStep(ctx, p, s)
@@ -121,6 +122,21 @@ func (l *lab) probe(ctx context.Context) (*Report, error) {
 	r.End = time.Now()
 	r.finish(p)
 	return r, runErr
+}
+
+// warmUp waits, at most a few seconds, until every stream delivers: the
+// first probes meet neighbours not yet resolved, which is no step's doing.
+func (l *lab) warmUp(ctx context.Context, p *prober) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		ready := true
+		for _, st := range p.streams {
+			ready = ready && len(p.received(st.ID)) >= stable
+		}
+		if ready || sleep(ctx, 50*time.Millisecond) != nil {
+			return
+		}
+	}
 }
 
 // runStep changes the links, waits until every stream takes the path the

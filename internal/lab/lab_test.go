@@ -1,0 +1,138 @@
+package lab_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/lab"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
+	"github.com/hybridlink/hybridlink/internal/stackfile"
+)
+
+// The lab runs on real FRR and strongSwan, as root (as CI does). It does
+// not skip: a machine without them fails, naming the packages to install.
+
+func load(t *testing.T, stack string) *lab.Stack {
+	t.Helper()
+	require.NoError(t, lab.Check())
+	s, err := lab.LoadStack(filepath.Join("..", ".."), stack, stackfile.SandboxPassphrase)
+	require.NoError(t, err)
+	return s
+}
+
+func runLab(t *testing.T, s *lab.Stack, opts lab.Options) (*lab.Report, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if testing.Verbose() {
+		opts.Log = os.Stderr
+	}
+	return lab.Run(ctx, s, opts)
+}
+
+// TestLab runs both stacks through circuit failure and recovery, with dev
+// also checked against broken and overridden configurations. The stacks'
+// namespaces are distinct, so the two run side by side.
+func TestLab(t *testing.T) {
+	t.Run("prod", func(t *testing.T) {
+		t.Parallel()
+		s := load(t, "prod")
+		r, err := runLab(t, s, lab.Options{})
+		require.NoError(t, err)
+		assertPassed(t, r, len(lab.StepNames))
+		// prod sets a BGP key; dev has none.
+		t.Run("wrong BGP key breaks the lab", func(t *testing.T) {
+			_, err := runLab(t, s, lab.Options{Break: []lab.Transform{lab.WrongBGPKey()}, Steps: []string{lab.StepNormal}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "MD5 signature")
+			assert.Contains(t, err.Error(), "does not match the VBR's")
+		})
+	})
+	t.Run("dev", func(t *testing.T) {
+		t.Parallel()
+		s := load(t, "dev")
+		t.Run("failover", func(t *testing.T) {
+			r, err := runLab(t, s, lab.Options{Steps: []string{lab.StepNormal, lab.StepCircuitCut, lab.StepCircuitRestored, lab.StepVPNCut}})
+			require.NoError(t, err)
+			assertPassed(t, r, 4)
+		})
+		t.Run("onprem static preference 10 is asymmetric, as the model says", func(t *testing.T) {
+			r, err := runLab(t, s, lab.Options{StaticPreference: 10, Steps: []string{lab.StepNormal}})
+			require.NoError(t, err)
+			assert.False(t, r.Passed())
+			assert.True(t, r.AgreesWithModel(), "findings: %v", r.Findings)
+			require.Len(t, r.Findings, 1)
+			assert.Equal(t, lab.Asymmetric, r.Findings[0].Kind)
+			assert.Contains(t, r.Findings[0].Message, "forward over IPsec-VPN, return over Express Connect (the route model predicts the same)")
+			assert.Contains(t, transformNames(r), "static-preference=10")
+		})
+		t.Run("static route below BGP breaks the lab", func(t *testing.T) {
+			r, err := runLab(t, s, lab.Options{Break: []lab.Transform{lab.StaticPreference(10)}, Steps: []string{lab.StepNormal}})
+			require.NoError(t, err)
+			assert.False(t, r.AgreesWithModel())
+			var msgs []string
+			for _, f := range r.Findings {
+				msgs = append(msgs, f.String())
+			}
+			all := strings.Join(msgs, "\n")
+			assert.Contains(t, all, "IDC 172.16.0.0/16 → VPC workload 10.20.0.0/16: the route model predicts Express Connect")
+			assert.Contains(t, all, "the lab observed IPsec-VPN")
+			assert.Contains(t, all, `Known via "static", distance 10`)
+		})
+	})
+}
+
+// assertPassed checks a run: every step done, paths as the model
+// predicts and symmetric, and the outages measured.
+func assertPassed(t *testing.T, r *lab.Report, steps int) {
+	t.Helper()
+	require.Len(t, r.Steps, steps)
+	assert.True(t, r.Passed(), "lab failed:\n%s", r.Text())
+	for _, s := range r.Steps {
+		require.NotEmpty(t, s.Streams, s.Name)
+		assert.False(t, s.TimedOut, "step %s did not converge", s.Name)
+		for i, st := range s.Streams {
+			assert.Equal(t, st.Predicted, st.Observed, "step %s stream %d", s.Name, i)
+			assert.NotEqual(t, routemodel.NoLink, st.Observed, "step %s stream %d carried nothing", s.Name, i)
+		}
+		for i := 0; i+1 < len(s.Streams); i += 2 {
+			assert.Equal(t, s.Streams[i].Observed, s.Streams[i+1].Observed, "step %s: asymmetric", s.Name)
+		}
+		switch s.Name {
+		case lab.StepCircuitCut:
+			for _, st := range s.Streams {
+				// A silent cut loses traffic until the timers detect it.
+				assert.Positive(t, st.Lost, "step %s: no probe lost", s.Name)
+				assert.Greater(t, st.Outage, 100*time.Millisecond)
+				assert.LessOrEqual(t, st.Outage, r.Detection+1500*time.Millisecond)
+			}
+		case lab.StepNormal, lab.StepVPNCut:
+			for _, st := range s.Streams {
+				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit", s.Name)
+			}
+		}
+	}
+	o := r.Outages(lab.Failover)
+	assert.NotEmpty(t, o[routemodel.Forward])
+	assert.NotEmpty(t, o[routemodel.Return])
+	md := r.Markdown("f.svg", "r.svg")
+	for _, want := range []string{"## Differences from the rendered configuration", "`libipsec-tun`", "## IPsec datapath", "![IDC → cloud](f.svg)"} {
+		assert.Contains(t, md, want)
+	}
+	assert.Contains(t, r.SVG(routemodel.Forward), "<svg")
+}
+
+func transformNames(r *lab.Report) []string {
+	var out []string
+	for _, tr := range r.Transforms {
+		out = append(out, tr.Name)
+	}
+	return out
+}
