@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hybridlink/hybridlink/internal/bfd"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
@@ -39,11 +40,21 @@ type ExpressConnectLegArgs struct {
 	// AuthKey is the BGP MD5 key; nil for none. It is stored as a secret.
 	AuthKey pulumi.StringInput
 	// EnableBFD turns on BFD for the BGP peer, so a circuit failure is
-	// detected in about a second instead of after the BGP hold time.
+	// detected within the BFD detection time (BFD.Detection()) instead of
+	// after the BGP hold time.
 	EnableBFD bool
+	// BFD are the VBR's BFD timers, used with EnableBFD: intervals
+	// 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They
+	// are set on the VBR explicitly, so the on-premises end can be
+	// configured to match.
+	BFD BFDTimers
 	// Tags are applied to the VBR.
 	Tags map[string]string
 }
+
+// BFDTimers are the BFD timers of the BGP session on the circuit; zero
+// fields take the defaults (WithDefaults: 1000 ms, multiplier 3).
+type BFDTimers = bfd.Timers
 
 // PeeringMask returns the peering subnet mask in effect.
 func (a *ExpressConnectLegArgs) PeeringMask() string {
@@ -95,6 +106,18 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it unset for 45104 unless Alibaba Cloud support assigned a custom AS")
 	}
 	c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), "give the on-premises gateway's AS, e.g. a private AS from 64512–65534")
+	a.validateBFD(c)
+}
+
+func (a *ExpressConnectLegArgs) validateBFD(c checker) {
+	if !a.EnableBFD && !a.BFD.IsZero() {
+		c.fail("BFD", a.BFD, "BFD timers are set but BFD is not enabled, so the VBR would not use them", "enable BFD, or leave the timers unset")
+		return
+	}
+	for _, err := range a.BFD.Check() {
+		fe := err.(*bfd.FieldError)
+		c.at("BFD").check(fe.Field, fe.Value, err, "use an interval of 200–1000 ms and a multiplier of 3–10; detection takes the multiplier times the slower interval")
+	}
 }
 
 func (a *ExpressConnectLegArgs) validatePeering(c checker) {
@@ -164,6 +187,12 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 	}
 	if args.BandwidthMbps != 0 {
 		vbrArgs.Bandwidth = pulumi.Int(args.BandwidthMbps)
+	}
+	if args.EnableBFD {
+		t := args.BFD.WithDefaults()
+		vbrArgs.MinTxInterval = pulumi.IntPtr(t.MinTxIntervalMs)
+		vbrArgs.MinRxInterval = pulumi.IntPtr(t.MinRxIntervalMs)
+		vbrArgs.DetectMultiplier = pulumi.IntPtr(t.DetectMultiplier)
 	}
 	vbr, err := expressconnect.NewVirtualBorderRouter(ctx, child(name, "vbr"), vbrArgs, parent)
 	if err != nil {

@@ -29,6 +29,7 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 	args := referenceECArgs()
 	args.AuthKey = pulumi.String("md5-key")
 	args.EnableBFD = true
+	args.BFD = components.BFDTimers{MinTxIntervalMs: 200, DetectMultiplier: 4}
 	args.Tags = map[string]string{"env": "test"}
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
@@ -65,6 +66,11 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 	assert.Equal(t, "ec-vbr", input(t, vbr, "virtualBorderRouterName"))
 	assert.Equal(t, map[string]any{"env": "test"}, input(t, vbr, "tags"))
 	assertAbsent(t, vbr, "bandwidth")
+	// The BFD timers are set explicitly, unset ones at their defaults, so
+	// the on-premises end can be rendered to match.
+	assert.Equal(t, 200.0, input(t, vbr, "minTxInterval"))
+	assert.Equal(t, 1000.0, input(t, vbr, "minRxInterval"))
+	assert.Equal(t, 4.0, input(t, vbr, "detectMultiplier"))
 
 	group := res(t, m, "ec-bgp-group")
 	assert.Equal(t, "vbr-ec-vbr", input(t, group, "routerId"), "the group is on the VBR")
@@ -102,6 +108,9 @@ func TestExpressConnectLegOptionalInputs(t *testing.T) {
 	assert.Equal(t, 1000.0, input(t, vbr, "bandwidth"))
 	assert.Equal(t, "255.255.255.248", input(t, vbr, "peeringSubnetMask"))
 	assertAbsent(t, vbr, "tags")
+	for _, k := range []string{"minTxInterval", "minRxInterval", "detectMultiplier"} {
+		assertAbsent(t, vbr, k)
+	}
 
 	group := res(t, m, "ec-bgp-group")
 	assert.Equal(t, 64600.0, input(t, group, "localAsn"))
@@ -211,4 +220,27 @@ func TestExpressConnectLegNames(t *testing.T) {
 	require.Error(t, err, "nil args are all missing")
 	assert.Contains(t, err.Error(), "PhysicalConnectionID")
 	assert.Empty(t, m.Resources())
+}
+
+func TestExpressConnectLegBFDTimers(t *testing.T) {
+	args := referenceECArgs()
+	args.EnableBFD = true
+	args.BFD = components.BFDTimers{MinTxIntervalMs: 100, MinRxIntervalMs: 1001, DetectMultiplier: 11}
+	var ae components.ArgErrors
+	require.ErrorAs(t, args.Validate(), &ae)
+	var fields []string
+	for _, e := range ae {
+		fields = append(fields, e.Field)
+	}
+	assert.Equal(t, []string{"BFD.MinTxIntervalMs", "BFD.MinRxIntervalMs", "BFD.DetectMultiplier"}, fields)
+	assert.Equal(t, "100", ae[0].Value)
+	assert.Contains(t, ae[0].Problem, "out of range 200–1000 ms")
+
+	args.BFD = components.BFDTimers{MinTxIntervalMs: 300}
+	args.EnableBFD = false
+	require.ErrorAs(t, args.Validate(), &ae)
+	require.Len(t, ae, 1)
+	assert.Equal(t, "BFD", ae[0].Field)
+	assert.Equal(t, "tx 300 ms, rx 0 ms, multiplier 0", ae[0].Value)
+	assert.Contains(t, ae[0].Problem, "BFD is not enabled")
 }

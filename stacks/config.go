@@ -56,6 +56,16 @@ type ExpressConnectConfig struct {
 	PeerASN              int    `json:"peerAsn"`
 	LocalASN             int    `json:"localAsn,omitempty"`
 	EnableBFD            bool   `json:"enableBfd"`
+	// BFD are the VBR's BFD timers (with enableBfd); empty fields take
+	// 1000 ms and 3 (components.BFDTimers.WithDefaults).
+	BFD *BFDConfig `json:"bfd,omitempty"`
+}
+
+// BFDConfig are BFD's timers on the circuit.
+type BFDConfig struct {
+	MinTxIntervalMs  int `json:"minTxIntervalMs,omitempty"`
+	MinRxIntervalMs  int `json:"minRxIntervalMs,omitempty"`
+	DetectMultiplier int `json:"detectMultiplier,omitempty"`
 }
 
 // VPNConfig is the standby path.

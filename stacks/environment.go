@@ -90,6 +90,9 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 		Protect:        c.Protect,
 		Tags:           c.Tags,
 	}
+	if ec.BFD != nil {
+		a.ExpressConnect.BFD = components.BFDTimers(*ec.BFD)
+	}
 	for i, v := range c.WorkloadVPCs {
 		a.WorkloadVPCs = append(a.WorkloadVPCs, p.vpc(fmt.Sprintf("WorkloadVPCs[%d]", i), v))
 	}

@@ -116,6 +116,10 @@ func malformedConfigs() []malformed {
 		// The primary path.
 		{name: "VLAN out of range", mutate: set("hybridlink:expressConnect", "vlanId", 3000),
 			keys: []string{"hybridlink:expressConnect.vlanId"}, value: "3000", mentions: []string{"0–2999"}, program: true},
+		{name: "BFD interval out of range", mutate: set("hybridlink:expressConnect", "bfd.minRxIntervalMs", 100),
+			keys: []string{"hybridlink:expressConnect.bfd.minRxIntervalMs"}, value: "100", mentions: []string{"200–1000 ms"}},
+		{name: "BFD timers without BFD", stack: "dev", mutate: set("hybridlink:expressConnect", "bfd.detectMultiplier", 5),
+			keys: []string{"hybridlink:expressConnect.bfd"}, value: "tx 0 ms, rx 0 ms, multiplier 5", mentions: []string{"BFD is not enabled"}},
 		{name: "reserved ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 23456),
 			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "23456", mentions: []string{"reserved"}},
 		{name: "documentation ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 64500),

@@ -32,6 +32,7 @@ func (env *Environment) OnPremSite(vpnPeers []netip.Addr, psk string, reveal boo
 		AlibabaASN:       ec.AlibabaASN(),
 		IDCPrefixes:      slices.Clone(a.IDCPrefixes),
 		BFD:              ec.EnableBFD,
+		BFDTimers:        ec.BFD,
 		BGPPreference:    on.BGPRoutePreference(),
 		StaticPreference: on.StaticPreference(),
 		PublicIP:         a.VPN.CustomerGatewayIP,

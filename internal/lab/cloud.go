@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/hybridlink/hybridlink/internal/bfd"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -26,19 +27,11 @@ const (
 	vbrProfile = "alibaba-vbr"
 )
 
-// bfdTimers are the BFD timers of the BGP session on the circuit.
-type bfdTimers struct {
-	MinTxMs, MinRxMs, Multiplier int
-}
-
-// detection is BFD's detection time for the timers.
-func (b bfdTimers) detectionMs() int { return max(b.MinTxMs, b.MinRxMs) * b.Multiplier }
-
 // cloudSide is what the lab emulates of Alibaba Cloud, from the stack and
 // the route model.
 type cloudSide struct {
 	site   onprem.Site
-	bfd    *bfdTimers // nil without BFD
+	bfd    *bfd.Timers // the stack's, defaults applied; nil without BFD
 	normal routemodel.Tables
 	t      *topology
 }
@@ -66,9 +59,9 @@ func (c *cloudSide) vbrConf() (string, error) {
 	if c.bfd != nil {
 		w("bfd")
 		w(" profile %s", vbrProfile)
-		w("  detect-multiplier %d", c.bfd.Multiplier)
-		w("  receive-interval %d", c.bfd.MinRxMs)
-		w("  transmit-interval %d", c.bfd.MinTxMs)
+		w("  detect-multiplier %d", c.bfd.DetectMultiplier)
+		w("  receive-interval %d", c.bfd.MinRxIntervalMs)
+		w("  transmit-interval %d", c.bfd.MinTxIntervalMs)
 		w(" exit")
 		w("exit")
 		w("!")
@@ -236,6 +229,3 @@ func (c *cloudSide) tunnelRoutes() []netip.Prefix {
 	}
 	return out
 }
-
-// siteBFD are the BFD timers the gateway's configuration is rendered with.
-func siteBFD(onprem.Site) bfdTimers { return bfdTimers{MinTxMs: 1000, MinRxMs: 1000, Multiplier: 3} }

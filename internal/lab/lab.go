@@ -178,7 +178,7 @@ func (l *lab) prepare() error {
 	}
 	l.cloud = &cloudSide{site: l.site, normal: l.model.Tables(routemodel.Faults{}), t: l.t}
 	if l.site.BFD {
-		b := siteBFD(l.site)
+		b := l.site.BFDTimers.WithDefaults()
 		l.cloud.bfd = &b
 	}
 	return nil

@@ -119,7 +119,7 @@ func (l *lab) newReport(p *prober) *Report {
 		StaticPreference: l.opts.StaticPreference,
 	}
 	if b := l.cloud.bfd; b != nil {
-		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(b.MinTxMs, b.MinRxMs), b.Multiplier)
+		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(b.MinTxIntervalMs, b.MinRxIntervalMs), b.DetectMultiplier)
 	} else {
 		r.DetectionBasis = fmt.Sprintf("no BFD: the BGP hold time, %d s (the emulated VBR's; see the assumptions)", vbrHold)
 	}

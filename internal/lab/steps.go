@@ -81,7 +81,7 @@ func (l *lab) steps() []stepSpec {
 // silent circuit failure: BFD's detection time, or else BGP's hold time.
 func (l *lab) predictedDetection() time.Duration {
 	if l.cloud.bfd != nil {
-		return time.Duration(l.cloud.bfd.detectionMs()) * time.Millisecond
+		return l.cloud.bfd.Detection()
 	}
 	return vbrHold * time.Second
 }

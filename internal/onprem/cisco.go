@@ -39,7 +39,8 @@ func renderCisco(s *site) map[string]string {
 	}
 	c.add(" ip address %s %s", s.PeeringIP, mask(s.PeeringSubnet))
 	if s.BFD {
-		c.add(" bfd interval 1000 min_rx 1000 multiplier 3")
+		b := s.BFDTimers
+		c.add(" bfd interval %d min_rx %d multiplier %d", b.MinTxIntervalMs, b.MinRxIntervalMs, b.DetectMultiplier)
 	}
 	if s.VLAN == 0 {
 		c.add(" no shutdown")

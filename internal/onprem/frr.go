@@ -83,9 +83,10 @@ func frrConf(s *site) string {
 	if s.BFD {
 		c.add("bfd")
 		c.add(" profile %s", s.lowerName("vbr"))
-		c.add("  detect-multiplier 3")
-		c.add("  receive-interval 1000")
-		c.add("  transmit-interval 1000")
+		b := s.BFDTimers
+		c.add("  detect-multiplier %d", b.DetectMultiplier)
+		c.add("  receive-interval %d", b.MinRxIntervalMs)
+		c.add("  transmit-interval %d", b.MinTxIntervalMs)
 		c.add(" exit")
 		c.add("exit")
 		c.add("!")

@@ -134,7 +134,8 @@ func renderHuawei(s *site) map[string]string {
 		c.add(" peer %s password cipher %s", n, s.BGPAuthKey)
 	}
 	if s.BFD {
-		c.add(" peer %s bfd min-tx-interval 1000 min-rx-interval 1000 detect-multiplier 3", n)
+		b := s.BFDTimers
+		c.add(" peer %s bfd min-tx-interval %d min-rx-interval %d detect-multiplier %d", n, b.MinTxIntervalMs, b.MinRxIntervalMs, b.DetectMultiplier)
 		c.add(" peer %s bfd enable", n)
 	}
 	c.add(" #")

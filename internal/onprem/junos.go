@@ -124,8 +124,10 @@ func renderJunos(s *site) map[string]string {
 		c.add("set protocols bgp group %s authentication-key \"%s\"", g, s.BGPAuthKey)
 	}
 	if s.BFD {
-		c.add("set protocols bgp group %s bfd-liveness-detection minimum-interval 1000", g)
-		c.add("set protocols bgp group %s bfd-liveness-detection multiplier 3", g)
+		b := s.BFDTimers
+		c.add("set protocols bgp group %s bfd-liveness-detection transmit-interval minimum-interval %d", g, b.MinTxIntervalMs)
+		c.add("set protocols bgp group %s bfd-liveness-detection minimum-receive-interval %d", g, b.MinRxIntervalMs)
+		c.add("set protocols bgp group %s bfd-liveness-detection multiplier %d", g, b.DetectMultiplier)
 	}
 	c.add("set protocols bgp group %s neighbor %s description \"hybridlink-%s: VBR (Express Connect)\"", g, s.AlibabaPeeringIP, s.Stack)
 	return map[string]string{"junos.set": c.String()}

@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hybridlink/hybridlink/internal/bfd"
 	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
@@ -66,8 +67,10 @@ type Site struct {
 	LocalASN, AlibabaASN int
 	// IDCPrefixes are advertised to the VBR, each anchored by a discard route.
 	IDCPrefixes []netip.Prefix
-	// BFD enables BFD for the BGP session (1000 ms, multiplier 3).
-	BFD bool
+	// BFD enables BFD for the BGP session, with BFDTimers (zero fields
+	// take the defaults: 1000 ms, multiplier 3) — the VBR's own timers.
+	BFD       bool
+	BFDTimers bfd.Timers
 	// BGPAuthKey is the BGP MD5 key; "" for none. Secret.
 	BGPAuthKey string
 	// BGPPreference is the preference/administrative distance of eBGP
@@ -238,6 +241,7 @@ func prepare(vendor string, s Site) (*site, error) {
 	}
 
 	p := &site{Site: s}
+	p.BFDTimers = s.BFDTimers.WithDefaults()
 	p.Interfaces = withDefaults(vendor, s.Interfaces)
 	p.Interfaces.FirstTunnel = first
 	// The last tunnel's routes take the lowest priority the vendor installs;

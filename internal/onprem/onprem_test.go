@@ -204,6 +204,7 @@ func TestVendorFacts(t *testing.T) {
 			"router bgp 65530\n",
 			" neighbor 10.1.0.1 remote-as 45104\n",
 			" neighbor 10.1.0.1 fall-over bfd\n",
+			" bfd interval 200 min_rx 200 multiplier 3\n",
 			" neighbor 10.1.0.1 password " + onprem.BGPKeyPlaceholder + "\n",
 			"  network 172.16.0.0 mask 255.255.0.0\n",
 			"ip route 172.16.0.0 255.255.0.0 Null0",
@@ -255,6 +256,7 @@ func TestVendorFacts(t *testing.T) {
 			"bgp 65530\n",
 			" peer 10.1.0.1 as-number 45104\n",
 			" peer 10.1.0.1 bfd enable\n",
+			" peer 10.1.0.1 bfd min-tx-interval 200 min-rx-interval 200 detect-multiplier 3\n",
 			" peer 10.1.0.1 password cipher " + onprem.BGPKeyPlaceholder + "\n",
 			// VRP's default BGP preference (255) would tie with the static routes.
 			"  preference 20 255 255\n",
@@ -299,7 +301,10 @@ func TestVendorFacts(t *testing.T) {
 			"set protocols bgp group hl-prod-vbr neighbor 10.1.0.1 ",
 			// Junos' defaults (BGP 170, static 5) would invert the priority.
 			"set protocols bgp group hl-prod-vbr preference 20\n",
-			"set protocols bgp group hl-prod-vbr bfd-liveness-detection minimum-interval 1000\n",
+			// The stack's BFD timers, as the VBR runs them.
+			"set protocols bgp group hl-prod-vbr bfd-liveness-detection transmit-interval minimum-interval 200\n",
+			"set protocols bgp group hl-prod-vbr bfd-liveness-detection minimum-receive-interval 200\n",
+			"set protocols bgp group hl-prod-vbr bfd-liveness-detection multiplier 3\n",
 			"set protocols bgp group hl-prod-vbr authentication-key \"" + onprem.BGPKeyPlaceholder + "\"\n",
 			"set routing-options static route 172.16.0.0/16 discard\n",
 			"set policy-options policy-statement hl-prod-vbr-out term idc from route-filter 172.16.0.0/16 exact\n",
@@ -342,6 +347,7 @@ func TestVendorFacts(t *testing.T) {
 			"router bgp 65530\n",
 			" neighbor 10.1.0.1 remote-as 45104\n",
 			" neighbor 10.1.0.1 bfd profile hl-prod-vbr\n",
+			" profile hl-prod-vbr\n  detect-multiplier 3\n  receive-interval 200\n  transmit-interval 200\n",
 			" neighbor 10.1.0.1 password " + onprem.BGPKeyPlaceholder + "\n",
 			"  network 172.16.0.0/16\n",
 			"ip route 172.16.0.0/16 blackhole\n",
