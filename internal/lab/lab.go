@@ -279,6 +279,9 @@ func (l *lab) setUp(ctx context.Context) error {
 	if err := l.charons[1].waitInstalled(ctx, len(t.VPNPeers), 20*time.Second); err != nil {
 		return err
 	}
+	if err := t.countTunnels(ctx); err != nil {
+		return err
+	}
 	return t.markLinks(ctx, l.dp)
 }
 

@@ -25,12 +25,22 @@ func (r *Report) Text() string {
 	var b strings.Builder
 	for i, s := range r.Steps {
 		fmt.Fprintf(&b, "step %d, %s: %s (%s)%s\n", i+1, s.Name, s.Title, s.Kind, convergence(s))
+		fmt.Fprintf(&b, "  encrypted packets from the gateway: %s\n", r.tunnelText(s))
 		for _, st := range s.Streams {
 			fmt.Fprintf(&b, "  %-58s predicted %-15s observed %-15s lost %4d  outage %s\n", pairName(st), linkName(st.Predicted), observedName(st), st.Lost, ms(st.Outage))
 		}
 	}
 	r.summary(&b, "")
 	return b.String()
+}
+
+// tunnelText lists a step's encrypted packets per tunnel.
+func (r *Report) tunnelText(s *StepResult) string {
+	var parts []string
+	for i, n := range s.TunnelPackets {
+		parts = append(parts, fmt.Sprintf("tunnel %d (to %s) %d", i+1, r.VPNPeers[i], n))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (r *Report) summary(b *strings.Builder, lead string) {
@@ -150,6 +160,8 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 			w("| %s | %s | %s %s | %s | %s | %d | %s |", st.Direction, st.IDC, st.VPC, st.VPCCIDR, linkName(st.Predicted), observedName(st), st.Lost, ms(st.Outage))
 		}
 		w("")
+		w("Encrypted packets from the gateway: %s.", r.tunnelText(s))
+		w("")
 		for _, st := range s.Streams {
 			if st.Diagnosis != "" {
 				w("```\n%s\n```\n", st.Diagnosis)
@@ -167,6 +179,10 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	w("## IPsec datapath")
 	w("")
 	w("%s.", r.Datapath)
+	if len(r.VPNPeers) > 1 && strings.HasPrefix(r.Datapath, libipsec.String()) {
+		w("")
+		w("With two tunnels, libipsec's single ipsec0 sends through the security association it picks, whatever the distances of the rendered routes via the two tunnels say: which tunnel carries the standby traffic here (the counts per step) is libipsec's choice. With kernel XFRM, each tunnel has its XFRM interface and FRR's distances select tunnel 1.")
+	}
 	w("")
 	w("## Assumptions about Alibaba Cloud's side")
 	w("")

@@ -3,6 +3,7 @@ package lab
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // tunnelIfaces matches the interfaces decrypted tunnel traffic arrives on.
@@ -81,4 +82,38 @@ func linkDown(t *topology) fault {
 		inject: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "down") },
 		repair: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "up") },
 	}
+}
+
+// countTunnels counts, on the gateway, the encrypted packets it sends to
+// each VPN gateway IP (ESP, or ESP in UDP 4500): which tunnel carries the
+// standby traffic, which the probes' marks cannot tell under libipsec's
+// single ipsec0.
+func (t *topology) countTunnels(ctx context.Context) error {
+	script := "table inet hl_tunnels {\n"
+	for i := range t.VPNPeers {
+		script += fmt.Sprintf(" counter tunnel%d {\n }\n", i+1)
+	}
+	script += " chain out {\n  type filter hook output priority 0; policy accept;\n"
+	for i, p := range t.VPNPeers {
+		script += fmt.Sprintf("  ip daddr %s udp dport 4500 counter name \"tunnel%d\"\n", p, i+1)
+		script += fmt.Sprintf("  ip daddr %s ip protocol esp counter name \"tunnel%d\"\n", p, i+1)
+	}
+	script += " }\n}\n"
+	return t.GW.nft(ctx, script)
+}
+
+// tunnelPackets reads the counters of countTunnels, one per VPN gateway IP.
+func (t *topology) tunnelPackets(ctx context.Context) []int {
+	out := make([]int, len(t.VPNPeers))
+	for i := range t.VPNPeers {
+		text, err := t.GW.exec(ctx, "", "nft", "list", "counter", "inet", "hl_tunnels", fmt.Sprintf("tunnel%d", i+1))
+		if err != nil {
+			out[i] = -1
+			continue
+		}
+		if _, after, ok := strings.Cut(text, "packets "); ok {
+			fmt.Sscan(after, &out[i])
+		}
+	}
+	return out
 }

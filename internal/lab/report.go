@@ -20,6 +20,8 @@ type Report struct {
 	Datapath string
 	// Transforms are the changes made to the rendered configuration.
 	Transforms []Transform
+	// VPNPeers are the VPN gateway's IPs, tunnel 1 first.
+	VPNPeers []netip.Addr
 	// Interval is the probe interval per stream.
 	Interval time.Duration
 	// Detection is how long the timers take to notice a silent circuit
@@ -67,6 +69,9 @@ type StepResult struct {
 	Timeout               time.Duration
 	TimedOut              bool
 	Streams               []StreamResult
+	// TunnelPackets are the encrypted packets the gateway sent to each VPN
+	// gateway IP (tunnel 1 first) during the step.
+	TunnelPackets []int
 }
 
 // StreamResult is one direction of one IDC prefix and VPC over a step.
@@ -115,7 +120,7 @@ func (r *Report) Outages(kind Kind) map[routemodel.Direction][]time.Duration {
 func (l *lab) newReport(p *prober) *Report {
 	r := &Report{
 		Stack: l.t.Stack, Start: time.Now(), Datapath: fmt.Sprintf("%s — %s", l.dp, l.dpWhy),
-		Transforms: l.applied, Interval: p.interval, Detection: l.predictedDetection(),
+		Transforms: l.applied, VPNPeers: l.t.VPNPeers, Interval: p.interval, Detection: l.predictedDetection(),
 		StaticPreference: l.opts.StaticPreference,
 	}
 	if b := l.cloud.bfd; b != nil {

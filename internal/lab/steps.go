@@ -145,6 +145,7 @@ func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, 
 	predicted := l.model.Paths(s.Faults)
 	res := &StepResult{Name: s.Name, Title: s.Title, Kind: s.Kind, Faults: s.Faults, Start: time.Now(), Timeout: s.timeout}
 	l.log("step %s: %s", s.Name, s.Title)
+	before := l.t.tunnelPackets(ctx)
 	if s.change != nil {
 		if err := s.change(ctx); err != nil {
 			return res, fmt.Errorf("step %s: %w", s.Name, err)
@@ -169,6 +170,9 @@ func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, 
 		return res, err
 	}
 	res.End = time.Now()
+	for i, n := range l.t.tunnelPackets(ctx) {
+		res.TunnelPackets = append(res.TunnelPackets, n-before[i])
+	}
 	for _, st := range p.streams {
 		res.Streams = append(res.Streams, l.observe(p, st, res, predicted))
 	}
