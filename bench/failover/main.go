@@ -46,13 +46,9 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	phrase := os.Getenv("PULUMI_CONFIG_PASSPHRASE")
-	if phrase == "" {
-		phrase = stackfile.SandboxPassphrase
-	}
 	fmt.Printf("| stack | measure | direction | median | min | max | runs |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, name := range strings.Split(*stackList, ",") {
-		s, err := lab.LoadStack(*dir, strings.TrimSpace(name), phrase)
+		s, err := lab.LoadStack(*dir, strings.TrimSpace(name), stackfile.Passphrase())
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/hybridlink/hybridlink/internal/stackfile"
@@ -30,14 +29,8 @@ func loadStack(f sandboxFlags, decrypt bool) (*stacks.Environment, error) {
 	return stacks.Load(f.stack, cfg)
 }
 
-// passphrase decrypts the stack files: PULUMI_CONFIG_PASSPHRASE as the
-// Pulumi CLI reads it, else the sandbox one the committed files use.
-func passphrase() string {
-	if p := os.Getenv("PULUMI_CONFIG_PASSPHRASE"); p != "" {
-		return p
-	}
-	return stackfile.SandboxPassphrase
-}
+// passphrase decrypts the stack files.
+func passphrase() string { return stackfile.Passphrase() }
 
 // stackSources reads every stack file in dir, secrets left opaque.
 func stackSources(dir string) (map[string]stacks.Source, error) {

@@ -26,6 +26,16 @@ import (
 // are sandbox values; a real deployment sets its own secrets.
 const SandboxPassphrase = "hybridlink-sandbox"
 
+// Passphrase is the passphrase that decrypts the stack files:
+// PULUMI_CONFIG_PASSPHRASE as the Pulumi CLI reads it, else the sandbox
+// one the committed files use.
+func Passphrase() string {
+	if p := os.Getenv("PULUMI_CONFIG_PASSPHRASE"); p != "" {
+		return p
+	}
+	return SandboxPassphrase
+}
+
 // File is one stack file.
 type File struct {
 	Stack string
