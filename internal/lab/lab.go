@@ -127,9 +127,33 @@ func Run(ctx context.Context, s *Stack, opts Options) (*Report, error) {
 		l.teardown(clean)
 	}()
 	if err := l.setUp(ctx); err != nil {
-		return nil, err
+		return nil, l.redact(err)
 	}
-	return l.probe(ctx)
+	r, err := l.probe(ctx)
+	if r != nil {
+		for i := range r.Findings {
+			r.Findings[i].Message = l.redact(errors.New(r.Findings[i].Message)).Error()
+		}
+	}
+	return r, l.redact(err)
+}
+
+// redact keeps the keys out of errors: a daemon's complaint may quote the
+// configuration line that holds one.
+func (l *lab) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, secret := range []string{l.stack.PSK, l.site.BGPAuthKey} {
+		if secret != "" && strings.Contains(msg, secret) {
+			msg = strings.ReplaceAll(msg, secret, "[secret]")
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
 }
 
 // lock makes runs for one stack exclusive: a second run would remove the
