@@ -47,7 +47,8 @@ var stackCases = []stackCase{
 		overlapEdit: [2]string{"cidr: 10.0.0.0/16", "cidr: 192.168.0.0/16"},
 		edits: []string{
 			"bandwidthMbps: 1000\n", "bandwidthMbps: 500\n",
-			"enableBfd: true", "enableBfd: false",
+			// BFD off takes its timers with it (timers without BFD are refused).
+			"enableBfd: true\n    # Detection in 600 ms (200 ms × 3): failover under a second.\n    bfd:\n      minTxIntervalMs: 200\n      minRxIntervalMs: 200\n      detectMultiplier: 3\n", "enableBfd: false\n",
 			"bandwidthMbps: 100\n", "bandwidthMbps: 200\n",
 			"customerGatewayIp: 203.0.113.68", "customerGatewayIp: 203.0.113.69",
 		},
