@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"strings"
 	"syscall"
 	"time"
 
@@ -39,40 +36,6 @@ type Options struct {
 	Dir string
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
-}
-
-// required are the programs the lab runs and the Debian packages that
-// bring them.
-var required = []struct{ path, pkg string }{
-	{"ip", "iproute2"},
-	{"nft", "nftables"},
-	{"vtysh", "frr"},
-	{"/usr/lib/frr/zebra", "frr"},
-	{"/usr/lib/frr/bfdd", "frr"},
-	{charonPath, "strongswan-charon"},
-	{"swanctl", "strongswan-swanctl"},
-	{"/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so", "libcharon-extra-plugins"},
-}
-
-// Check reports what the lab needs and this machine lacks.
-func Check() error {
-	var missing []string
-	for _, r := range required {
-		_, err := exec.LookPath(r.path)
-		if strings.HasSuffix(r.path, ".so") {
-			_, err = os.Stat(r.path)
-		}
-		if err != nil {
-			missing = append(missing, fmt.Sprintf("%s (Debian package %s)", r.path, r.pkg))
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("the lab needs %s: install them (apt-get install --no-install-recommends frr strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins nftables)", strings.Join(missing, ", "))
-	}
-	if os.Geteuid() != 0 {
-		return errors.New("the lab creates network namespaces and must run as root")
-	}
-	return nil
 }
 
 // lab is one run in progress.
@@ -136,24 +99,6 @@ func Run(ctx context.Context, s *Stack, opts Options) (*Report, error) {
 		}
 	}
 	return r, l.redact(err)
-}
-
-// redact keeps the keys out of errors: a daemon's complaint may quote the
-// configuration line that holds one.
-func (l *lab) redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	for _, secret := range []string{l.stack.PSK, l.site.BGPAuthKey} {
-		if secret != "" && strings.Contains(msg, secret) {
-			msg = strings.ReplaceAll(msg, secret, "[secret]")
-		}
-	}
-	if msg == err.Error() {
-		return err
-	}
-	return errors.New(msg)
 }
 
 // lock makes runs for one stack exclusive: a second run would remove the
@@ -371,45 +316,4 @@ func (l *lab) startCharon(ctx context.Context, n ns, dir string) (*charon, error
 		return c, fmt.Errorf("libipsec's routing rule in %s: %w", n, err)
 	}
 	return c, nil
-}
-
-// md5Check reports TCP segments with a bad or missing MD5 signature on
-// either end of the circuit: the BGP keys differ, and the session cannot
-// come up.
-func (l *lab) md5Check(ctx context.Context) error {
-	var why []string
-	for _, n := range []ns{l.t.VBR, l.t.GW} {
-		out, err := n.exec(ctx, "", "cat", "/proc/net/netstat")
-		if err != nil {
-			return err
-		}
-		if c := md5Failures(out); c > 0 {
-			why = append(why, fmt.Sprintf("%d TCP segment(s) with a bad or missing MD5 signature arrived in %s", c, n))
-		}
-	}
-	if len(why) == 0 {
-		return nil
-	}
-	return fmt.Errorf("BGP between the on-premises gateway %s and the VBR %s cannot come up: %s — the BGP MD5 key in the gateway's frr.conf (neighbor %s password) does not match the VBR's, the stack's hybridlink:bgpAuthKey",
-		l.t.PeeringIP, l.t.VBRIP, strings.Join(why, "; "), l.t.VBRIP)
-}
-
-// md5Failures reads TcpExt's TCPMD5Failure and TCPMD5NotFound counters.
-func md5Failures(netstat string) int {
-	lines := strings.Split(netstat, "\n")
-	total := 0
-	for i := 0; i+1 < len(lines); i += 2 {
-		keys, vals := strings.Fields(lines[i]), strings.Fields(lines[i+1])
-		if len(keys) == 0 || keys[0] != "TcpExt:" || len(vals) != len(keys) {
-			continue
-		}
-		for j, k := range keys {
-			if slices.Contains([]string{"TCPMD5Failure", "TCPMD5NotFound", "TCPMD5Unexpected"}, k) {
-				var v int
-				fmt.Sscan(vals[j], &v)
-				total += v
-			}
-		}
-	}
-	return total
 }
