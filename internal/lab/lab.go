@@ -71,7 +71,7 @@ func Run(ctx context.Context, s *Stack, opts Options) (*Report, error) {
 			fmt.Fprintf(opts.Log, "lab %s: "+format+"\n", append([]any{s.Env.Stack}, args...)...)
 		}
 	}
-	unlock, err := l.lock()
+	unlock, err := l.lock(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,20 +101,32 @@ func Run(ctx context.Context, s *Stack, opts Options) (*Report, error) {
 	return r, l.redact(err)
 }
 
-// lock makes runs for one stack exclusive: a second run would remove the
-// first one's namespaces as stale.
-func (l *lab) lock() (func(), error) {
+// lock makes runs for one stack exclusive — a second run would remove the
+// first one's namespaces as stale — by waiting, at most lockWait, for a run
+// in progress (another checkout's tests, say) to finish.
+func (l *lab) lock(ctx context.Context) (func(), error) {
 	path := filepath.Join(os.TempDir(), "hybridlink-lab-"+l.stack.Env.Stack+".lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("another lab for stack %s is running (lock %s held)", l.stack.Env.Stack, path)
+	deadline := time.Now().Add(lockWait)
+	for logged := false; ; logged = true {
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !logged {
+			l.log("waiting for another lab of stack %s to finish (lock %s)", l.stack.Env.Stack, path)
+		}
+		if time.Now().After(deadline) || sleep(ctx, 500*time.Millisecond) != nil {
+			f.Close()
+			return nil, fmt.Errorf("another lab for stack %s is still running after %s (lock %s held)", l.stack.Env.Stack, lockWait, path)
+		}
 	}
-	return func() { f.Close() }, nil
 }
+
+// lockWait bounds the wait for another run of the same stack.
+const lockWait = 3 * time.Minute
 
 // prepare renders the configuration and plans the topology.
 func (l *lab) prepare() error {
