@@ -53,6 +53,8 @@ type lab struct {
 	charons []*charon
 	applied []Transform
 	cloud   *cloudSide
+	// trConf is the emulated transit router's frr.conf, for the report.
+	trConf string
 }
 
 // Run builds the lab for the stack, runs the steps and tears it all down
@@ -227,6 +229,7 @@ func (l *lab) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	l.trConf = trConf
 	for _, d := range []struct {
 		n    ns
 		conf string

@@ -189,5 +189,9 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	for _, a := range assumptions() {
 		w("- %s", a)
 	}
+	w("")
+	w("The emulated transit router, built from the route model's table (VPC CIDRs toward their attachments, the IDC prefixes from the VBR over BGP, the transit VPC's advertised route ranked below them):")
+	w("")
+	w("```\n%s```", r.TransitRouter)
 	return b.String()
 }

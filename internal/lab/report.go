@@ -22,6 +22,9 @@ type Report struct {
 	Transforms []Transform
 	// VPNPeers are the VPN gateway's IPs, tunnel 1 first.
 	VPNPeers []netip.Addr
+	// TransitRouter is the emulated transit router's FRR configuration,
+	// built from the route model.
+	TransitRouter string
 	// Interval is the probe interval per stream.
 	Interval time.Duration
 	// Detection is how long the timers take to notice a silent circuit
@@ -120,7 +123,7 @@ func (r *Report) Outages(kind Kind) map[routemodel.Direction][]time.Duration {
 func (l *lab) newReport(p *prober) *Report {
 	r := &Report{
 		Stack: l.t.Stack, Start: time.Now(), Datapath: fmt.Sprintf("%s — %s", l.dp, l.dpWhy),
-		Transforms: l.applied, VPNPeers: l.t.VPNPeers, Interval: p.interval, Detection: l.predictedDetection(),
+		Transforms: l.applied, VPNPeers: l.t.VPNPeers, TransitRouter: l.trConf, Interval: p.interval, Detection: l.predictedDetection(),
 		StaticPreference: l.opts.StaticPreference,
 	}
 	if b := l.cloud.bfd; b != nil {
