@@ -108,14 +108,12 @@ func (l *lab) probe(ctx context.Context) (*Report, error) {
 	for _, s := range l.steps() {
 		res, err := l.runStep(ctx, p, s)
 		r.Steps = append(r.Steps, res)
-		if err == nil {
-			l.judge(ctx, r, res)
-		}
 		if err != nil {
 			runErr = err
 			r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Incomplete, Message: err.Error()})
 			break
 		}
+		l.judge(ctx, r, res)
 	}
 	stop()
 	<-done
