@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // redact keeps the keys out of errors: a daemon's complaint may quote the
@@ -26,28 +27,50 @@ func (l *lab) redact(err error) error {
 	return errors.New(msg)
 }
 
-// md5Check reports TCP segments with a bad or missing MD5 signature on
-// either end of the circuit: the BGP keys differ, and the session cannot
-// come up.
-func (l *lab) md5Check(ctx context.Context) error {
-	var why []string
-	for _, n := range []ns{l.t.VBR, l.t.GW} {
-		out, err := n.exec(ctx, "", "cat", "/proc/net/netstat")
-		if err != nil {
-			return err
+// md5Watch returns a check for waitEstablished that reports TCP segments
+// with a bad or missing MD5 signature on either end of the circuit: the BGP
+// keys differ, and the session cannot come up. It judges only segments
+// counted after a grace period, since a connection attempt made while FRR
+// is still applying its configuration (the neighbor before its key) counts
+// too.
+func (l *lab) md5Watch(ctx context.Context) func() error {
+	const grace = 2 * time.Second
+	start := time.Now()
+	var baseline map[ns]int
+	return func() error {
+		if time.Since(start) < grace {
+			return nil
 		}
-		if c := md5Failures(out); c > 0 {
-			why = append(why, fmt.Sprintf("%d TCP segment(s) with a bad or missing MD5 signature arrived in %s", c, n))
+		counts := map[ns]int{}
+		for _, n := range []ns{l.t.VBR, l.t.GW} {
+			out, err := n.exec(ctx, "", "cat", "/proc/net/netstat")
+			if err != nil {
+				return err
+			}
+			counts[n] = md5Failures(out)
 		}
+		if baseline == nil {
+			baseline = counts
+			return nil
+		}
+		var why []string
+		for _, n := range []ns{l.t.VBR, l.t.GW} {
+			if c := counts[n] - baseline[n]; c > 0 {
+				why = append(why, fmt.Sprintf("%d TCP segment(s) with a bad or missing MD5 signature arrived in %s", c, n))
+			}
+		}
+		if len(why) == 0 {
+			return nil
+		}
+		return fmt.Errorf("BGP between the on-premises gateway %s and the VBR %s cannot come up: %s — the BGP MD5 key in the gateway's frr.conf (neighbor %s password) does not match the VBR's, the stack's hybridlink:bgpAuthKey",
+			l.t.PeeringIP, l.t.VBRIP, strings.Join(why, "; "), l.t.VBRIP)
 	}
-	if len(why) == 0 {
-		return nil
-	}
-	return fmt.Errorf("BGP between the on-premises gateway %s and the VBR %s cannot come up: %s — the BGP MD5 key in the gateway's frr.conf (neighbor %s password) does not match the VBR's, the stack's hybridlink:bgpAuthKey",
-		l.t.PeeringIP, l.t.VBRIP, strings.Join(why, "; "), l.t.VBRIP)
 }
 
-// md5Failures reads TcpExt's TCPMD5Failure and TCPMD5NotFound counters.
+// md5Failures reads TcpExt's TCPMD5Failure (a signature made with another
+// key) and TCPMD5NotFound (no signature where one is expected) counters.
+// (TCPMD5Unexpected, a signature where none is expected, cannot come from
+// two different keys.)
 func md5Failures(netstat string) int {
 	lines := strings.Split(netstat, "\n")
 	total := 0
@@ -57,7 +80,7 @@ func md5Failures(netstat string) int {
 			continue
 		}
 		for j, k := range keys {
-			if slices.Contains([]string{"TCPMD5Failure", "TCPMD5NotFound", "TCPMD5Unexpected"}, k) {
+			if slices.Contains([]string{"TCPMD5Failure", "TCPMD5NotFound"}, k) {
 				var v int
 				fmt.Sscan(vals[j], &v)
 				total += v

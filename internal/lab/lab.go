@@ -246,7 +246,7 @@ func (l *lab) setUp(ctx context.Context) error {
 		return err
 	}
 	l.log("waiting for BGP and IPsec")
-	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, func() error { return l.md5Check(ctx) }, t.VBRIP.String()); err != nil {
+	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, l.md5Watch(ctx), t.VBRIP.String()); err != nil {
 		return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[t.GW].route(ctx, t.VBRIP.String()))
 	}
 	if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, nil, t.VBRLink.String()); err != nil {
