@@ -223,6 +223,9 @@ func prepare(vendor string, s Site) (*site, error) {
 	if s.PSK == "" {
 		bad("the pre-shared key is empty: pass the key or PSKPlaceholder")
 	}
+	for _, err := range s.BFDTimers.Check() {
+		bad("BFD timer %s: %v", err.(*bfd.FieldError).Field, err)
+	}
 	if err := checkAlgorithms(s.IKE, s.IPsec); err != nil {
 		errs = append(errs, err)
 	}

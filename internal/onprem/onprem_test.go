@@ -450,6 +450,7 @@ func TestRenderRejects(t *testing.T) {
 		}, "give 1 (single tunnel) or 2"},
 		"no VPN IP":              {"cisco-ios", func(s *onprem.Site) { s.VPNPeers = nil }, "give 1 (single tunnel) or 2"},
 		"empty PSK":              {"huawei-vrp", func(s *onprem.Site) { s.PSK = "" }, "PSKPlaceholder"},
+		"BFD interval too short": {"junos", func(s *onprem.Site) { s.BFDTimers.MinRxIntervalMs = 50 }, "BFD timer MinRxIntervalMs: 50 ms is out of range 200–1000 ms"},
 		"unknown algorithm":      {"junos", func(s *onprem.Site) { s.IKE.EncAlg = "chacha20" }, `IKE encryption algorithm "chacha20"`},
 		"PSK with a newline":     {"cisco-ios", func(s *onprem.Site) { s.PSK = "abc\nno router bgp 65530" }, "the pre-shared key contains spaces"},
 		"interface with a space": {"junos", func(s *onprem.Site) { s.Interfaces.WAN = "ge-0/0/0 x" }, "the WAN interface name contains spaces"},
