@@ -337,3 +337,31 @@ func ints(v []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// The Express Connect failover test (CreateFailoverTestJob).
+const (
+	FailoverTestMinutesMin   = 1
+	FailoverTestMinutesMax   = 4320
+	FailoverTestMaxResources = 16
+	// FailoverTestResourceType is the only kind of resource a test shuts:
+	// physical connections (circuits).
+	FailoverTestResourceType = "PHYSICALCONNECTION"
+)
+
+// Failover test job types and states: a StartNow job starts testing when it
+// is created, a StartLater one waits as Pending until it is started.
+const (
+	FailoverTestStartNow   = "StartNow"
+	FailoverTestStartLater = "StartLater"
+	FailoverTestPending    = "Pending"
+	FailoverTestTesting    = "Testing"
+	FailoverTestStopped    = "Stopped"
+)
+
+// CheckFailoverTestMinutes checks a failover test's duration.
+func CheckFailoverTestMinutes(m int) error {
+	if m < FailoverTestMinutesMin || m > FailoverTestMinutesMax {
+		return fmt.Errorf("duration %d min is out of range %d–%d min", m, FailoverTestMinutesMin, FailoverTestMinutesMax)
+	}
+	return nil
+}

@@ -36,6 +36,9 @@ type kind struct {
 	// cascade: when the input forceDelete is true, Delete also deletes the
 	// dependents of these types instead of refusing.
 	cascade []tokens.Type
+	// settle moves the object's state with time; it runs before every
+	// operation and after the object is created or updated.
+	settle func(*state, *record)
 	// internal kinds are objects the cloud creates itself; the engine
 	// cannot manage them.
 	internal bool
@@ -200,6 +203,35 @@ func init() {
 			refs:     []ref{refTo("cenId", inventory.CEN), refTo("vbrInstanceId", inventory.VBR)},
 			validate: checkVBRHealthCheck, outputs: vbrHealthCheckOutputs,
 			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
+		},
+		inventory.AlarmContactGroup: {
+			name:     "AlarmContactGroup",
+			required: []string{"alarmContactGroupName"},
+			forceNew: []string{"alarmContactGroupName"},
+			validate: checkContactGroup, outputs: contactGroupOutputs,
+			id: joinInputs("alarmContactGroupName"),
+		},
+		inventory.Alarm: {
+			name:     "MetricRule",
+			required: []string{"contactGroups", "metric", "project"},
+			refs:     []ref{{path: "contactGroups[*]", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
+			validate: checkAlarm, outputs: alarmOutputs,
+			id: uuidID,
+		},
+		inventory.EventRule: {
+			name:     "EventRule",
+			required: []string{"eventPattern", "ruleName"},
+			forceNew: []string{"ruleName"},
+			refs:     []ref{{path: "contactParameters[*].contactGroupName", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
+			validate: checkEventRule, outputs: eventRuleOutputs,
+			id: joinInputs("ruleName"),
+		},
+		inventory.FailoverTestJob: {
+			name: "FailoverTestJob", prefix: "ftj",
+			required: []string{"jobDuration", "jobType", "resourceIds", "resourceType"},
+			forceNew: []string{"jobType", "resourceType"},
+			validate: checkFailoverTestJob, outputs: failoverTestJobOutputs,
+			settle: settleFailoverTestJob,
 		},
 		// Created by systemRouteTable only.
 		trRouteTable: {name: "TransitRouterRouteTable", internal: true, refs: []ref{trRef}},

@@ -1,0 +1,71 @@
+package localcloud
+
+import (
+	"fmt"
+	"hash/crc32"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
+)
+
+// routeEntries answers getTransitRouterRouteEntries from the routing of the
+// stack that owns the route table, under the faults in force: one entry per
+// route the table holds, Active for the route selected for its destination
+// and Standby for the others (ListTransitRouterRouteEntries' statuses; the
+// route a VPC advertises stays a candidate behind the VBR's BGP route).
+// Like the API, it returns only Active entries unless
+// transitRouterRouteEntryStatus asks for another status or All.
+func (st *state) routeEntries(args inventory.Resource) (resource.PropertyMap, error) {
+	tableID, _ := args.String("transitRouterRouteTableId")
+	var table *record
+	for _, r := range st.ofType(trRouteTable) {
+		if field(r.Outputs, "transitRouterRouteTableId") == tableID {
+			table = r
+		}
+	}
+	if table == nil {
+		return nil, fmt.Errorf("InvalidTransitRouterRouteTableId.NotFound: the specified route table %s does not exist", tableID)
+	}
+	stack := string(table.URN.Stack())
+	n, faults := st.routing(stack, st.OnPrem[stack])
+
+	nameRE, err := nameRegex(args)
+	if err != nil {
+		return nil, err
+	}
+	wantStatus, _ := args.String("transitRouterRouteEntryStatus")
+	if wantStatus == "" {
+		wantStatus = "Active"
+	}
+	wantIDs := append(args.Strings("ids"), args.Strings("transitRouterRouteEntryIds")...)
+	wantNames := args.Strings("transitRouterRouteEntryNames")
+	clientStatus, _ := args.String("status")
+
+	var found listing
+	for _, r := range n.Tables(faults).TransitRouter {
+		status := "Standby"
+		if r.Active {
+			status = "Active"
+		}
+		next := r.Attachment()
+		id := fmt.Sprintf("rte-%08x", crc32.ChecksumIEEE([]byte(tableID+r.Dest.String()+next)))
+		name := "" // propagated routes have no name
+		if (wantStatus != "All" && status != wantStatus) || (clientStatus != "" && status != clientStatus) ||
+			(len(wantIDs) > 0 && !slices.Contains(wantIDs, id)) || (len(wantNames) > 0 && !slices.Contains(wantNames, name)) ||
+			(nameRE != nil && !nameRE.MatchString(name)) {
+			continue
+		}
+		found.add(id, name, resource.PropertyMap{
+			"id": str(id), "transitRouterRouteEntryId": str(id), "status": str(status),
+			"transitRouterRouteEntryDestinationCidrBlock": str(r.Dest.String()),
+			"transitRouterRouteEntryNextHopId":            str(next),
+			"transitRouterRouteEntryNextHopType":          str("Attachment"),
+			"transitRouterRouteEntryType":                 str("Propagated"),
+			"transitRouterRouteEntryName":                 str(name),
+			"transitRouterRouteEntryDescription":          str(r.Source),
+		})
+	}
+	return found.result(args, "entries"), nil
+}
