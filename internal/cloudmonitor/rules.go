@@ -3,6 +3,8 @@ package cloudmonitor
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -114,4 +116,34 @@ func Compare(op string, value float64, threshold string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("comparison operator %q is not one of %s", op, strings.Join(ComparisonOperators, ", "))
+}
+
+// hybridlink's defaults for the standby path's alarms. A circuit whose
+// health check loses a tenth of its probes for three minutes is failing;
+// an hour of silence re-pages a failure nobody has fixed.
+const (
+	DefaultLossRatePercent = 10
+	DefaultLatencyMs       = 100
+	DefaultSilenceSecs     = 3600
+	LatencyMaxMs           = 10000
+)
+
+var contactGroupName = regexp.MustCompile(`^[\p{L}\p{N}_.\-]{1,128}$`)
+
+// CheckContactGroupName checks an alarm contact group's name.
+func CheckContactGroupName(name string) error {
+	if !contactGroupName.MatchString(name) {
+		return fmt.Errorf("%q is not 1–128 letters, digits, '_', '-' or '.'", name)
+	}
+	return nil
+}
+
+// CheckWebhook accepts the http and https URLs an alarm or event rule can
+// call.
+func CheckWebhook(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http or https URL", s)
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package localcloud
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"regexp"
 	"slices"
 
@@ -17,12 +16,10 @@ import (
 // which must exist ("which must have been created", says the SDK).
 
 func checkContactGroup(c *checker) {
-	if n, ok := c.str("alarmContactGroupName"); ok && !contactGroupName.MatchString(n) {
-		c.check("alarmContactGroupName", fmt.Errorf("%q is not 1–128 characters of letters, digits, '_', '-' and '.'", n))
+	if n, ok := c.str("alarmContactGroupName"); ok {
+		c.check("alarmContactGroupName", cloudmonitor.CheckContactGroupName(n))
 	}
 }
-
-var contactGroupName = regexp.MustCompile(`^[\p{L}\p{N}_.\-]{1,128}$`)
 
 func contactGroupOutputs(b *builder) {
 	b.def("enableSubscribed", flag(false))
@@ -69,7 +66,7 @@ func checkAlarm(c *checker) {
 		c.check("effectiveInterval", fmt.Errorf("%q is not of the form hh:mm-hh:mm", v))
 	}
 	if v, ok := c.str("webhook"); ok {
-		c.check("webhook", checkURL(v))
+		c.check("webhook", cloudmonitor.CheckWebhook(v))
 	}
 	levels := 0
 	for _, lvl := range escalationLevels {
@@ -91,15 +88,6 @@ func checkAlarm(c *checker) {
 	if levels == 0 {
 		c.fail("escalationsCritical", "MissingParameter", "give at least one of escalationsCritical, escalationsWarn and escalationsInfo")
 	}
-}
-
-// checkURL accepts the http and https URLs a webhook can call.
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http or https URL", s)
-	}
-	return nil
 }
 
 func alarmOutputs(b *builder) {
@@ -136,7 +124,7 @@ func checkEventRule(c *checker) {
 	c.oneOf("status", "status", cloudmonitor.EventRuleStates)
 	for _, w := range c.elems("webhookParameters") {
 		if u, ok := c.str(w + ".url"); ok {
-			c.check(w+".url", checkURL(u))
+			c.check(w+".url", cloudmonitor.CheckWebhook(u))
 		}
 	}
 }
