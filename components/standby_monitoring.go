@@ -30,8 +30,10 @@ type StandbyMonitoringArgs struct {
 	// ContactGroup is created and receives every alarm. Required.
 	ContactGroup ContactGroupArgs
 	// Webhook is an http or https URL the alarms and the event rule also
-	// call; "" for none.
-	Webhook string
+	// call; nil for none. A webhook URL usually carries a token: pass a
+	// secret (pulumi.ToSecret, config.GetSecret), and the resources keep it
+	// secret in the state.
+	Webhook pulumi.StringInput
 	// CENID and VBRID name the VBR whose CEN health check the circuit alarms
 	// read (CENHubArgs.VBRHealthCheck must be configured, or they have no
 	// data). Required; HybridConnection sets them, leave them unset there.
@@ -86,9 +88,6 @@ func (a *StandbyMonitoringArgs) validateSettings(c checker) {
 			g.fail(fmt.Sprintf("Contacts[%d]", i), nil, "is empty", "give the name of an existing CloudMonitor alarm contact")
 		}
 	}
-	if a.Webhook != "" {
-		c.check("Webhook", a.Webhook, cloudmonitor.CheckWebhook(a.Webhook), "give an http or https URL, or leave it empty")
-	}
 	if a.LossRatePercent != 0 && (a.LossRatePercent < 1 || a.LossRatePercent > 100) {
 		c.fail("LossRatePercent", a.LossRatePercent, "is out of range 1–100", fmt.Sprintf("use a percentage, or 0 for %d", cloudmonitor.DefaultLossRatePercent))
 	}
@@ -122,8 +121,9 @@ type StandbyMonitoring struct {
 // CEN health check of the VBR loses LossRatePercent of its probes: the
 // circuit is down), <name>-circuit-latency (Warn above LatencyMs) and
 // <name>-vpn-events (the IPsec connection's phase-1 and phase-2 negotiation
-// and health-check failures: the standby path is down). Alarm and rule names
-// are the children's names.
+// and health-check failures: the standby path is down). In CloudMonitor the
+// alarms and the rule are named <contact group>-<role>: the group's name is
+// unique in the account, so two connections' rules never collide.
 func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitoringArgs, opts ...pulumi.ResourceOption) (*StandbyMonitoring, error) {
 	if args == nil {
 		args = &StandbyMonitoringArgs{}
@@ -151,7 +151,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 	}).(pulumi.StringOutput)
 	alarm := func(role string, metric cloudmonitor.Metric, configure func(*cms.AlarmArgs)) (*cms.Alarm, error) {
 		a := &cms.AlarmArgs{
-			Name:             pulumi.String(child(name, role)),
+			Name:             pulumi.String(child(args.ContactGroup.Name, role)),
 			Project:          pulumi.String(metric.Namespace),
 			Metric:           pulumi.String(metric.Name),
 			MetricDimensions: dims,
@@ -161,8 +161,8 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 			Enabled:          pulumi.Bool(true),
 			Tags:             tagMap(args.Tags),
 		}
-		if args.Webhook != "" {
-			a.Webhook = pulumi.String(args.Webhook)
+		if args.Webhook != nil {
+			a.Webhook = args.Webhook
 		}
 		configure(a)
 		return cms.NewAlarm(ctx, child(name, role), a, parent)
@@ -195,7 +195,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		events = append(events, pulumi.String(e.Name))
 	}
 	ruleArgs := &cms.EventRuleArgs{
-		RuleName:    pulumi.String(child(name, "vpn-events")),
+		RuleName:    pulumi.String(child(args.ContactGroup.Name, "vpn-events")),
 		Description: pulumi.String("The standby IPsec-VPN of " + name + " cannot negotiate or fails its health check"),
 		EventPattern: &cms.EventRuleEventPatternArgs{
 			Product:    pulumi.String(cloudmonitor.IPsecPhase1NegoFailed.Product),
@@ -208,11 +208,11 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		SilenceTime: pulumi.Int(orDefaultInt(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
 		Status:      pulumi.String("ENABLED"),
 	}
-	if args.Webhook != "" {
+	if args.Webhook != nil {
 		ruleArgs.WebhookParameters = cms.EventRuleWebhookParameterArray{&cms.EventRuleWebhookParameterArgs{
 			Protocol: pulumi.String("http"),
 			Method:   pulumi.String("post"),
-			Url:      pulumi.String(args.Webhook),
+			Url:      args.Webhook,
 		}}
 	}
 	rule, err := cms.NewEventRule(ctx, child(name, "vpn-events"), ruleArgs, parent)

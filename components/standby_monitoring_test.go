@@ -16,7 +16,7 @@ const typeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
 func referenceMonitoringArgs() *components.StandbyMonitoringArgs {
 	return &components.StandbyMonitoringArgs{
 		ContactGroup: components.ContactGroupArgs{Name: "prod-oncall", Contacts: []string{"netops-a", "netops-b"}},
-		Webhook:      "https://hooks.example.com/hybridlink",
+		Webhook:      pulumi.ToSecret(pulumi.String("https://hooks.example.com/hybridlink?token=t0k3n")).(pulumi.StringOutput),
 		CENID:        pulumi.String("cen-1"),
 		VBRID:        pulumi.String("vbr-1"),
 		Tags:         map[string]string{"env": "test"},
@@ -57,38 +57,42 @@ func TestStandbyMonitoringResourcesAndInputs(t *testing.T) {
 	dims := `[{"cenId":"cen-1","vbrInstanceId":"vbr-1"}]`
 	loss := res(t, m, "mon-circuit-loss")
 	assert.Equal(t, map[string]any{
-		"name": "mon-circuit-loss", "project": "acs_cen", "metric": "VBRHealthyCheckLossRate", "metricDimensions": dims,
+		"name": "prod-oncall-circuit-loss", "project": "acs_cen", "metric": "VBRHealthyCheckLossRate", "metricDimensions": dims,
 		"period": 60.0, "contactGroups": []any{"prod-oncall"}, "silenceTime": 3600.0, "enabled": true,
-		"webhook": "https://hooks.example.com/hybridlink", "tags": map[string]any{"env": "test"},
+		"tags":                map[string]any{"env": "test"},
 		"escalationsCritical": map[string]any{"comparisonOperator": ">=", "statistics": "Value", "threshold": "10", "times": 3.0},
-	}, loss.Inputs.Mappable(), "the circuit pages when its health check loses 10 % for 3 minutes")
+	}, withoutKey(loss.Inputs.Mappable(), "webhook"), "the circuit pages when its health check loses 10 % for 3 minutes")
+	assert.Equal(t, "https://hooks.example.com/hybridlink?token=t0k3n", secretInput(t, loss, "webhook"), "the webhook's token stays secret")
 	assert.Contains(t, loss.DependsOn, group.URN, "the group exists before the alarm names it")
 
 	latency := res(t, m, "mon-circuit-latency")
 	assert.Equal(t, "VBRHealthyCheckLatency", input(t, latency, "metric"))
+	assert.Equal(t, "prod-oncall-circuit-latency", input(t, latency, "name"))
 	assert.Equal(t, dims, input(t, latency, "metricDimensions"))
 	assert.Equal(t, map[string]any{"comparisonOperator": ">", "statistics": "Value", "threshold": "100", "times": 3.0}, input(t, latency, "escalationsWarn"))
 	assertAbsent(t, latency, "escalationsCritical")
 
 	rule := res(t, m, "mon-vpn-events")
 	assert.Equal(t, map[string]any{
-		"ruleName":    "mon-vpn-events",
+		"ruleName":    "prod-oncall-vpn-events",
 		"description": "The standby IPsec-VPN of mon cannot negotiate or fails its health check",
 		"eventPattern": map[string]any{"product": "VPN", "levelLists": []any{"WARN"},
 			"nameLists": []any{"IpsecPhase1NegoFailed", "IpsecPhase2NegoFailed", "IpsecHealthCheckFailed"}},
 		"contactParameters": []any{map[string]any{"contactGroupName": "prod-oncall"}},
-		"webhookParameters": []any{map[string]any{"protocol": "http", "method": "post", "url": "https://hooks.example.com/hybridlink"}},
 		"silenceTime":       3600.0,
 		"status":            "ENABLED",
-	}, rule.Inputs.Mappable())
+	}, withoutKey(rule.Inputs.Mappable(), "webhookParameters"))
+	assert.Equal(t, "https://hooks.example.com/hybridlink?token=t0k3n", secretInput(t, rule, "webhookParameters[0].url"))
+	assert.Equal(t, "post", input(t, rule, "webhookParameters[0].method"))
+	assert.Equal(t, "http", input(t, rule, "webhookParameters[0].protocol"))
 
-	assert.Equal(t, outputs{"group": "prod-oncall", "loss": "mon-circuit-loss-id", "latency": "mon-circuit-latency-id", "rule": "mon-vpn-events"}, got)
+	assert.Equal(t, outputs{"group": "prod-oncall", "loss": "mon-circuit-loss-id", "latency": "mon-circuit-latency-id", "rule": "prod-oncall-vpn-events"}, got)
 }
 
 func TestStandbyMonitoringThresholds(t *testing.T) {
 	m, err := run(func(ctx *pulumi.Context) error {
 		a := referenceMonitoringArgs()
-		a.Webhook, a.LossRatePercent, a.LatencyMs, a.Times, a.SilenceSecs = "", 50, 20, 1, 300
+		a.Webhook, a.LossRatePercent, a.LatencyMs, a.Times, a.SilenceSecs = nil, 50, 20, 1, 300
 		_, err := components.NewStandbyMonitoring(ctx, "mon", a)
 		return err
 	})
@@ -103,11 +107,11 @@ func TestStandbyMonitoringThresholds(t *testing.T) {
 }
 
 func TestStandbyMonitoringRejectsBadArgs(t *testing.T) {
-	err := requireRejected(t, []string{"CENID", "ContactGroup.Contacts", "ContactGroup.Name", "LatencyMs", "LossRatePercent", "SilenceSecs", "Times", "VBRID", "Webhook"},
+	err := requireRejected(t, []string{"CENID", "ContactGroup.Contacts", "ContactGroup.Name", "LatencyMs", "LossRatePercent", "SilenceSecs", "Times", "VBRID"},
 		func(ctx *pulumi.Context) error {
 			_, err := components.NewStandbyMonitoring(ctx, "mon", &components.StandbyMonitoringArgs{
-				ContactGroup: components.ContactGroupArgs{Name: "on call!"},
-				Webhook:      "ftp://example.com", LossRatePercent: 101, LatencyMs: 10001, Times: -1, SilenceSecs: 60,
+				ContactGroup:    components.ContactGroupArgs{Name: "on call!"},
+				LossRatePercent: 101, LatencyMs: 10001, Times: -1, SilenceSecs: 60,
 			})
 			return err
 		})
@@ -143,4 +147,16 @@ func TestHybridConnectionWithMonitoring(t *testing.T) {
 		_, err := components.NewHybridConnection(ctx, "hl", a)
 		return err
 	})
+}
+
+// withoutKey is m without one key, for comparing the rest of a resource's
+// inputs exactly.
+func withoutKey(m map[string]any, key string) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
 }

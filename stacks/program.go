@@ -56,6 +56,11 @@ func (env *Environment) Deploy(ctx *pulumi.Context) error {
 	if env.Config.BGPAuthKey.Set && env.Config.BGPAuthKey.Value != "" {
 		args.ExpressConnect.AuthKey = config.GetSecret(ctx, keyOf("BGPAuthKey"))
 	}
+	if args.Monitoring != nil && env.Config.AlarmWebhook.Set && env.Config.AlarmWebhook.Value != "" {
+		monitoring := *args.Monitoring
+		monitoring.Webhook = config.GetSecret(ctx, keyOf("AlarmWebhook"))
+		args.Monitoring = &monitoring
+	}
 	hc, err := components.NewHybridConnection(ctx, ComponentName, &args)
 	if err != nil {
 		return err

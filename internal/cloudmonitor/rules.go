@@ -143,7 +143,7 @@ func CheckContactGroupName(name string) error {
 func CheckWebhook(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http or https URL", s)
+		return fmt.Errorf("is not an http or https URL (the value is not shown: it may carry a token)")
 	}
 	return nil
 }
