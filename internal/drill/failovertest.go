@@ -110,7 +110,7 @@ func RunFailoverTest(ctx context.Context, o FailoverTestOptions) (r *Report, err
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Minute)
 		defer cancel()
 		var cerr error
-		r.Cleanup, cerr = t.cleanup(cctx)
+		r.Cleanup, cerr = t.cleanup(cctx, ctx.Err() != nil)
 		err = errors.Join(err, cerr)
 	}()
 	if err := t.configure(ctx); err != nil {
@@ -200,10 +200,14 @@ func (t *testStack) observe(sc routemodel.Scenario, entries []RouteEntry, findin
 }
 
 // cleanup stops the job if it may be testing, destroys the stack (deleting
-// the job) and removes it.
-func (t *testStack) cleanup(ctx context.Context) (string, error) {
+// the job) and removes it. After an interruption it first releases the
+// stack's lock, which an update killed by the interrupt can leave behind.
+func (t *testStack) cleanup(ctx context.Context, interrupted bool) (string, error) {
 	if !t.touched {
 		return "nothing to clean up: the failover test job was never created", t.st.Workspace().RemoveStack(ctx, t.st.Name())
+	}
+	if interrupted {
+		_ = t.st.Cancel(ctx) // fails harmlessly when nothing is locked
 	}
 	var errs []error
 	if err := t.st.SetConfig(ctx, "status", auto.ConfigValue{Value: limits.FailoverTestStopped}); err != nil {
