@@ -2,7 +2,6 @@ package localcloud
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"regexp"
 	"slices"
 
@@ -132,10 +131,4 @@ func checkEventRule(c *checker) {
 func eventRuleOutputs(b *builder) {
 	b.def("status", str("ENABLED"))
 	b.def("description", str(""))
-}
-
-// uuidID is the ID of objects the API names with a UUID (alarm rules).
-func uuidID(*builder) string {
-	r := fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
-	return fmt.Sprintf("%s-%s-%s-%s-%s", r[:8], r[8:12], r[12:16], r[16:20], r[20:])
 }

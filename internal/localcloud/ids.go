@@ -2,6 +2,7 @@ package localcloud
 
 import (
 	crand "crypto/rand"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
@@ -42,6 +43,12 @@ func newID(prefix, region string, global bool) string {
 		code = randomChars(3)
 	}
 	return prefix + "-" + code + randomChars(18)
+}
+
+// newUUID returns a random UUID-shaped ID, as alarm rules have.
+func newUUID() string {
+	r := fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
+	return fmt.Sprintf("%s-%s-%s-%s-%s", r[:8], r[8:12], r[12:16], r[16:20], r[20:])
 }
 
 // newPSK returns a pre-shared key like the one the API generates: 16

@@ -18,6 +18,8 @@ type kind struct {
 	// its ID only joins other IDs. global: the ID has no region code.
 	prefix string
 	global bool
+	// uuid: the API names the object with a UUID (alarm rules).
+	uuid bool
 
 	required []string // the schema's requiredInputs
 	forceNew []string // input paths whose change replaces the resource; "a[*].b" for every element
@@ -216,7 +218,7 @@ func init() {
 			required: []string{"contactGroups", "metric", "project"},
 			refs:     []ref{{path: "contactGroups[*]", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
 			validate: checkAlarm, outputs: alarmOutputs,
-			id: uuidID,
+			uuid: true,
 		},
 		inventory.EventRule: {
 			name:     "EventRule",
