@@ -36,7 +36,7 @@ type StandbyMonitoringArgs struct {
 	Webhook pulumi.StringInput
 	// CENID and VBRID name the VBR whose CEN health check the circuit alarms
 	// read (CENHubArgs.VBRHealthCheck must be configured, or they have no
-	// data). Required; HybridConnection sets them, leave them unset there.
+	// data). Required (HybridConnection sets them: leave them unset there).
 	CENID, VBRID pulumi.StringInput
 	// LossRatePercent pages (Critical) when the health check loses at least
 	// that share of its probes: 1–100, 0 for the default 10.
