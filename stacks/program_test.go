@@ -245,6 +245,7 @@ func TestProdStack(t *testing.T) {
 		"vpcIds":                    map[string]string{"workload": "vpc-workload", "transit": "vpc-transit"},
 		"vpcRouteTableIds":          map[string]string{"workload": "vtb-workload", "transit": "vtb-transit"},
 		"idcPrefixes":               []string{"172.16.0.0/16"},
+		"alarmIds":                  []string{"hybridlink-monitoring-circuit-loss-id", "hybridlink-monitoring-circuit-latency-id"},
 	}, exports)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,7 +55,7 @@ func failoverTestOptions(t *testing.T, b *box, env *stacks.Environment, log *byt
 		RouteTableID: out[components.OutputTransitRouterRouteTableID].Value.(string),
 		Attachments: drill.Attachments{VBR: out[components.OutputVBRAttachmentID].Value.(string),
 			Transit: atts[env.Config.TransitVPC.Name].(string)},
-		IDCPrefixes: env.Args.IDCPrefixes, Minutes: drill.DefaultTestMinutes,
+		IDCPrefixes: env.Args.IDCPrefixes, Minutes: drill.DefaultTestMinutes, AlarmIDs: alarmIDs(out),
 		Pulumi: b.sb.PulumiCommand(), Env: b.sb.EngineEnv(), Cloud: b.sb.Cloud, OnPrem: env.OnPremModel(), Log: log,
 	}
 }
@@ -106,6 +107,10 @@ func TestDrillWithAlarms(t *testing.T) {
 			"the transit VPC's advertised route is present, not rejected")
 		assert.Contains(t, r.Steps[1].Entries, drill.RouteEntry{Destination: "172.16.0.0/16", NextHop: transitAtt, NextHopType: "Attachment", Type: "Propagated", Status: "Active"},
 			"and takes over while the circuit is shut")
+		assert.Equal(t, []drill.AlarmState{{Name: "hybridlink-prod-oncall-circuit-loss", State: "OK"}, {Name: "hybridlink-prod-oncall-circuit-latency", State: "OK"}}, r.Steps[0].AlarmStates,
+			"the health checks as the engine reads the alarms")
+		assert.Equal(t, []drill.AlarmState{{Name: "hybridlink-prod-oncall-circuit-loss", State: "ALARM"}, {Name: "hybridlink-prod-oncall-circuit-latency", State: "INSUFFICIENT_DATA"}}, r.Steps[1].AlarmStates)
+		assert.Equal(t, r.Steps[0].AlarmStates, r.Steps[2].AlarmStates)
 		for _, p := range r.Steps[1].Paths {
 			assert.Equal(t, routemodel.Tunnel, p.Link, "%s", p)
 		}
@@ -175,4 +180,12 @@ func TestFailoverTestInterrupted(t *testing.T) {
 	assert.Contains(t, r.Cleanup, "stopped and removed", "%s\n%s", err, log.buf.String())
 	assertTestRemoved(t, b, env)
 	t.Logf("interrupted drill and cleanup took %s", time.Since(start).Round(time.Second))
+}
+
+func alarmIDs(out auto.OutputMap) []string {
+	var ids []string
+	for _, id := range out[stacks.OutputAlarmIDs].Value.([]any) {
+		ids = append(ids, id.(string))
+	}
+	return ids
 }

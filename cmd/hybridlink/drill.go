@@ -147,8 +147,16 @@ func testOptions(env *stacks.Environment, outputs auto.OutputMap, d drillFlags) 
 	if transit == "" {
 		return drill.FailoverTestOptions{}, fmt.Errorf("the stack %s has no attachment of the transit VPC %s in %s", env.Stack, env.Config.TransitVPC.Name, components.OutputVPCAttachmentIDs)
 	}
+	var alarms []string
+	if ids, ok := outputs[stacks.OutputAlarmIDs].Value.([]any); ok {
+		for _, id := range ids {
+			if s, ok := id.(string); ok {
+				alarms = append(alarms, s)
+			}
+		}
+	}
 	return drill.FailoverTestOptions{
-		Stack: env.Stack, Circuit: env.Config.ExpressConnect.PhysicalConnectionID, RouteTableID: table,
+		Stack: env.Stack, Circuit: env.Config.ExpressConnect.PhysicalConnectionID, RouteTableID: table, AlarmIDs: alarms,
 		Attachments: drill.Attachments{VBR: vbrAtt, Transit: transit}, IDCPrefixes: env.Args.IDCPrefixes,
 		Region: env.Config.Region, Minutes: d.minutes,
 	}, nil

@@ -33,9 +33,11 @@ type Step struct {
 	// Alerts are the stack's alarms and event rules as evaluated in the
 	// step (the local cloud only).
 	Alerts []localcloud.Alert
-	// Entries are the transit router's route entries the failover-test
-	// method read through the engine in the step.
-	Entries []RouteEntry
+	// Entries are the transit router's route entries, and AlarmStates the
+	// environment's alarms, that the failover-test method read through the
+	// engine in the step.
+	Entries     []RouteEntry
+	AlarmStates []AlarmState
 }
 
 // Passed reports whether every path of the step was as expected.
@@ -137,6 +139,9 @@ func (r *Report) Text() string {
 		for _, e := range s.Entries {
 			fmt.Fprintf(&b, "  transit router: %s\n", e)
 		}
+		for _, a := range s.AlarmStates {
+			fmt.Fprintf(&b, "  read: %s\n", a)
+		}
 		for _, line := range alertLines(s.Alerts) {
 			fmt.Fprintf(&b, "  %s\n", line)
 		}
@@ -168,6 +173,13 @@ func (r *Report) Markdown() string {
 			b.WriteString("Transit router route entries (getTransitRouterRouteEntries):\n\n")
 			for _, e := range s.Entries {
 				fmt.Fprintf(&b, "- %s\n", e)
+			}
+			b.WriteString("\n")
+		}
+		if len(s.AlarmStates) > 0 {
+			b.WriteString("Alarm states read through the engine:\n\n")
+			for _, a := range s.AlarmStates {
+				fmt.Fprintf(&b, "- %s\n", a)
 			}
 			b.WriteString("\n")
 		}

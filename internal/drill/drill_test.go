@@ -157,3 +157,12 @@ func TestReportShowsAlertsEntriesAndCleanup(t *testing.T) {
 	assert.Contains(t, md, "- 🔔 alarm loss (oncall-circuit-loss)")
 	assert.Contains(t, md, "Transit router route entries (getTransitRouterRouteEntries):\n\n- 172.16.0.0/16 → Attachment tr-attach-t")
 }
+
+func TestAlarmStatesOf(t *testing.T) {
+	got, err := alarmStatesOf([]any{map[string]any{"name": "oncall-circuit-loss", "state": "ALARM"}})
+	assert.NoError(t, err)
+	assert.Equal(t, []AlarmState{{Name: "oncall-circuit-loss", State: "ALARM"}}, got)
+	assert.Equal(t, "alarm oncall-circuit-loss: ALARM", got[0].String())
+	_, err = alarmStatesOf(map[string]any{})
+	assert.Error(t, err)
+}

@@ -83,3 +83,28 @@ func judgeEntries(sc routemodel.Scenario, entries []RouteEntry, att Attachments,
 	}
 	return out
 }
+
+// AlarmState is an alarm rule's state as the failover test read it through
+// the engine: OK, ALARM or INSUFFICIENT_DATA.
+type AlarmState struct{ Name, State string }
+
+func (a AlarmState) String() string { return fmt.Sprintf("alarm %s: %s", a.Name, a.State) }
+
+// alarmStatesOf reads the alarms' states from the test stack's output.
+func alarmStatesOf(v any) ([]AlarmState, error) {
+	list, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("drill: alarm states are a %T, not a list", v)
+	}
+	out := make([]AlarmState, 0, len(list))
+	for _, item := range list {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("drill: an alarm state is a %T, not an object", item)
+		}
+		name, _ := m["name"].(string)
+		state, _ := m["state"].(string)
+		out = append(out, AlarmState{Name: name, State: state})
+	}
+	return out, nil
+}

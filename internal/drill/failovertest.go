@@ -2,6 +2,7 @@ package drill
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cen"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cms"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/expressconnect"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
@@ -26,7 +28,8 @@ import (
 // The failover-test method shuts the circuit with Alibaba Cloud's Express
 // Connect failover test, through the Pulumi engine: a stack beside the
 // environment's (project TestProject, stack TestStackName) holds only the
-// test job and reads the transit router's route entries. Each step updates
+// test job and reads the transit router's route entries and the state of
+// the environment's alarms (the health checks they watch). Each step updates
 // the job — created Pending, then Testing (the circuit is shut), then
 // Stopped (restored) — and reads the entries until they show what the step
 // expects; then the job is stopped and removed, also when the drill is
@@ -53,6 +56,9 @@ type FailoverTestOptions struct {
 	Attachments           Attachments
 	IDCPrefixes           []netip.Prefix
 	Region                string
+	// AlarmIDs are the environment's alarm rules, whose state each step
+	// reads (stacks.OutputAlarmIDs); none when its alarms are off.
+	AlarmIDs []string
 	// Minutes is the job's duration (limits.FailoverTestMinutesMin–Max).
 	Minutes int
 	// Pulumi runs the engine (nil: the pulumi on PATH); Env is its
@@ -135,7 +141,12 @@ type testStack struct {
 }
 
 func (t *testStack) configure(ctx context.Context) error {
+	alarms, err := json.Marshal(t.o.AlarmIDs)
+	if err != nil {
+		return err
+	}
 	return t.st.SetAllConfig(ctx, auto.ConfigMap{
+		"alarmIds":        {Value: string(alarms)},
 		"alicloud:region": {Value: t.o.Region},
 		"circuit":         {Value: t.o.Circuit},
 		"routeTableId":    {Value: t.o.RouteTableID},
@@ -161,13 +172,17 @@ func (t *testStack) step(ctx context.Context, ts testStep) (Step, error) {
 		if err != nil {
 			return Step{}, err
 		}
+		alarms, err := alarmStatesOf(res.Outputs["alarms"].Value)
+		if err != nil {
+			return Step{}, err
+		}
 		findings := judgeEntries(ts.sc, entries, t.o.Attachments, t.o.IDCPrefixes)
 		if want := jobStatusAfter(ts.status); res.Outputs["jobStatus"].Value != want {
 			findings = append(findings, routemodel.Finding{Scenario: ts.sc.Name,
 				Message: fmt.Sprintf("the failover test job is %v, not %s", res.Outputs["jobStatus"].Value, want)})
 		}
 		if len(findings) == 0 || !time.Now().Before(deadline) {
-			return t.observe(ts.sc, entries, findings)
+			return t.observe(ts.sc, entries, alarms, findings)
 		}
 		select {
 		case <-ctx.Done():
@@ -186,7 +201,7 @@ func jobStatusAfter(requested string) string {
 
 // observe completes a step: from the local cloud when there is one, else
 // from the route entries alone.
-func (t *testStack) observe(sc routemodel.Scenario, entries []RouteEntry, findings []routemodel.Finding) (Step, error) {
+func (t *testStack) observe(sc routemodel.Scenario, entries []RouteEntry, alarms []AlarmState, findings []routemodel.Finding) (Step, error) {
 	step := Step{Scenario: sc, Expect: sc.Expect()}
 	if t.o.Cloud != nil {
 		var err error
@@ -194,7 +209,7 @@ func (t *testStack) observe(sc routemodel.Scenario, entries []RouteEntry, findin
 			return Step{}, err
 		}
 	}
-	step.Entries = entries
+	step.Entries, step.AlarmStates = entries, alarms
 	step.Findings = append(step.Findings, findings...)
 	return step, nil
 }
@@ -263,5 +278,21 @@ func testProgram(ctx *pulumi.Context) error {
 	})
 	ctx.Export("jobStatus", job.Status)
 	ctx.Export("routeEntries", entries.Entries())
+
+	// The alarms are read, like the entries, once the job has changed;
+	// reading one refreshes its state (OK, ALARM, INSUFFICIENT_DATA).
+	var ids []string
+	if err := json.Unmarshal([]byte(config.Require(ctx, "alarmIds")), &ids); err != nil {
+		return fmt.Errorf("alarmIds: %w", err)
+	}
+	alarms := pulumi.Array{}
+	for i, id := range ids {
+		a, err := cms.GetAlarm(ctx, fmt.Sprintf("alarm-%d", i), job.Status.ApplyT(func(string) pulumi.ID { return pulumi.ID(id) }).(pulumi.IDOutput), nil)
+		if err != nil {
+			return err
+		}
+		alarms = append(alarms, pulumi.Map{"name": a.Name, "state": a.Status})
+	}
+	ctx.Export("alarms", alarms)
 	return nil
 }
