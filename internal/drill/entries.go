@@ -19,21 +19,37 @@ func (e RouteEntry) String() string {
 
 // entriesOf reads the route entries from the test stack's output.
 func entriesOf(v any) ([]RouteEntry, error) {
+	objs, err := objectsOf(v, "route entries")
+	out := make([]RouteEntry, len(objs))
+	for i, m := range objs {
+		out[i] = RouteEntry{
+			Destination: m["transitRouterRouteEntryDestinationCidrBlock"], NextHop: m["transitRouterRouteEntryNextHopId"],
+			NextHopType: m["transitRouterRouteEntryNextHopType"], Type: m["transitRouterRouteEntryType"], Status: m["status"],
+		}
+	}
+	return out, err
+}
+
+// objectsOf reads a stack output that is a list of objects, keeping their
+// string fields.
+func objectsOf(v any, what string) ([]map[string]string, error) {
 	list, ok := v.([]any)
 	if !ok && v != nil {
-		return nil, fmt.Errorf("drill: route entries are a %T, not a list", v)
+		return nil, fmt.Errorf("drill: the %s are a %T, not a list", what, v)
 	}
-	out := make([]RouteEntry, 0, len(list))
+	out := make([]map[string]string, 0, len(list))
 	for _, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("drill: a route entry is a %T, not an object", item)
+			return nil, fmt.Errorf("drill: one of the %s is a %T, not an object", what, item)
 		}
-		s := func(k string) string { v, _ := m[k].(string); return v }
-		out = append(out, RouteEntry{
-			Destination: s("transitRouterRouteEntryDestinationCidrBlock"), NextHop: s("transitRouterRouteEntryNextHopId"),
-			NextHopType: s("transitRouterRouteEntryNextHopType"), Type: s("transitRouterRouteEntryType"), Status: s("status"),
-		})
+		fields := map[string]string{}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				fields[k] = s
+			}
+		}
+		out = append(out, fields)
 	}
 	return out, nil
 }
@@ -92,19 +108,10 @@ func (a AlarmState) String() string { return fmt.Sprintf("alarm %s: %s", a.Name,
 
 // alarmStatesOf reads the alarms' states from the test stack's output.
 func alarmStatesOf(v any) ([]AlarmState, error) {
-	list, ok := v.([]any)
-	if !ok && v != nil {
-		return nil, fmt.Errorf("drill: alarm states are a %T, not a list", v)
+	objs, err := objectsOf(v, "alarm states")
+	out := make([]AlarmState, len(objs))
+	for i, m := range objs {
+		out[i] = AlarmState{Name: m["name"], State: m["state"]}
 	}
-	out := make([]AlarmState, 0, len(list))
-	for _, item := range list {
-		m, ok := item.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("drill: an alarm state is a %T, not an object", item)
-		}
-		name, _ := m["name"].(string)
-		state, _ := m["state"].(string)
-		out = append(out, AlarmState{Name: name, State: state})
-	}
-	return out, nil
+	return out, err
 }
