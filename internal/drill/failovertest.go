@@ -30,7 +30,7 @@ import (
 // environment's (project TestProject, stack TestStackName) holds only the
 // test job and reads the transit router's route entries and the state of
 // the environment's alarms (the health checks they watch). Each step updates
-// the job — created Pending, then Testing (the circuit is shut), then
+// the job — created in Init, then Testing (the circuit is shut), then
 // Stopped (restored) — and reads the entries until they show what the step
 // expects; then the job is stopped and removed, also when the drill is
 // interrupted. The same code runs against the sandbox's local cloud and a
@@ -78,7 +78,7 @@ type FailoverTestOptions struct {
 }
 
 // testStep is a step of the failover test: the job's requested status ("":
-// created Pending).
+// created in Init).
 type testStep struct {
 	sc     routemodel.Scenario
 	status string
@@ -194,7 +194,7 @@ func (t *testStack) step(ctx context.Context, ts testStep) (Step, error) {
 
 func jobStatusAfter(requested string) string {
 	if requested == "" {
-		return limits.FailoverTestPending
+		return limits.FailoverTestInit
 	}
 	return requested
 }

@@ -348,15 +348,24 @@ const (
 	FailoverTestResourceType = "PHYSICALCONNECTION"
 )
 
-// Failover test job types and states: a StartNow job starts testing when it
-// is created, a StartLater one waits as Pending until it is started.
+// Failover test job types and states (terraform-provider-alicloud's
+// alicloud_express_connect_ec_failover_test_job): a StartNow job starts
+// testing when it is created, a StartLater one waits in Init until it is
+// started; Starting and Stopping are on the way to Testing and Stopped.
 const (
 	FailoverTestStartNow   = "StartNow"
 	FailoverTestStartLater = "StartLater"
-	FailoverTestPending    = "Pending"
+	FailoverTestInit       = "Init"
+	FailoverTestStarting   = "Starting"
 	FailoverTestTesting    = "Testing"
+	FailoverTestStopping   = "Stopping"
 	FailoverTestStopped    = "Stopped"
+	FailoverTestDeleted    = "Deleted"
 )
+
+// FailoverTestStatuses are the values the provider accepts for a job's
+// status; only Testing (start) and Stopped (stop) act.
+var FailoverTestStatuses = []string{FailoverTestInit, FailoverTestStarting, FailoverTestTesting, FailoverTestStopping, FailoverTestStopped, FailoverTestDeleted}
 
 // CheckFailoverTestMinutes checks a failover test's duration.
 func CheckFailoverTestMinutes(m int) error {

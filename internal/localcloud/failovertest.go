@@ -12,15 +12,18 @@ import (
 // The Express Connect failover test: a job that shuts its circuits while it
 // is Testing, for at most its duration, as CreateFailoverTestJob,
 // StartFailoverTestJob and StopFailoverTestJob do. The provider creates the
-// job, starts it when status is set to Testing (a StartNow job starts at
-// once) and stops it when status is set to Stopped. Every VBR on a circuit
+// job (Init, or Testing for StartNow), starts it when status is set to
+// Testing and stops it when status is set to Stopped; the API deletes only a
+// job in Init or Stopped (IncorrectStatus.OnlyForInitOrStopped). The
+// transitional Starting and Stopping states are not modelled: the local
+// cloud's operations complete at once. Every VBR on a circuit
 // under test loses its BGP session, whichever stack it belongs to, as on a
 // real circuit shared by several VBRs.
 
 func checkFailoverTestJob(c *checker) {
 	c.oneOf("resourceType", "resource type", []string{limits.FailoverTestResourceType})
 	c.oneOf("jobType", "job type", []string{limits.FailoverTestStartNow, limits.FailoverTestStartLater})
-	c.oneOf("status", "status", []string{limits.FailoverTestTesting, limits.FailoverTestStopped})
+	c.oneOf("status", "status", limits.FailoverTestStatuses)
 	if m, ok := c.integer("jobDuration"); ok {
 		c.check("jobDuration", limits.CheckFailoverTestMinutes(int(m)))
 	}
@@ -41,7 +44,7 @@ func checkFailoverTestJob(c *checker) {
 	from := field(old, "status")
 	to := nextFailoverStatus(from, field(c.in.Props, "jobType"), field(c.in.Props, "status"))
 	if from == limits.FailoverTestStopped && field(c.in.Props, "status") == limits.FailoverTestTesting {
-		c.fail("status", "IncorrectStatus.FailoverTestJob", "job %s is Stopped; only a Pending job can start, create a new job to test again", c.self)
+		c.fail("status", "IncorrectStatus.OnlyForInit", "job %s is Stopped; only a job in Init can start: create a new job to test again", c.self)
 	}
 	if to != limits.FailoverTestTesting || from == limits.FailoverTestTesting {
 		return
@@ -61,16 +64,16 @@ func checkFailoverTestJob(c *checker) {
 	}
 }
 
-// nextFailoverStatus is the job's state after an operation: a new job is
-// Pending, or Testing when it starts now or is asked to; a Pending job
-// starts when asked; any job not yet Stopped stops when asked.
+// nextFailoverStatus is the job's state after an operation: a new job is in
+// Init, or Testing when it starts now or is asked to; a job in Init starts
+// when asked; any job not yet Stopped stops when asked.
 func nextFailoverStatus(from, jobType, want string) string {
 	switch {
 	case from == "" && (jobType == limits.FailoverTestStartNow || want == limits.FailoverTestTesting):
 		return limits.FailoverTestTesting
 	case from == "":
-		return limits.FailoverTestPending
-	case from == limits.FailoverTestPending && want == limits.FailoverTestTesting:
+		return limits.FailoverTestInit
+	case from == limits.FailoverTestInit && want == limits.FailoverTestTesting:
 		return limits.FailoverTestTesting
 	case want == limits.FailoverTestStopped:
 		return limits.FailoverTestStopped
@@ -99,6 +102,14 @@ func settleFailoverTestJob(st *state, r *record) {
 	if !st.now.Before(r.Started.Add(time.Duration(minutes) * time.Minute)) {
 		r.Outputs["status"] = str(limits.FailoverTestStopped)
 	}
+}
+
+// failoverTestJobUndeletable refuses to delete a job that is testing.
+func failoverTestJobUndeletable(r *record) string {
+	if s := field(r.Outputs, "status"); s != limits.FailoverTestInit && s != limits.FailoverTestStopped {
+		return fmt.Sprintf("IncorrectStatus.OnlyForInitOrStopped: failover test job %s is %s; stop it first", r.ID, s)
+	}
+	return ""
 }
 
 // circuitExists reports whether a physical connection carries a VBR of the

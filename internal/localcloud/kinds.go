@@ -35,6 +35,9 @@ type kind struct {
 	// retain reports that Delete leaves the object in the cloud: the
 	// provider only forgets it (Subscription VPN gateways run until expiry).
 	retain func(inventory.Resource) bool
+	// undeletable says why the API refuses to delete the object in its
+	// current state ("" when it does not).
+	undeletable func(*record) string
 	// cascade: when the input forceDelete is true, Delete also deletes the
 	// dependents of these types instead of refusing.
 	cascade []tokens.Type
@@ -233,7 +236,7 @@ func init() {
 			required: []string{"jobDuration", "jobType", "resourceIds", "resourceType"},
 			forceNew: []string{"jobType", "resourceType"},
 			validate: checkFailoverTestJob, outputs: failoverTestJobOutputs,
-			settle: settleFailoverTestJob,
+			settle: settleFailoverTestJob, undeletable: failoverTestJobUndeletable,
 		},
 		// Created by systemRouteTable only.
 		trRouteTable: {name: "TransitRouterRouteTable", internal: true, refs: []ref{trRef}},

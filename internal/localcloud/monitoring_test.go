@@ -164,9 +164,9 @@ func failoverJob(pc string, change props) props {
 	return in
 }
 
-// The failover test job's life cycle: Pending changes nothing, Testing
-// shuts the circuit, Stopped — or the end of its duration, or its deletion
-// when a drill is interrupted — restores it.
+// The failover test job's life cycle: Init changes nothing, Testing shuts
+// the circuit, Stopped or the end of its duration restores it; a job that is
+// testing cannot be deleted, so an interrupted drill must stop it first.
 func TestFailoverTestJobLifeCycle(t *testing.T) {
 	h := newHarness(t)
 	m := newMonitored(h)
@@ -179,7 +179,7 @@ func TestFailoverTestJobLifeCycle(t *testing.T) {
 	}
 
 	job := h.create(inventory.FailoverTestJob, "job", failoverJob(pc, nil))
-	assert.Equal(t, "Pending", job.str("status"))
+	assert.Equal(t, "Init", job.str("status"))
 	assert.False(t, circuitDown())
 
 	job, err := h.update(job, failoverJob(pc, props{"status": "Testing"}))
@@ -200,7 +200,7 @@ func TestFailoverTestJobLifeCycle(t *testing.T) {
 	assert.Equal(t, "Stopped", job.str("status"))
 	assert.False(t, circuitDown(), "stopping restores the circuit")
 	_, err = h.update(job, failoverJob(pc, props{"status": "Testing"}))
-	require.ErrorContains(t, err, "IncorrectStatus.FailoverTestJob", "a stopped job cannot start again")
+	require.ErrorContains(t, err, "IncorrectStatus.OnlyForInit", "a stopped job cannot start again")
 	require.NoError(t, h.delete(job))
 
 	// A StartNow job tests at once and expires after its duration.
@@ -217,10 +217,14 @@ func TestFailoverTestJobLifeCycle(t *testing.T) {
 	assert.Equal(t, "Stopped", field(out, "status"))
 	require.NoError(t, h.delete(job))
 
-	// Deleting a job that is testing (an interrupted drill's cleanup)
-	// restores the circuit.
+	// A job that is testing is not deleted: an interrupted drill's cleanup
+	// stops it first.
 	job = h.create(inventory.FailoverTestJob, "interrupted", failoverJob(pc, props{"jobType": "StartNow"}))
 	assert.True(t, circuitDown())
+	require.ErrorContains(t, h.delete(job), "IncorrectStatus.OnlyForInitOrStopped")
+	assert.True(t, circuitDown())
+	job, err = h.update(job, failoverJob(pc, props{"jobType": "StartNow", "status": "Stopped"}))
+	require.NoError(t, err)
 	require.NoError(t, h.delete(job))
 	assert.False(t, circuitDown())
 }
@@ -238,6 +242,7 @@ func TestFailoverTestJobRulesOfTheAPI(t *testing.T) {
 		{props{"resourceType": "VBR"}, "resourceType", "InvalidResourceType.Malformed"},
 		{props{"jobType": "Later"}, "jobType", "InvalidJobType.Malformed"},
 		{props{"status": "Pending"}, "status", "InvalidStatus.Malformed"},
+		{props{"jobDuration": 4321, "status": "Testing"}, "jobDuration", "InvalidJobDuration.Malformed"},
 		{props{"resourceIds": []string{}}, "resourceIds", "InvalidResourceIds.Malformed"},
 	} {
 		requireFailure(t, h.check(inventory.FailoverTestJob, "j", failoverJob(pc, tc.change)), tc.prop, tc.code)

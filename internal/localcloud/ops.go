@@ -134,6 +134,11 @@ func (c *Cloud) delete(t tokens.Type, id resource.ID) error {
 		if k.retain != nil && k.retain(inventory.Resource{Props: rec.Outputs}) {
 			return nil
 		}
+		if k.undeletable != nil {
+			if why := k.undeletable(rec); why != "" {
+				return status.Error(codes.FailedPrecondition, why)
+			}
+		}
 		gone := map[*record]bool{rec: true}
 		for _, r := range st.Resources {
 			if r.Owner == id {
