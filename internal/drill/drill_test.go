@@ -108,15 +108,16 @@ func TestJudgeEntries(t *testing.T) {
 	entry := func(next, status string) RouteEntry {
 		return RouteEntry{Destination: "172.16.0.0/16", NextHop: next, NextHopType: "Attachment", Type: "Propagated", Status: status}
 	}
-	assert.Empty(t, judgeEntries(routemodel.Normal, []RouteEntry{entry(att.VBR, "Active"), entry(att.Transit, "Standby")}, att, idc))
+	assert.Empty(t, judgeEntries(routemodel.Normal, []RouteEntry{entry(att.VBR, "Active")}, att, idc))
 	assert.Empty(t, judgeEntries(routemodel.CircuitDown, []RouteEntry{entry(att.Transit, "Active")}, att, idc))
 
 	f := judgeEntries(routemodel.CircuitDown, []RouteEntry{entry(att.VBR, "Active")}, att, idc)
 	assert.Equal(t, []string{"the transit router's Active route to 172.16.0.0/16 leaves by tr-attach-vbr, not by the transit VPC (its advertised route) (tr-attach-transit)"}, messages(f))
 	f = judgeEntries(routemodel.CircuitDown, nil, att, idc)
 	assert.Equal(t, []string{"the transit router has no Active route to 172.16.0.0/16; expected one via the transit VPC (its advertised route) (tr-attach-transit)"}, messages(f))
-	f = judgeEntries(routemodel.Normal, []RouteEntry{entry(att.VBR, "Active"), entry(att.Transit, "Rejected")}, att, idc)
-	assert.Equal(t, []string{"the transit router holds the transit VPC's route to 172.16.0.0/16 as Rejected: the standby path would not take over"}, messages(f))
+	f = judgeEntries(routemodel.CircuitRestored, []RouteEntry{entry(att.Transit, "Active")}, att, idc)
+	assert.Equal(t, []string{"the transit router's Active route to 172.16.0.0/16 leaves by tr-attach-transit, not by the VBR (tr-attach-vbr)"}, messages(f),
+		"restored, the VBR's route must win again")
 }
 
 func messages(fs []routemodel.Finding) []string {

@@ -273,8 +273,7 @@ func testProgram(ctx *pulumi.Context) error {
 	table := config.Require(ctx, "routeTableId")
 	entries := cen.GetTransitRouterRouteEntriesOutput(ctx, cen.GetTransitRouterRouteEntriesOutputArgs{
 		// Read once the job has changed: the argument waits for it.
-		TransitRouterRouteTableId:     job.Status.ApplyT(func(string) string { return table }).(pulumi.StringOutput),
-		TransitRouterRouteEntryStatus: pulumi.String("All"),
+		TransitRouterRouteTableId: job.Status.ApplyT(func(string) string { return table }).(pulumi.StringOutput),
 	})
 	ctx.Export("jobStatus", job.Status)
 	ctx.Export("routeEntries", entries.Entries())

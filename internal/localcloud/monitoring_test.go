@@ -292,18 +292,25 @@ func TestRouteEntriesFollowTheRouting(t *testing.T) {
 	require.NoError(t, h.cloud.SetOnPrem("dev", routemodel.OnPrem{IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")}}))
 	vbrAtt, vpc2Att := w.vbrAtt.str("transitRouterAttachmentId"), w.att2.str("transitRouterAttachmentId")
 
-	all := routeEntries(t, h, w.systemTable, props{"transitRouterRouteEntryStatus": "All"})
-	assert.Equal(t, []string{"Active " + vbrAtt, "Standby " + vpc2Att}, entryFor(all, "172.16.0.0/16"),
-		"the VBR's BGP route is active, the transit VPC's advertised one stands by")
-	assert.Equal(t, []string{"Active " + w.att1.str("transitRouterAttachmentId")}, entryFor(all, "192.168.0.0/16"))
-	active := routeEntries(t, h, w.systemTable, nil)
-	assert.Len(t, active, 3, "like the API, only Active entries unless asked")
+	entries := routeEntries(t, h, w.systemTable, nil)
+	assert.Equal(t, []string{"Active " + vbrAtt}, entryFor(entries, "172.16.0.0/16"),
+		"the VBR's BGP route is active; the transit VPC's advertised one stands by, and the API lists Active entries only")
+	assert.Equal(t, []string{"Active " + w.att1.str("transitRouterAttachmentId")}, entryFor(entries, "192.168.0.0/16"))
+	assert.Len(t, entries, 3, "the two VPCs and the IDC")
+	assert.Empty(t, routeEntries(t, h, w.systemTable, props{"transitRouterRouteEntryStatus": "Creating"}))
 
 	require.NoError(t, h.cloud.SetFaults(routemodel.Faults{CircuitDown: true}))
-	all = routeEntries(t, h, w.systemTable, props{"transitRouterRouteEntryStatus": "All"})
-	assert.Equal(t, []string{"Active " + vpc2Att}, entryFor(all, "172.16.0.0/16"), "the advertised route takes over")
+	entries = routeEntries(t, h, w.systemTable, props{"transitRouterRouteEntryStatus": "Active"})
+	assert.Equal(t, []string{"Active " + vpc2Att}, entryFor(entries, "172.16.0.0/16"), "the advertised route takes over")
 
-	resp, err := h.client.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: inventory.GetTRRouteEntries, Args: h.marshal(props{"transitRouterRouteTableId": "vtb-nope"})})
+	// The provider validates the status before it calls the API.
+	resp, err := h.client.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: inventory.GetTRRouteEntries,
+		Args: h.marshal(props{"transitRouterRouteTableId": w.systemTable, "transitRouterRouteEntryStatus": "All"})})
+	require.NoError(t, err)
+	require.Len(t, resp.Failures, 1)
+	assert.Equal(t, "transitRouterRouteEntryStatus", resp.Failures[0].Property)
+
+	resp, err = h.client.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: inventory.GetTRRouteEntries, Args: h.marshal(props{"transitRouterRouteTableId": "vtb-nope"})})
 	require.ErrorContains(t, err, "InvalidTransitRouterRouteTableId.NotFound")
 	assert.Nil(t, resp)
 }

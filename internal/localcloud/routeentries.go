@@ -6,17 +6,32 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
+// routeEntryStatuses are the statuses the provider's data source accepts
+// as transitRouterRouteEntryStatus (terraform-provider-alicloud validates
+// them before it calls ListTransitRouterRouteEntries).
+var routeEntryStatuses = []string{"Active", "Creating", "Deleting", "Updating"}
+
+// checkRouteEntriesArgs applies the data source's validation.
+func checkRouteEntriesArgs(args inventory.Resource) []*pulumirpc.CheckFailure {
+	if s, ok := args.String("transitRouterRouteEntryStatus"); ok && !slices.Contains(routeEntryStatuses, s) {
+		return []*pulumirpc.CheckFailure{{Property: "transitRouterRouteEntryStatus",
+			Reason: fmt.Sprintf("expected transitRouterRouteEntryStatus to be one of %v, got %s", routeEntryStatuses, s)}}
+	}
+	return nil
+}
+
 // routeEntries answers getTransitRouterRouteEntries from the routing of the
-// stack that owns the route table, under the faults in force: one entry per
-// route the table holds, Active for the route selected for its destination
-// and Standby for the others (ListTransitRouterRouteEntries' statuses; the
-// route a VPC advertises stays a candidate behind the VBR's BGP route).
-// Like the API, it returns only Active entries unless
-// transitRouterRouteEntryStatus asks for another status or All.
+// stack that owns the route table, under the faults in force. The data
+// source passes transitRouterRouteEntryStatus to ListTransitRouterRouteEntries,
+// which lists only Active entries unless asked for another status; so it
+// lists the route selected for each destination — the VBR's BGP route
+// while the circuit is up, the route the transit VPC advertises once it is
+// down — and never one standing by.
 func (st *state) routeEntries(args inventory.Resource) (resource.PropertyMap, error) {
 	tableID, _ := args.String("transitRouterRouteTableId")
 	var table *record
@@ -45,14 +60,14 @@ func (st *state) routeEntries(args inventory.Resource) (resource.PropertyMap, er
 
 	var found listing
 	for _, r := range n.Tables(faults).TransitRouter {
-		status := "Standby"
-		if r.Active {
-			status = "Active"
+		if !r.Active {
+			continue
 		}
+		const status = "Active"
 		next := r.Attachment()
 		id := fmt.Sprintf("rte-%08x", crc32.ChecksumIEEE([]byte(tableID+r.Dest.String()+next)))
 		name := "" // propagated routes have no name
-		if (wantStatus != "All" && status != wantStatus) || (clientStatus != "" && status != clientStatus) ||
+		if status != wantStatus || (clientStatus != "" && status != clientStatus) ||
 			(len(wantIDs) > 0 && !slices.Contains(wantIDs, id)) || (len(wantNames) > 0 && !slices.Contains(wantNames, name)) ||
 			(nameRE != nil && !nameRE.MatchString(name)) {
 			continue

@@ -306,6 +306,11 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Property: fn.required,
 			Reason: fmt.Sprintf("MissingParameter: the input parameter %q that is mandatory for processing this request is not supplied", fn.required)}}}, nil
 	}
+	if fn.check != nil {
+		if fails := fn.check(in); len(fails) > 0 {
+			return &pulumirpc.InvokeResponse{Failures: fails}, nil
+		}
+	}
 	var result resource.PropertyMap
 	if err := p.cloud.view(func(st *state) (err error) {
 		result, err = fn.call(st, in)
@@ -321,11 +326,12 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 }
 
 // functions are the invokes the local cloud serves, with their one
-// required argument.
+// required argument and the provider's own validation of the others.
 var functions = map[string]struct {
 	required string
 	call     func(*state, inventory.Resource) (resource.PropertyMap, error)
+	check    func(inventory.Resource) []*pulumirpc.CheckFailure
 }{
-	inventory.GetTRRouteTables:  {"transitRouterId", (*state).routeTables},
-	inventory.GetTRRouteEntries: {"transitRouterRouteTableId", (*state).routeEntries},
+	inventory.GetTRRouteTables:  {"transitRouterId", (*state).routeTables, nil},
+	inventory.GetTRRouteEntries: {"transitRouterRouteTableId", (*state).routeEntries, checkRouteEntriesArgs},
 }
