@@ -258,8 +258,8 @@ func build(c *checker, old resource.PropertyMap) *builder {
 func (b *builder) id() string {
 	switch {
 	case b.primary != "":
-	case b.k.uuid:
-		b.primary = newUUID()
+	case b.k.providerID:
+		b.primary = newProviderID()
 	default:
 		b.primary = newID(b.k.prefix, b.region, b.k.global)
 	}

@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
+	"time"
 )
 
 // regionCodes are the three characters real regional IDs carry after the
@@ -45,11 +47,13 @@ func newID(prefix, region string, global bool) string {
 	return prefix + "-" + code + randomChars(18)
 }
 
-// newUUID returns a random UUID-shaped ID, as alarm rules have.
-func newUUID() string {
-	r := fmt.Sprintf("%016x%016x", rand.Uint64(), rand.Uint64())
-	return fmt.Sprintf("%s-%s-%s-%s-%s", r[:8], r[8:12], r[12:16], r[16:20], r[20:])
+// newProviderID returns an ID the way the Terraform provider makes its own
+// (helper/resource.UniqueId): "terraform-", the UTC time and a counter.
+func newProviderID() string {
+	return fmt.Sprintf("terraform-%s%08x", time.Now().UTC().Format("20060102150405"), providerIDs.Add(1))
 }
+
+var providerIDs atomic.Uint32
 
 // newPSK returns a pre-shared key like the one the API generates: 16
 // characters, crypto-random.

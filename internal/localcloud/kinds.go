@@ -18,8 +18,9 @@ type kind struct {
 	// its ID only joins other IDs. global: the ID has no region code.
 	prefix string
 	global bool
-	// uuid: the API names the object with a UUID (alarm rules).
-	uuid bool
+	// providerID: the provider names the object with its own unique ID
+	// (an alarm rule: terraform-<UTC time><counter>), not the API.
+	providerID bool
 
 	required []string // the schema's requiredInputs
 	forceNew []string // input paths whose change replaces the resource; "a[*].b" for every element
@@ -219,9 +220,10 @@ func init() {
 		inventory.Alarm: {
 			name:     "MetricRule",
 			required: []string{"contactGroups", "metric", "project"},
+			forceNew: []string{"metric", "project"},
 			refs:     []ref{{path: "contactGroups[*]", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
 			validate: checkAlarm, outputs: alarmOutputs,
-			uuid: true,
+			providerID: true,
 		},
 		inventory.EventRule: {
 			name:     "EventRule",
