@@ -10,8 +10,12 @@
 //   - CENHub: a CEN transit router joining the VPCs and the VBR, with each
 //     attachment associated with and propagating to the system route table,
 //     and the VPN routes advertised from the transit VPC to CEN;
-//   - HybridConnection: the three composed for the common case. Its
-//     ExpressConnect and VPN fields take the legs' own Args.
+//   - StandbyMonitoring: CloudMonitor alarms on the CEN health check of the
+//     VBR and an event rule on the IPsec connection, so that the standby, which
+//     carries no traffic, cannot fail unnoticed;
+//   - HybridConnection: the legs and the hub composed for the common case,
+//     with StandbyMonitoring when Monitoring is set. Its ExpressConnect and
+//     VPN fields take the legs' own Args.
 //
 // Each constructor New<Component>(ctx, name, args, opts...) takes an
 // <Component>Args. Fields documented "Required." must be set; a zero value
@@ -27,6 +31,6 @@
 // rule and the fix; a bad name is reported against the field "name".
 //
 // The Pulumi type tokens (hybridlink:components:ExpressConnectLeg,
-// …:VpnStandbyLeg, …:CenHub, …:HybridConnection) are part of the resources'
-// URNs and stay as they are.
+// …:VpnStandbyLeg, …:CenHub, …:StandbyMonitoring, …:HybridConnection) are
+// part of the resources' URNs and stay as they are.
 package components

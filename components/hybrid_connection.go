@@ -66,6 +66,10 @@ type HybridConnectionArgs struct {
 	CENID pulumi.StringInput
 	// VBRHealthCheck makes CEN probe the on-premises peering IP.
 	VBRHealthCheck bool
+	// Monitoring pages when a link fails (StandbyMonitoring, the child
+	// <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes
+	// its circuit alarms read; leave its CENID and VBRID unset.
+	Monitoring *StandbyMonitoringArgs
 	// Protect protects the Express Connect leg and the hub — deleting them
 	// cuts the primary path of every VPC — but not the VPN leg.
 	Protect bool
@@ -118,6 +122,20 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	// rest of its traffic uses the circuit.
 	if hc := a.VPN.HealthCheck; hc != nil && hc.SourceIP.IsValid() && a.TransitVPC.CIDR.IsValid() && !a.TransitVPC.CIDR.Contains(hc.SourceIP) {
 		c.at("VPN").at("HealthCheck").fail("SourceIP", hc.SourceIP, fmt.Sprintf("is not inside the transit VPC %s", a.TransitVPC.CIDR), "pick an unused address of the transit VPC, which holds no workloads")
+	}
+	if m := a.Monitoring; m != nil {
+		mc := c.at("Monitoring")
+		m.validateSettings(mc)
+		if !a.VBRHealthCheck {
+			mc.fail("", nil, "the circuit alarms read CEN's health check of the VBR, which is off", "set VBRHealthCheck, or drop Monitoring")
+		}
+		const fix = "leave it unset: HybridConnection watches its own CEN and VBR"
+		if m.CENID != nil {
+			mc.fail("CENID", nil, "is set", fix)
+		}
+		if m.VBRID != nil {
+			mc.fail("VBRID", nil, "is set", fix)
+		}
 	}
 	if a.VPN.DualTunnel && limits.DistinctZones(zonesOf(a.TransitVPC.VSwitches)) < 2 {
 		c.at("VPN").fail("DualTunnel", true, "a dual-tunnel gateway needs transit vSwitches in two zones", "add a second transit vSwitch in another zone, or turn the dual tunnel off")
@@ -304,16 +322,19 @@ type HybridConnection struct {
 	VPCAttachmentIDs          pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
 	VBRAttachmentID           pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
 
-	// The legs and the hub, for what the outputs above leave out.
+	// The legs and the hub, for what the outputs above leave out, and the
+	// monitoring (nil unless Monitoring is configured).
 	ExpressConnect *ExpressConnectLeg
 	VPN            *VPNStandbyLeg
 	Hub            *CENHub
+	Monitoring     *StandbyMonitoring
 }
 
 // NewHybridConnection validates args and composes an ExpressConnectLeg
 // (<name>-expressconnect), a VPNStandbyLeg in the transit VPC (<name>-vpn)
 // and a CENHub (<name>-hub) that attaches every VPC and the VBR and
-// advertises the IDC prefixes from the transit VPC. The name is the stem of
+// advertises the IDC prefixes from the transit VPC, and, when Monitoring is
+// configured, a StandbyMonitoring (<name>-monitoring) of that VBR and CEN. The name is the stem of
 // every child's and Alibaba Cloud resource's name: 2–64 characters, a
 // letter first, then letters, digits, '.', '_' and '-'. VPC names
 // (VPC.Name) are name parts: 1–40 of those characters, distinct. On any
@@ -385,6 +406,15 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	hub, err := NewCENHub(ctx, child(name, "hub"), hubArgs, legOpts...)
 	if err != nil {
 		return nil, err
+	}
+
+	if args.Monitoring != nil {
+		monArgs := *args.Monitoring
+		monArgs.CENID, monArgs.VBRID = hub.CENID, ec.VBRID
+		monArgs.Tags = mergeTags(args.Tags, monArgs.Tags)
+		if hc.Monitoring, err = NewStandbyMonitoring(ctx, child(name, "monitoring"), &monArgs, parent); err != nil {
+			return nil, err
+		}
 	}
 
 	hc.ExpressConnect, hc.VPN, hc.Hub = ec, vpnLeg, hub

@@ -13,6 +13,7 @@ const (
 	typeVPNStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
 	typeCENHub            = "hybridlink:components:CenHub"
 	typeHybridConnection  = "hybridlink:components:HybridConnection"
+	typeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
 )
 
 // Alibaba Cloud names (VBR, VPN gateway, CEN, attachments…) must start with a

@@ -12,7 +12,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 GOBIN="$work/bin" go install golang.org/x/exp/cmd/apidiff@latest
-for pkg in "" /vpc /vpn /cen /expressconnect /config; do
+for pkg in "" /vpc /vpn /cen /cms /expressconnect /config; do
   path="github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud$pkg"
   (cd "$repo" && "$work/bin/apidiff" -w "$work/shim.api" "$path")
   (cd "$real" && GOFLAGS=-mod=mod "$work/bin/apidiff" -w "$work/real.api" "$path")

@@ -22,10 +22,33 @@ type Config struct {
 	Protect        bool                 `key:"hybridlink:protect"`
 	Tags           map[string]string    `key:"hybridlink:tags"`
 	OnPrem         onprem.Config        `key:"hybridlink:onPrem"`
+	Monitoring     AlarmsConfig         `key:"hybridlink:alarms"`
 
 	// Secrets: set with `pulumi config set --secret`.
 	VPNPSK     Secret `key:"hybridlink:vpnPsk"`
 	BGPAuthKey Secret `key:"hybridlink:bgpAuthKey"`
+	// AlarmWebhook is called by the alarms too; a webhook URL usually
+	// carries a token, so it is a secret.
+	AlarmWebhook Secret `key:"hybridlink:alarmWebhook"`
+}
+
+// AlarmsConfig pages the people on call when a link fails
+// (components.StandbyMonitoringArgs); zero thresholds take its defaults.
+// Nothing is created unless Enabled.
+type AlarmsConfig struct {
+	Enabled         bool               `json:"enabled"`
+	ContactGroup    ContactGroupConfig `json:"contactGroup"`
+	LossRatePercent int                `json:"lossRatePercent,omitempty"`
+	LatencyMs       int                `json:"latencyMs,omitempty"`
+	Times           int                `json:"times,omitempty"`
+	SilenceSecs     int                `json:"silenceSecs,omitempty"`
+}
+
+// ContactGroupConfig is the contact group hybridlink creates: its name and
+// the existing CloudMonitor alarm contacts in it.
+type ContactGroupConfig struct {
+	Name     string   `json:"name"`
+	Contacts []string `json:"contacts"`
 }
 
 // VPCConfig is a VPC to create (no id) or an existing one (id, routeTableId

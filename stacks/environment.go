@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/components"
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/cloudmonitor"
 	"github.com/hybridlink/hybridlink/internal/limits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 )
@@ -95,6 +97,15 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 	}
 	for i, v := range c.WorkloadVPCs {
 		a.WorkloadVPCs = append(a.WorkloadVPCs, p.vpc(fmt.Sprintf("WorkloadVPCs[%d]", i), v))
+	}
+	if m := c.Monitoring; m.Enabled {
+		a.Monitoring = &components.StandbyMonitoringArgs{
+			ContactGroup:    components.ContactGroupArgs(m.ContactGroup),
+			LossRatePercent: m.LossRatePercent,
+			LatencyMs:       m.LatencyMs,
+			Times:           m.Times,
+			SilenceSecs:     m.SilenceSecs,
+		}
 	}
 	if hc := c.VPN.HealthCheck; hc != nil {
 		a.VPN.HealthCheck = &components.IPsecHealthCheckArgs{
@@ -220,6 +231,13 @@ func (c *Config) checkSecrets(ps *problems) {
 			"set it with `pulumi config set --secret vpnPsk <key>`")
 	}
 	check("BGPAuthKey", c.BGPAuthKey, limits.CheckBGPAuthKey)
+	check("AlarmWebhook", c.AlarmWebhook, cloudmonitor.CheckWebhook)
+	if c.AlarmWebhook.Set && c.AlarmWebhook.Value != "" && !c.Monitoring.Enabled {
+		ps.add(keyOf("AlarmWebhook"), "[secret]", "is set but the alarms are off, so nothing would call it", "set hybridlink:alarms.enabled to true, or run `pulumi config rm alarmWebhook`")
+	}
+	if m := c.Monitoring; !m.Enabled && !reflect.ValueOf(m).IsZero() {
+		ps.add(keyOf("Monitoring.Enabled"), "false", "the alarms are configured but off, so none would be created", "set enabled: true, or remove hybridlink:alarms")
+	}
 }
 
 func (c *Config) checkOnPrem(ps *problems) {

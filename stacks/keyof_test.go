@@ -104,6 +104,12 @@ var notMirrored = map[string]string{
 	"VPN.DisasterRecoveryVSwitchID": "derived",
 	"VPN.IDCPrefixes":               "derived",
 	"VPN.IDCPrefixes[1]":            "derived",
+	// The monitoring watches the connection's own CEN and VBR, its webhook
+	// comes from its own secret key and its tags are the connection's.
+	"Monitoring.CENID":   "derived",
+	"Monitoring.VBRID":   "derived",
+	"Monitoring.Webhook": "hybridlink:alarmWebhook, checked by Load",
+	"Monitoring.Tags":    "composed from hybridlink:tags",
 }
 
 // argPaths lists every field path of a type as the components' validation
@@ -175,7 +181,7 @@ func TestEveryArgsPathMapsToAConfigKey(t *testing.T) {
 // has a same-named field in HybridConnectionArgs, so a problem reported
 // there can be traced back.
 func TestEveryConfigFieldIsAnArgsField(t *testing.T) {
-	onlyLoad := map[string]bool{"OnPrem": true, "VPNPSK": true, "BGPAuthKey": true}
+	onlyLoad := map[string]bool{"OnPrem": true, "VPNPSK": true, "BGPAuthKey": true, "AlarmWebhook": true, "Monitoring.Enabled": true}
 	var walk func(c, a reflect.Type, path string)
 	walk = func(c, a reflect.Type, path string) {
 		for c.Kind() == reflect.Pointer || c.Kind() == reflect.Slice {

@@ -217,6 +217,30 @@ func malformedConfigs() []malformed {
 		{name: "static route preference", mutate: set("hybridlink:onPrem", "staticRoutePreference", 300),
 			stack: "prod", keys: []string{"hybridlink:onPrem.staticRoutePreference"}, value: "300", mentions: []string{"2–255"}},
 
+		// Alarms.
+		{name: "alarm loss rate above 100 %", mutate: set("hybridlink:alarms", "lossRatePercent", 150),
+			keys: []string{"hybridlink:alarms.lossRatePercent"}, value: "150", mentions: []string{"1–100", "0 for 10"}, program: true},
+		{name: "alarm silence too short", mutate: set("hybridlink:alarms", "silenceSecs", 60),
+			keys: []string{"hybridlink:alarms.silenceSecs"}, value: "60", mentions: []string{"300–86400"}},
+		{name: "alarm contact group without contacts", mutate: set("hybridlink:alarms", "contactGroup.contacts", []any{}),
+			keys: []string{"hybridlink:alarms.contactGroup.contacts"}, value: "", mentions: []string{"alarm contacts"}},
+		{name: "alarm contact group name", mutate: set("hybridlink:alarms", "contactGroup.name", "on call!"),
+			keys: []string{"hybridlink:alarms.contactGroup.name"}, value: "on call!", mentions: []string{"letters, digits"}},
+		{name: "alarm setting misspelt", mutate: set("hybridlink:alarms", "lossRate", 5),
+			keys: []string{"hybridlink:alarms"}, value: "lossRate", mentions: []string{"unknown field", "lossRatePercent"}},
+		{name: "alarms without the VBR health check", mutate: raw("hybridlink:vbrHealthCheck", "false"),
+			keys: []string{"hybridlink:alarms"}, mentions: []string{"health check", "VBRHealthCheck"}, program: true},
+		{name: "alarms configured but off", mutate: set("hybridlink:alarms", "enabled", false),
+			keys: []string{"hybridlink:alarms.enabled"}, value: "false", mentions: []string{"set enabled: true"}},
+		{name: "alarm webhook in plaintext", mutate: raw("hybridlink:alarmWebhook", "https://hooks.example.com/x?token=t"),
+			keys: []string{"hybridlink:alarmWebhook"}, value: "[plaintext]", mentions: []string{"--secret alarmWebhook"}},
+		{name: "alarm webhook not http", mutate: func(_ *testing.T, src MapSource) {
+			src.Values["hybridlink:alarmWebhook"], src.Secrets["hybridlink:alarmWebhook"] = "ftp://hooks.example.com/?token=t", true
+		}, keys: []string{"hybridlink:alarmWebhook"}, value: "[secret]", mentions: []string{"not an http or https URL"}},
+		{name: "dev: alarm webhook without alarms", stack: "dev", mutate: func(_ *testing.T, src MapSource) {
+			src.Values["hybridlink:alarmWebhook"], src.Secrets["hybridlink:alarmWebhook"] = "https://hooks.example.com/?token=t", true
+		}, keys: []string{"hybridlink:alarmWebhook"}, value: "[secret]", mentions: []string{"alarms are off"}},
+
 		// A dev case, so both stacks' shapes are exercised.
 		{name: "dev: PSK given in plaintext", stack: "dev", mutate: raw(pskKey, "plain-psk"),
 			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"config rm vpnPsk"}, program: true},

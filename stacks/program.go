@@ -20,6 +20,9 @@ const (
 	OutputVPCRouteTableIDs = "vpcRouteTableIds"
 	OutputIDCPrefixes      = "idcPrefixes"
 	OutputOnPremConfig     = "onPremConfig"
+	// OutputAlarmIDs are the alarm rules' IDs, when the alarms are on; the
+	// drill's failover test reads their state at each step.
+	OutputAlarmIDs = "alarmIds"
 )
 
 // ComponentName is the name of the stack's HybridConnection; its children
@@ -55,6 +58,11 @@ func (env *Environment) Deploy(ctx *pulumi.Context) error {
 	}
 	if env.Config.BGPAuthKey.Set && env.Config.BGPAuthKey.Value != "" {
 		args.ExpressConnect.AuthKey = config.GetSecret(ctx, keyOf("BGPAuthKey"))
+	}
+	if args.Monitoring != nil && env.Config.AlarmWebhook.Set && env.Config.AlarmWebhook.Value != "" {
+		monitoring := *args.Monitoring
+		monitoring.Webhook = config.GetSecret(ctx, keyOf("AlarmWebhook"))
+		args.Monitoring = &monitoring
 	}
 	hc, err := components.NewHybridConnection(ctx, ComponentName, &args)
 	if err != nil {
@@ -141,6 +149,9 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 	ctx.Export(OutputIDCPrefixes, pulumi.ToStringArray(env.Config.IDCPrefixes))
 	ctx.Export("vpnPreSharedKey", hc.VPN.PreSharedKey)
 	ctx.Export(OutputOnPremConfig, env.onPremConfig(args, hc))
+	if m := hc.Monitoring; m != nil {
+		ctx.Export(OutputAlarmIDs, pulumi.StringArray{m.CircuitLossAlarmID, m.CircuitLatencyAlarmID})
+	}
 }
 
 // onPremConfig renders the on-premises gateway's configuration for every

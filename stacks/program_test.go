@@ -70,7 +70,7 @@ type typedName struct {
 
 // expectedResources is the resource set of a committed stack: its VPCs and
 // the hybrid connection.
-func expectedResources(healthCheck bool) []typedName {
+func expectedResources(prod bool) []typedName {
 	const (
 		hc  = "hybridlink:components:HybridConnection"
 		ec  = "hybridlink:components:ExpressConnectLeg"
@@ -108,8 +108,13 @@ func expectedResources(healthCheck bool) []typedName {
 		{inventory.TRPropagation, "hybridlink-hub-vbr-propagation"},
 		{inventory.CENRouteEntry, "hybridlink-hub-advertise-172-16-0-0-16"},
 	}
-	if healthCheck {
-		want = append(want, typedName{inventory.VBRHealthCheck, "hybridlink-hub-vbr-health-check"})
+	if prod {
+		want = append(want, typedName{inventory.VBRHealthCheck, "hybridlink-hub-vbr-health-check"},
+			typedName{"hybridlink:components:StandbyMonitoring", "hybridlink-monitoring"},
+			typedName{inventory.AlarmContactGroup, "hybridlink-monitoring-contacts"},
+			typedName{inventory.Alarm, "hybridlink-monitoring-circuit-loss"},
+			typedName{inventory.Alarm, "hybridlink-monitoring-circuit-latency"},
+			typedName{inventory.EventRule, "hybridlink-monitoring-vpn-events"})
 	}
 	return want
 }
@@ -201,6 +206,16 @@ func TestProdStack(t *testing.T) {
 	assert.Equal(t, "10.1.0.2", in(t, m, "hybridlink-hub-vbr-health-check", "healthCheckTargetIp", false))
 	assert.Equal(t, "vtb-transit", in(t, m, "hybridlink-hub-advertise-172-16-0-0-16", "routeTableId", false))
 
+	// Alarms: the circuit's health check and the VPN's events page prod's
+	// on-call group.
+	assert.Equal(t, "hybridlink-prod-oncall", in(t, m, "hybridlink-monitoring-contacts", "alarmContactGroupName", false))
+	assert.Equal(t, []any{"netops-oncall"}, in(t, m, "hybridlink-monitoring-contacts", "contacts", false))
+	loss := "hybridlink-monitoring-circuit-loss"
+	assert.Equal(t, `[{"cenId":"cen-hybridlink-hub-cen","vbrInstanceId":"vbr-hybridlink-expressconnect-vbr"}]`, in(t, m, loss, "metricDimensions", false))
+	assert.Equal(t, "10", in(t, m, loss, "escalationsCritical.threshold", false))
+	absent(t, m, loss, "webhook")
+	assert.Equal(t, "hybridlink-prod-oncall-vpn-events", in(t, m, "hybridlink-monitoring-vpn-events", "ruleName", false))
+
 	// Protect: the primary path and the hub, not the standby path.
 	for _, r := range m.Resources() {
 		want := r.Parent.Name() == "hybridlink-expressconnect" || r.Parent.Name() == "hybridlink-hub" ||
@@ -230,6 +245,7 @@ func TestProdStack(t *testing.T) {
 		"vpcIds":                    map[string]string{"workload": "vpc-workload", "transit": "vpc-transit"},
 		"vpcRouteTableIds":          map[string]string{"workload": "vtb-workload", "transit": "vtb-transit"},
 		"idcPrefixes":               []string{"172.16.0.0/16"},
+		"alarmIds":                  []string{"hybridlink-monitoring-circuit-loss-id", "hybridlink-monitoring-circuit-latency-id"},
 	}, exports)
 }
 

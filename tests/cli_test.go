@@ -83,11 +83,11 @@ func TestCLICheck(t *testing.T) {
 			}
 			// The engine previewed the whole design with the pack, which
 			// found nothing mandatory.
-			creates := -stateOnly[inventory.Provider]
+			creates := -stateAlways[inventory.Provider]
 			for _, n := range wantCloud(c, len(readConfig(t, repo, stack).IDCPrefixes)) {
 				creates += n
 			}
-			for _, n := range stateOnly {
+			for _, n := range stateOnly(c) {
 				creates += n
 			}
 			pack := "hybridlink|local|" + filepath.Join(repo, ".cache", "bin", "hybridlink-policy")

@@ -33,10 +33,9 @@ func TestDrill(t *testing.T) {
 			vbrIP := env.Args.ExpressConnect.LocalGatewayIP.String()
 			vpnIP := fmt.Sprint(outputs["vpnInternetIp"].Value)
 
-			t.Run("passes", func(t *testing.T) {
+			t.Run("passes the design's steps", func(t *testing.T) {
 				r := runDrill(t, b, env.OnPremModel())
-				require.True(t, r.Passed(), r.Text())
-				require.Len(t, r.Steps, 3)
+				require.Len(t, r.Steps, 4)
 				want := []struct {
 					name string
 					link routemodel.Link
@@ -45,6 +44,7 @@ func TestDrill(t *testing.T) {
 					{"normal", routemodel.Circuit, "VBR " + vbrIP},
 					{"circuit down", routemodel.Tunnel, "VPN gateway " + vpnIP},
 					{"circuit restored", routemodel.Circuit, "VBR " + vbrIP},
+					{"VPN fails while the circuit is up", routemodel.Circuit, "VBR " + vbrIP},
 				}
 				for i, w := range want {
 					s := r.Steps[i]
@@ -59,6 +59,18 @@ func TestDrill(t *testing.T) {
 				assert.Equal(t, []string{"on-prem gateway", "VPN gateway " + vpnIP, vpcHop(b, "transit"), "transit router", vpcHop(b, "workload")},
 					r.Steps[1].Paths[0].Hops, "circuit down, IDC → cloud")
 				assert.Contains(t, r.Markdown(), "```mermaid\nflowchart LR\n")
+				if stack == "prod" {
+					require.True(t, r.Passed(), r.Text())
+					return
+				}
+				// dev has no alarms: its standby can fail unnoticed, and the
+				// drill says so.
+				assert.False(t, r.Passed())
+				for _, s := range r.Steps[:3] {
+					assert.True(t, s.Passed(), "%s\n%s", s.Scenario.Name, r.Text())
+				}
+				require.Len(t, r.Steps[3].Findings, 1, r.Text())
+				assert.Contains(t, r.Steps[3].Findings[0].Message, drill.SilentStandby)
 			})
 
 			t.Run("fails when the on-prem gateway prefers its static route", func(t *testing.T) {

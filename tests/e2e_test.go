@@ -28,7 +28,7 @@ import (
 // the tests make to it.
 var stackCases = []stackCase{
 	{
-		stack: "dev", dualTunnel: false, healthCheck: false, protect: false,
+		stack: "dev", dualTunnel: false, healthCheck: false, protect: false, alarms: false,
 		workloadCIDR: "10.20.0.0/16", overlapCIDR: "10.20.128.0/17",
 		overlapEdit: [2]string{"cidr: 10.21.0.0/16", "cidr: 10.20.0.0/16"},
 		edits: []string{
@@ -42,7 +42,7 @@ var stackCases = []stackCase{
 		vbrBandwidth: 50, vpnBandwidth: 20, bfd: true,
 	},
 	{
-		stack: "prod", dualTunnel: true, healthCheck: true, protect: true,
+		stack: "prod", dualTunnel: true, healthCheck: true, protect: true, alarms: true,
 		workloadCIDR: "192.168.0.0/16", overlapCIDR: "192.168.128.0/17",
 		overlapEdit: [2]string{"cidr: 10.0.0.0/16", "cidr: 192.168.0.0/16"},
 		edits: []string{
@@ -59,6 +59,8 @@ var stackCases = []stackCase{
 type stackCase struct {
 	stack                            string
 	dualTunnel, healthCheck, protect bool
+	// alarms: hybridlink:alarms is on.
+	alarms bool
 	// workloadCIDR is the workload VPC's block; overlapCIDR one inside it,
 	// for a VPC the policy must reject.
 	workloadCIDR, overlapCIDR string
@@ -87,12 +89,23 @@ func wantCloud(c stackCase, n int) map[tokens.Type]int {
 	if c.healthCheck {
 		want[inventory.VBRHealthCheck] = 1
 	}
+	if c.alarms {
+		want[inventory.AlarmContactGroup], want[inventory.Alarm], want[inventory.EventRule] = 1, 2, 1
+	}
 	return want
 }
 
-// The engine's state holds, besides the cloud's resources, the stack, the
-// default provider and the components.
-var stateOnly = map[tokens.Type]int{
+// stateOnly is what the engine's state holds besides the cloud's
+// resources: the stack, the default provider and the components.
+func stateOnly(c stackCase) map[tokens.Type]int {
+	m := maps.Clone(stateAlways)
+	if c.alarms {
+		m["hybridlink:components:StandbyMonitoring"] = 1
+	}
+	return m
+}
+
+var stateAlways = map[tokens.Type]int{
 	"pulumi:pulumi:Stack":                     1,
 	inventory.Provider:                        1,
 	"hybridlink:components:HybridConnection":  1,
@@ -301,11 +314,11 @@ func (l *lifecycle) up(t *testing.T) {
 	l.deployed = cloud
 	want := wantCloud(l.stackCase, len(l.cfg.IDCPrefixes))
 	// The summary counts everything but the default provider.
-	total := -stateOnly[inventory.Provider]
+	total := -stateAlways[inventory.Provider]
 	for _, n := range want {
 		total += n
 	}
-	for _, n := range stateOnly {
+	for _, n := range stateOnly(l.stackCase) {
 		total += n
 	}
 	if got := r.summary[apitype.OpCreate]; got != total || len(r.summary) != 1 {
@@ -314,7 +327,7 @@ func (l *lifecycle) up(t *testing.T) {
 
 	// The state: the design's resources, the stack, provider and components.
 	wantState := maps.Clone(want)
-	maps.Copy(wantState, stateOnly)
+	maps.Copy(wantState, stateOnly(l.stackCase))
 	if got := countTypes(st.resources, func(r apitype.ResourceV3) tokens.Type { return r.Type }); !maps.Equal(got, wantState) {
 		t.Errorf("%s: the state's resources by type:\n%s", l.stack, diffCounts(got, wantState))
 	}

@@ -76,6 +76,17 @@ func routes(_ context.Context, args []string) error {
 	}
 	fmt.Println()
 	fmt.Print(drill.MarkdownTables(n.Tables(faults)))
+	alerts, err := cloud.Alerts(f.stack)
+	if err != nil {
+		return err
+	}
+	for _, a := range alerts {
+		mark := "  "
+		if a.Fired() {
+			mark = "🔔"
+		}
+		fmt.Println(mark, a)
+	}
 	if findings := n.Verify([]routemodel.Scenario{{Name: "now", Faults: faults}}); len(findings) > 0 {
 		for _, fd := range findings {
 			fmt.Println("✗", fd.Message)

@@ -42,7 +42,8 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy, Passphrase: passphrase()})
+	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
+		Passphrase: passphrase(), OnPrem: env.OnPremModel()})
 	return s, env, err
 }
 

@@ -1,9 +1,14 @@
 // Package drill runs the failover test the design asks operators to run
 // every quarter — traffic on the circuit, the circuit shut, the circuit
-// restored — against the local Alibaba Cloud: it throws the cloud's fault
-// switch at each step and checks, with the route model, that both
-// directions between every IDC prefix and workload VPC take the link the
-// step expects and the same link.
+// restored — and checks at each step that both directions between every IDC
+// prefix and workload VPC take the link the step expects and the same link,
+// and that the standby path cannot fail unnoticed: with the VPN down and the
+// circuit up, traffic is unaffected, so an alarm is the only evidence.
+//
+// Two methods shut the circuit. The fault switch (Run) is the local
+// Alibaba Cloud's own; the failover test (RunFailoverTest) is Alibaba
+// Cloud's Express Connect failover test job, driven through the Pulumi
+// engine exactly as on a real account.
 package drill
 
 import (
@@ -25,16 +30,37 @@ type Step struct {
 	Findings []routemodel.Finding
 	// Tables are the route tables the cloud held in the step.
 	Tables routemodel.Tables
+	// Alerts are the stack's alarms and event rules as evaluated in the
+	// step (the local cloud only).
+	Alerts []localcloud.Alert
+	// Entries are the transit router's route entries, and AlarmStates the
+	// environment's alarms, that the failover-test method read through the
+	// engine in the step.
+	Entries     []RouteEntry
+	AlarmStates []AlarmState
 }
 
 // Passed reports whether every path of the step was as expected.
 func (s Step) Passed() bool { return len(s.Findings) == 0 }
 
+// Method is how a drill shuts the circuit.
+type Method string
+
+const (
+	// FaultSwitch throws the local cloud's fault switch (the default).
+	FaultSwitch Method = "fault-switch"
+	// FailoverTest runs Alibaba Cloud's Express Connect failover test.
+	FailoverTest Method = "failover-test"
+)
+
 // Report is a whole drill.
 type Report struct {
-	Stack string
-	When  time.Time
-	Steps []Step
+	Stack  string
+	Method Method
+	When   time.Time
+	Steps  []Step
+	// Cleanup says how the failover-test method left the cloud.
+	Cleanup string
 }
 
 // Passed reports whether every step passed.
@@ -47,9 +73,18 @@ func (r *Report) Passed() bool {
 	return true
 }
 
-// Run drills the stack deployed in the cloud: for each step of
-// routemodel.Drill it injects the step's faults and records the paths
-// traffic takes. The links are left as they were, pass or fail.
+// StandbyFails is the step that matters most: the VPN fails while the
+// circuit carries the traffic.
+var StandbyFails = routemodel.Scenario{Name: "VPN fails while the circuit is up", Faults: routemodel.Faults{VPNDown: true}}
+
+// Steps are the fault-switch drill's steps: the design's test, then the
+// silent failure of the standby.
+var Steps = append(append([]routemodel.Scenario{}, routemodel.Drill...), StandbyFails)
+
+// Run drills the stack deployed in the cloud with the fault switch: for
+// each of Steps it injects the step's faults and records the paths traffic
+// takes and the alarms that fire. The links are left as they were, pass or
+// fail.
 func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Report, err error) {
 	before, err := cloud.Faults()
 	if err != nil {
@@ -60,25 +95,39 @@ func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Re
 			err = rerr
 		}
 	}()
-	r = &Report{Stack: stack, When: time.Now().UTC()}
-	for _, sc := range routemodel.Drill {
+	r = &Report{Stack: stack, Method: FaultSwitch, When: time.Now().UTC()}
+	for _, sc := range Steps {
 		if err := cloud.SetFaults(sc.Faults); err != nil {
 			return nil, err
 		}
-		n, faults, err := cloud.Routing(stack, onprem)
+		step, err := observe(stack, cloud, onprem, sc)
 		if err != nil {
 			return nil, err
-		}
-		if faults != sc.Faults {
-			return nil, fmt.Errorf("drill: the cloud reports faults %+v after %s set %+v", faults, sc.Name, sc.Faults)
-		}
-		step := Step{Scenario: sc, Expect: sc.Expect(), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc}), Tables: n.Tables(faults)}
-		if len(step.Paths) == 0 {
-			step.Findings = append(step.Findings, routemodel.Finding{Scenario: sc.Name, Message: "no workload VPC and IDC prefix to drill: is the stack deployed?"})
 		}
 		r.Steps = append(r.Steps, step)
 	}
 	return r, nil
+}
+
+// observe records a step from the local cloud: the paths and tables under
+// the faults in force, which must be the step's, and the alerts.
+func observe(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem, sc routemodel.Scenario) (Step, error) {
+	n, faults, err := cloud.Routing(stack, onprem)
+	if err != nil {
+		return Step{}, err
+	}
+	if faults != sc.Faults {
+		return Step{}, fmt.Errorf("drill: the cloud reports faults %+v in step %q, which sets %+v", faults, sc.Name, sc.Faults)
+	}
+	step := Step{Scenario: sc, Expect: sc.Expect(), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc}), Tables: n.Tables(faults)}
+	if len(step.Paths) == 0 {
+		step.Findings = append(step.Findings, routemodel.Finding{Scenario: sc.Name, Message: "no workload VPC and IDC prefix to drill: is the stack deployed?"})
+	}
+	if step.Alerts, err = cloud.Alerts(stack); err != nil {
+		return Step{}, err
+	}
+	step.Findings = append(step.Findings, judgeAlerts(sc, step.Alerts)...)
+	return step, nil
 }
 
 // Text renders the report for a terminal: a table per step.
@@ -87,12 +136,24 @@ func (r *Report) Text() string {
 	for i, s := range r.Steps {
 		fmt.Fprintf(&b, "step %d: %s — expect %s both ways: %s\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed()))
 		table(&b, s, "  ", " | ")
+		for _, e := range s.Entries {
+			fmt.Fprintf(&b, "  transit router: %s\n", e)
+		}
+		for _, a := range s.AlarmStates {
+			fmt.Fprintf(&b, "  read: %s\n", a)
+		}
+		for _, line := range alertLines(s.Alerts) {
+			fmt.Fprintf(&b, "  %s\n", line)
+		}
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "  ✗ %s\n", f.Message)
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "drill of %s: %s\n", r.Stack, verdict(r.Passed()))
+	if r.Cleanup != "" {
+		fmt.Fprintf(&b, "cleanup: %s\n", r.Cleanup)
+	}
+	fmt.Fprintf(&b, "drill of %s (%s): %s\n", r.Stack, r.method(), verdict(r.Passed()))
 	return b.String()
 }
 
@@ -101,13 +162,34 @@ func (r *Report) Text() string {
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Failover drill: %s\n\n", r.Stack)
-	fmt.Fprintf(&b, "Run %s against the local Alibaba Cloud. Result: **%s**.\n\n", r.When.Format(time.RFC3339), verdict(r.Passed()))
+	fmt.Fprintf(&b, "Run %s, method %s. Result: **%s**.\n\n", r.When.Format(time.RFC3339), r.method(), verdict(r.Passed()))
 	b.WriteString("Each step sets the links' state, then follows both directions between every IDC prefix and workload VPC through the route tables. Both must use the expected link, and the same one: otherwise traffic leaves on one link and returns on the other.\n\n")
 	for i, s := range r.Steps {
 		fmt.Fprintf(&b, "## Step %d: %s — expect %s both ways: %s\n\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed()))
 		b.WriteString("| direction | from | to | link | path |\n|---|---|---|---|---|\n")
 		table(&b, s, "| ", " | ")
 		b.WriteString("\n")
+		if len(s.Entries) > 0 {
+			b.WriteString("Transit router route entries (getTransitRouterRouteEntries):\n\n")
+			for _, e := range s.Entries {
+				fmt.Fprintf(&b, "- %s\n", e)
+			}
+			b.WriteString("\n")
+		}
+		if len(s.AlarmStates) > 0 {
+			b.WriteString("Alarm states read through the engine:\n\n")
+			for _, a := range s.AlarmStates {
+				fmt.Fprintf(&b, "- %s\n", a)
+			}
+			b.WriteString("\n")
+		}
+		if lines := alertLines(s.Alerts); len(lines) > 0 {
+			b.WriteString("Alarms and event rules:\n\n")
+			for _, line := range lines {
+				fmt.Fprintf(&b, "- %s\n", line)
+			}
+			b.WriteString("\n")
+		}
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "- ✗ %s\n", f.Message)
 		}
@@ -208,6 +290,13 @@ func mermaid(paths []routemodel.Path) string {
 	}
 	b.WriteString("```\n\n")
 	return b.String()
+}
+
+func (r *Report) method() Method {
+	if r.Method == "" {
+		return FaultSwitch
+	}
+	return r.Method
 }
 
 func verdict(ok bool) string {

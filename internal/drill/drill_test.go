@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
@@ -45,7 +46,7 @@ func TestReportText(t *testing.T) {
 		"step 2: circuit down — expect IPsec-VPN both ways: FAILED\n",
 		"| none: VPC workload has no route to 172.16.0.0/16: the VPN route is not advertised from VPC transit to CEN |",
 		"  ✗ VPC workload (vpc-1) 192.168.0.0/16 → IDC 172.16.0.0/16 has no path\n",
-		"drill of prod: FAILED\n",
+		"drill of prod (fault-switch): FAILED\n",
 	} {
 		assert.Contains(t, text, want)
 	}
@@ -85,4 +86,84 @@ func TestMarkdownTables(t *testing.T) {
 	} {
 		assert.Contains(t, md, want)
 	}
+}
+
+func TestJudgeAlerts(t *testing.T) {
+	vpn := localcloud.Alert{Kind: "event rule", Name: "vpn-events", State: "ALARM"}
+	quiet := localcloud.Alert{Kind: "alarm", Name: "loss", State: "OK"}
+	assert.Empty(t, judgeAlerts(StandbyFails, []localcloud.Alert{quiet, vpn}))
+	f := judgeAlerts(StandbyFails, []localcloud.Alert{quiet})
+	assert.Len(t, f, 1)
+	assert.True(t, strings.HasPrefix(f[0].Message, SilentStandby+": no alarm or event rule of the stack fired (1 configured)"), f[0].Message)
+	assert.Len(t, judgeAlerts(StandbyFails, nil), 1, "no alarms at all is the same silence")
+	assert.Empty(t, judgeAlerts(routemodel.CircuitDown, nil), "a dead circuit shows in the traffic")
+	noisy := judgeAlerts(routemodel.Normal, []localcloud.Alert{{Name: "latency", State: "ALARM"}})
+	assert.Len(t, noisy, 1)
+	assert.Contains(t, noisy[0].Message, "latency fire(s) while every link is up")
+}
+
+func TestJudgeEntries(t *testing.T) {
+	att := Attachments{VBR: "tr-attach-vbr", Transit: "tr-attach-transit"}
+	idc := []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")}
+	entry := func(next, status string) RouteEntry {
+		return RouteEntry{Destination: "172.16.0.0/16", NextHop: next, NextHopType: "Attachment", Type: "Propagated", Status: status}
+	}
+	assert.Empty(t, judgeEntries(routemodel.Normal, []RouteEntry{entry(att.VBR, "Active")}, att, idc))
+	assert.Empty(t, judgeEntries(routemodel.CircuitDown, []RouteEntry{entry(att.Transit, "Active")}, att, idc))
+
+	f := judgeEntries(routemodel.CircuitDown, []RouteEntry{entry(att.VBR, "Active")}, att, idc)
+	assert.Equal(t, []string{"the transit router's Active route to 172.16.0.0/16 leaves by tr-attach-vbr, not by the transit VPC (its advertised route) (tr-attach-transit)"}, messages(f))
+	f = judgeEntries(routemodel.CircuitDown, nil, att, idc)
+	assert.Equal(t, []string{"the transit router has no Active route to 172.16.0.0/16; expected one via the transit VPC (its advertised route) (tr-attach-transit)"}, messages(f))
+	f = judgeEntries(routemodel.CircuitRestored, []RouteEntry{entry(att.Transit, "Active")}, att, idc)
+	assert.Equal(t, []string{"the transit router's Active route to 172.16.0.0/16 leaves by tr-attach-transit, not by the VBR (tr-attach-vbr)"}, messages(f),
+		"restored, the VBR's route must win again")
+}
+
+func messages(fs []routemodel.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Message)
+	}
+	return out
+}
+
+func TestEntriesOf(t *testing.T) {
+	got, err := entriesOf([]any{map[string]any{
+		"transitRouterRouteEntryDestinationCidrBlock": "172.16.0.0/16", "transitRouterRouteEntryNextHopId": "tr-attach-1",
+		"transitRouterRouteEntryNextHopType": "Attachment", "transitRouterRouteEntryType": "Propagated", "status": "Active",
+	}})
+	assert.NoError(t, err)
+	assert.Equal(t, []RouteEntry{{"172.16.0.0/16", "tr-attach-1", "Attachment", "Propagated", "Active"}}, got)
+	assert.Equal(t, "172.16.0.0/16 → Attachment tr-attach-1 (Propagated): Active", got[0].String())
+	_, err = entriesOf("nope")
+	assert.Error(t, err)
+	got, err = entriesOf(nil)
+	assert.NoError(t, err, "no entries while the table is empty")
+	assert.Empty(t, got)
+}
+
+func TestReportShowsAlertsEntriesAndCleanup(t *testing.T) {
+	r := report()
+	r.Method, r.Cleanup = FailoverTest, "the failover test job was stopped and removed"
+	r.Steps[1].Alerts = []localcloud.Alert{{Kind: "alarm", Name: "loss", Rule: "oncall-circuit-loss", State: "ALARM", Level: "Critical", Reason: "VBRHealthyCheckLossRate = 100 %"}}
+	r.Steps[1].Entries = []RouteEntry{{"172.16.0.0/16", "tr-attach-t", "Attachment", "Propagated", "Active"}}
+	text := r.Text()
+	assert.Contains(t, text, "  🔔 alarm loss (oncall-circuit-loss): ALARM [Critical] — VBRHealthyCheckLossRate = 100 %\n")
+	assert.Contains(t, text, "  transit router: 172.16.0.0/16 → Attachment tr-attach-t (Propagated): Active\n")
+	assert.Contains(t, text, "cleanup: the failover test job was stopped and removed\n")
+	assert.Contains(t, text, "drill of prod (failover-test): FAILED\n")
+	md := r.Markdown()
+	assert.Contains(t, md, "method failover-test")
+	assert.Contains(t, md, "- 🔔 alarm loss (oncall-circuit-loss)")
+	assert.Contains(t, md, "Transit router route entries (getTransitRouterRouteEntries):\n\n- 172.16.0.0/16 → Attachment tr-attach-t")
+}
+
+func TestAlarmStatesOf(t *testing.T) {
+	got, err := alarmStatesOf([]any{map[string]any{"name": "oncall-circuit-loss", "state": "ALARM"}})
+	assert.NoError(t, err)
+	assert.Equal(t, []AlarmState{{Name: "oncall-circuit-loss", State: "ALARM"}}, got)
+	assert.Equal(t, "alarm oncall-circuit-loss: ALARM", got[0].String())
+	_, err = alarmStatesOf(map[string]any{})
+	assert.Error(t, err)
 }

@@ -337,3 +337,40 @@ func ints(v []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// The Express Connect failover test (CreateFailoverTestJob).
+const (
+	FailoverTestMinutesMin   = 1
+	FailoverTestMinutesMax   = 4320
+	FailoverTestMaxResources = 16
+	// FailoverTestResourceType is the only kind of resource a test shuts:
+	// physical connections (circuits).
+	FailoverTestResourceType = "PHYSICALCONNECTION"
+)
+
+// Failover test job types and states (terraform-provider-alicloud's
+// alicloud_express_connect_ec_failover_test_job): a StartNow job starts
+// testing when it is created, a StartLater one waits in Init until it is
+// started; Starting and Stopping are on the way to Testing and Stopped.
+const (
+	FailoverTestStartNow   = "StartNow"
+	FailoverTestStartLater = "StartLater"
+	FailoverTestInit       = "Init"
+	FailoverTestStarting   = "Starting"
+	FailoverTestTesting    = "Testing"
+	FailoverTestStopping   = "Stopping"
+	FailoverTestStopped    = "Stopped"
+	FailoverTestDeleted    = "Deleted"
+)
+
+// FailoverTestStatuses are the values the provider accepts for a job's
+// status; only Testing (start) and Stopped (stop) act.
+var FailoverTestStatuses = []string{FailoverTestInit, FailoverTestStarting, FailoverTestTesting, FailoverTestStopping, FailoverTestStopped, FailoverTestDeleted}
+
+// CheckFailoverTestMinutes checks a failover test's duration.
+func CheckFailoverTestMinutes(m int) error {
+	if m < FailoverTestMinutesMin || m > FailoverTestMinutesMax {
+		return fmt.Errorf("duration %d min is out of range %d–%d min", m, FailoverTestMinutesMin, FailoverTestMinutesMax)
+	}
+	return nil
+}

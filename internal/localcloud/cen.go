@@ -322,19 +322,14 @@ func (st *state) routeTables(args inventory.Resource) (resource.PropertyMap, err
 	}
 	wantIDs := append(args.Strings("ids"), args.Strings("transitRouterRouteTableIds")...)
 	wantNames := args.Strings("transitRouterRouteTableNames")
-	var nameRE *regexp.Regexp
-	if re, ok := args.String("nameRegex"); ok {
-		var err error
-		if nameRE, err = regexp.Compile(re); err != nil {
-			return nil, fmt.Errorf("InvalidNameRegex.Malformed: %w", err)
-		}
+	nameRE, err := nameRegex(args)
+	if err != nil {
+		return nil, err
 	}
 	match := func(want []string, v string) bool { return len(want) == 0 || slices.Contains(want, v) }
 	matchOne := func(path, v string) bool { w, ok := args.String(path); return !ok || w == v }
 
-	var tables []resource.PropertyValue
-	var ids, names []resource.PropertyValue
-	var idList []string
+	var found listing
 	for _, r := range st.ofType(trRouteTable) {
 		t := inventory.Resource{Props: r.Outputs}
 		id, _ := t.String("transitRouterRouteTableId")
@@ -347,19 +342,48 @@ func (st *state) routeTables(args inventory.Resource) (resource.PropertyMap, err
 			continue
 		}
 		desc, _ := t.String("transitRouterRouteTableDescription")
-		tables = append(tables, resource.NewObjectProperty(resource.PropertyMap{
+		found.add(id, name, resource.PropertyMap{
 			"id": str(id), "transitRouterRouteTableId": str(id), "transitRouterRouteTableName": str(name),
 			"transitRouterRouteTableType": str(typ), "status": str(status), "transitRouterRouteTableDescription": str(desc),
-		}))
-		ids, names, idList = append(ids, str(id)), append(names, str(name)), append(idList, id)
+		})
 	}
+	return found.result(args, "tables"), nil
+}
+
+// nameRegex compiles a data source's nameRegex argument, if given.
+func nameRegex(args inventory.Resource) (*regexp.Regexp, error) {
+	re, ok := args.String("nameRegex")
+	if !ok {
+		return nil, nil
+	}
+	r, err := regexp.Compile(re)
+	if err != nil {
+		return nil, fmt.Errorf("InvalidNameRegex.Malformed: %w", err)
+	}
+	return r, nil
+}
+
+// listing gathers what a data source found: the items, their IDs and names.
+type listing struct {
+	items, ids, names []resource.PropertyValue
+	idList            []string
+}
+
+func (l *listing) add(id, name string, item resource.PropertyMap) {
+	l.items = append(l.items, resource.NewObjectProperty(item))
+	l.ids, l.names, l.idList = append(l.ids, str(id)), append(l.names, str(name)), append(l.idList, id)
+}
+
+// result is the data source's answer: its arguments, the items under key,
+// their IDs and names and, like the provider, an ID that hashes the IDs
+// found.
+func (l *listing) result(args inventory.Resource, key resource.PropertyKey) resource.PropertyMap {
 	out := args.Props.Copy()
-	out["tables"] = resource.NewArrayProperty(orEmpty(tables))
-	out["ids"] = resource.NewArrayProperty(orEmpty(ids))
-	out["names"] = resource.NewArrayProperty(orEmpty(names))
-	// Like the provider, the data source's ID is a hash of the IDs found.
-	out["id"] = str(strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(strings.Join(idList, "")))), 10))
-	return out, nil
+	out[key] = resource.NewArrayProperty(orEmpty(l.items))
+	out["ids"] = resource.NewArrayProperty(orEmpty(l.ids))
+	out["names"] = resource.NewArrayProperty(orEmpty(l.names))
+	out["id"] = str(strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(strings.Join(l.idList, "")))), 10))
+	return out
 }
 
 func orEmpty(v []resource.PropertyValue) []resource.PropertyValue {

@@ -256,7 +256,11 @@ func build(c *checker, old resource.PropertyMap) *builder {
 
 // id is the ID the cloud generates for the object, made once.
 func (b *builder) id() string {
-	if b.primary == "" {
+	switch {
+	case b.primary != "":
+	case b.k.providerID:
+		b.primary = newProviderID()
+	default:
 		b.primary = newID(b.k.prefix, b.region, b.k.global)
 	}
 	return b.primary

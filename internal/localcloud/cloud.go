@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -42,6 +43,8 @@ const (
 type Cloud struct {
 	dir string
 	mu  sync.Mutex // serializes this process's operations; flock serializes processes
+	// clock is the time operations see (tests move it).
+	clock func() time.Time
 }
 
 // Open opens the sandbox in dir, creating the directory and an empty
@@ -50,7 +53,7 @@ func Open(dir string) (*Cloud, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("local cloud: %w", err)
 	}
-	c := &Cloud{dir: dir}
+	c := &Cloud{dir: dir, clock: time.Now}
 	// Creating the account on first use gives it stable owner and resource
 	// group IDs for every later command.
 	if err := c.modify(func(*state) error { return nil }); err != nil {
@@ -83,6 +86,11 @@ type state struct {
 	Account   account           `json:"account"`
 	Resources []*record         `json:"resources"`
 	Faults    routemodel.Faults `json:"faults"`
+	// OnPrem is, per stack, the on-premises side the sandbox stands in
+	// for: the prefixes its gateway advertises to the VBR over BGP.
+	OnPrem map[string]routemodel.OnPrem `json:"onPrem,omitempty"`
+
+	now time.Time // when the operation runs
 }
 
 // account holds the IDs the cloud reports as the caller's.
@@ -97,11 +105,13 @@ type account struct {
 // with itself (a transit router's system route table; only transit routers
 // own objects, so the ID alone names the owner).
 type record struct {
-	Type    tokens.Type          `json:"type"`
-	ID      resource.ID          `json:"id"`
-	URN     resource.URN         `json:"urn"`
-	Region  string               `json:"region"`
-	Owner   resource.ID          `json:"owner,omitempty"`
+	Type   tokens.Type  `json:"type"`
+	ID     resource.ID  `json:"id"`
+	URN    resource.URN `json:"urn"`
+	Region string       `json:"region"`
+	Owner  resource.ID  `json:"owner,omitempty"`
+	// Started is when a failover test job started testing.
+	Started *time.Time           `json:"started,omitempty"`
 	Inputs  resource.PropertyMap `json:"-"`
 	Outputs resource.PropertyMap `json:"-"`
 }
@@ -200,6 +210,8 @@ func (c *Cloud) locked(fn func(*state) (save bool, err error)) error {
 	if err != nil {
 		return err
 	}
+	st.now = c.clock()
+	st.settle()
 	save, err := fn(st)
 	if err != nil || !save {
 		return err
@@ -247,6 +259,16 @@ func (c *Cloud) save(st *state) error {
 		return fmt.Errorf("local cloud: save state: %w", err)
 	}
 	return nil
+}
+
+// settle brings every object whose state moves with time up to now
+// (failover test jobs that expire).
+func (st *state) settle() {
+	for _, r := range st.Resources {
+		if k := kinds[r.Type]; k != nil && k.settle != nil {
+			k.settle(st, r)
+		}
+	}
 }
 
 // get returns the live object of a type with an ID. IDs are unique per

@@ -24,24 +24,44 @@ func (c *Cloud) SetFaults(f routemodel.Faults) error {
 	return c.modify(func(st *state) error { st.Faults = f; return nil })
 }
 
+// SetOnPrem records the on-premises side of a stack — the prefixes its
+// gateway advertises to the VBR over BGP — which the cloud's own route
+// tables (getTransitRouterRouteEntries) then hold while BGP is up.
+func (c *Cloud) SetOnPrem(stack string, onprem routemodel.OnPrem) error {
+	return c.modify(func(st *state) error {
+		if st.OnPrem == nil {
+			st.OnPrem = map[string]routemodel.OnPrem{}
+		}
+		st.OnPrem[stack] = onprem
+		return nil
+	})
+}
+
 // Routing returns the network one stack's live resources make — the cloud
 // may hold several stacks, as one account does — as the route model resolves
 // it with the on-premises side given, and the faults in force: n.Tables(f)
 // are the route tables the cloud holds now, n.Paths(f) the paths traffic
-// takes.
+// takes. The faults are the switch's, and the circuit is down too while a
+// failover test shuts the circuit of the stack's VBR.
 func (c *Cloud) Routing(stack string, onprem routemodel.OnPrem) (n *routemodel.Network, f routemodel.Faults, err error) {
-	var resources []inventory.Resource
 	err = c.view(func(st *state) error {
-		f = st.Faults
-		for _, r := range st.snapshot() {
-			if r.URN.Stack() == tokens.QName(stack) {
-				resources = append(resources, r)
-			}
-		}
+		n, f = st.routing(stack, onprem)
 		return nil
 	})
-	if err != nil {
-		return nil, f, err
+	return n, f, err
+}
+
+func (st *state) routing(stack string, onprem routemodel.OnPrem) (*routemodel.Network, routemodel.Faults) {
+	var resources []inventory.Resource
+	f := st.Faults
+	for _, r := range st.Resources {
+		if r.URN.Stack() != tokens.QName(stack) {
+			continue
+		}
+		resources = append(resources, st.inventory(r))
+		if r.Type == inventory.VBR && st.circuitDown(r) {
+			f.CircuitDown = true
+		}
 	}
-	return routemodel.Build(resources, onprem), f, nil
+	return routemodel.Build(resources, onprem), f
 }

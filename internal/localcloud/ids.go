@@ -2,9 +2,12 @@ package localcloud
 
 import (
 	crand "crypto/rand"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"strconv"
+	"sync/atomic"
+	"time"
 )
 
 // regionCodes are the three characters real regional IDs carry after the
@@ -43,6 +46,14 @@ func newID(prefix, region string, global bool) string {
 	}
 	return prefix + "-" + code + randomChars(18)
 }
+
+// newProviderID returns an ID the way the Terraform provider makes its own
+// (helper/resource.UniqueId): "terraform-", the UTC time and a counter.
+func newProviderID() string {
+	return fmt.Sprintf("terraform-%s%08x", time.Now().UTC().Format("20060102150405"), providerIDs.Add(1))
+}
+
+var providerIDs atomic.Uint32
 
 // newPSK returns a pre-shared key like the one the API generates: 16
 // characters, crypto-random.

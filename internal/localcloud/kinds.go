@@ -18,6 +18,9 @@ type kind struct {
 	// its ID only joins other IDs. global: the ID has no region code.
 	prefix string
 	global bool
+	// providerID: the provider names the object with its own unique ID
+	// (an alarm rule: terraform-<UTC time><counter>), not the API.
+	providerID bool
 
 	required []string // the schema's requiredInputs
 	forceNew []string // input paths whose change replaces the resource; "a[*].b" for every element
@@ -33,9 +36,15 @@ type kind struct {
 	// retain reports that Delete leaves the object in the cloud: the
 	// provider only forgets it (Subscription VPN gateways run until expiry).
 	retain func(inventory.Resource) bool
+	// undeletable says why the API refuses to delete the object in its
+	// current state ("" when it does not).
+	undeletable func(*record) string
 	// cascade: when the input forceDelete is true, Delete also deletes the
 	// dependents of these types instead of refusing.
 	cascade []tokens.Type
+	// settle moves the object's state with time; it runs before every
+	// operation and after the object is created or updated.
+	settle func(*state, *record)
 	// internal kinds are objects the cloud creates itself; the engine
 	// cannot manage them.
 	internal bool
@@ -200,6 +209,36 @@ func init() {
 			refs:     []ref{refTo("cenId", inventory.CEN), refTo("vbrInstanceId", inventory.VBR)},
 			validate: checkVBRHealthCheck, outputs: vbrHealthCheckOutputs,
 			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
+		},
+		inventory.AlarmContactGroup: {
+			name:     "AlarmContactGroup",
+			required: []string{"alarmContactGroupName"},
+			forceNew: []string{"alarmContactGroupName"},
+			validate: checkContactGroup, outputs: contactGroupOutputs,
+			id: joinInputs("alarmContactGroupName"),
+		},
+		inventory.Alarm: {
+			name:     "MetricRule",
+			required: []string{"contactGroups", "metric", "project"},
+			forceNew: []string{"metric", "project"},
+			refs:     []ref{{path: "contactGroups[*]", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
+			validate: checkAlarm, outputs: alarmOutputs,
+			providerID: true,
+		},
+		inventory.EventRule: {
+			name:     "EventRule",
+			required: []string{"eventPattern", "ruleName"},
+			forceNew: []string{"ruleName"},
+			refs:     []ref{{path: "contactParameters[*].contactGroupName", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
+			validate: checkEventRule, outputs: eventRuleOutputs,
+			id: joinInputs("ruleName"),
+		},
+		inventory.FailoverTestJob: {
+			name: "FailoverTestJob", prefix: "ftj",
+			required: []string{"jobDuration", "jobType", "resourceIds", "resourceType"},
+			forceNew: []string{"jobType", "resourceType"},
+			validate: checkFailoverTestJob, outputs: failoverTestJobOutputs,
+			settle: settleFailoverTestJob, undeletable: failoverTestJobUndeletable,
 		},
 		// Created by systemRouteTable only.
 		trRouteTable: {name: "TransitRouterRouteTable", internal: true, refs: []ref{trRef}},

@@ -20,7 +20,7 @@ func kindOf(t tokens.Type) (*kind, error) {
 		return k, nil
 	}
 	return nil, status.Errorf(codes.InvalidArgument,
-		"the local cloud does not implement resource type %q; it serves the 17 alicloud types hybridlink deploys", t)
+		"the local cloud does not implement resource type %q; it serves the alicloud types hybridlink deploys", t)
 }
 
 // check validates inputs leniently (see checker).
@@ -70,6 +70,7 @@ func (c *Cloud) create(region string, urn resource.URN, t tokens.Type, inputs re
 		if k.creates != nil {
 			st.Resources = append(st.Resources, k.creates(b, rec)...)
 		}
+		st.settle()
 		return nil
 	})
 	return rec, err
@@ -97,16 +98,24 @@ func (c *Cloud) update(t tokens.Type, id resource.ID, inputs resource.PropertyMa
 			return err
 		}
 		rec.Inputs, rec.Outputs = inputs, b.out
+		st.settle()
 		return nil
 	})
 	return rec, err
 }
 
-// read returns the live object with an ID, or nil.
+// read returns the live object with an ID, or nil. An alarm reports the
+// state it is in now.
 func (c *Cloud) read(t tokens.Type, id resource.ID) (*record, error) {
 	var rec *record
 	err := c.view(func(st *state) error {
 		rec = st.get(t, id)
+		if rec != nil && t == inventory.Alarm {
+			now := *rec
+			now.Outputs = rec.Outputs.Copy()
+			now.Outputs["status"] = str(st.alarmState(rec.Outputs).State)
+			rec = &now
+		}
 		return nil
 	})
 	return rec, err
@@ -124,6 +133,11 @@ func (c *Cloud) delete(t tokens.Type, id resource.ID) error {
 		k := kinds[rec.Type]
 		if k.retain != nil && k.retain(inventory.Resource{Props: rec.Outputs}) {
 			return nil
+		}
+		if k.undeletable != nil {
+			if why := k.undeletable(rec); why != "" {
+				return status.Error(codes.FailedPrecondition, why)
+			}
 		}
 		gone := map[*record]bool{rec: true}
 		for _, r := range st.Resources {

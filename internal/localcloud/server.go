@@ -2,6 +2,7 @@ package localcloud
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sync"
 
@@ -291,21 +292,28 @@ func (p *provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 }
 
 func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
-	if req.Tok != inventory.GetTRRouteTables {
-		return nil, status.Errorf(codes.InvalidArgument, "the local cloud does not implement function %q; it serves %s", req.Tok, inventory.GetTRRouteTables)
+	fn, ok := functions[req.Tok]
+	if !ok {
+		return nil, status.Errorf(codes.InvalidArgument, "the local cloud does not implement function %q; it serves %s and %s",
+			req.Tok, inventory.GetTRRouteTables, inventory.GetTRRouteEntries)
 	}
 	args, err := unmarshal(req.Args)
 	if err != nil {
 		return nil, err
 	}
 	in := inventory.Resource{Props: revealMap(args)}
-	if _, ok := in.String("transitRouterId"); !ok {
-		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Property: "transitRouterId",
-			Reason: `MissingParameter: the input parameter "transitRouterId" that is mandatory for processing this request is not supplied`}}}, nil
+	if _, ok := in.String(fn.required); !ok {
+		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Property: fn.required,
+			Reason: fmt.Sprintf("MissingParameter: the input parameter %q that is mandatory for processing this request is not supplied", fn.required)}}}, nil
+	}
+	if fn.check != nil {
+		if fails := fn.check(in); len(fails) > 0 {
+			return &pulumirpc.InvokeResponse{Failures: fails}, nil
+		}
 	}
 	var result resource.PropertyMap
 	if err := p.cloud.view(func(st *state) (err error) {
-		result, err = st.routeTables(in)
+		result, err = fn.call(st, in)
 		return err
 	}); err != nil {
 		return nil, status.Error(codes.NotFound, err.Error())
@@ -315,4 +323,15 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 		return nil, err
 	}
 	return &pulumirpc.InvokeResponse{Return: ret}, nil
+}
+
+// functions are the invokes the local cloud serves, with their one
+// required argument and the provider's own validation of the others.
+var functions = map[string]struct {
+	required string
+	call     func(*state, inventory.Resource) (resource.PropertyMap, error)
+	check    func(inventory.Resource) []*pulumirpc.CheckFailure
+}{
+	inventory.GetTRRouteTables:  {"transitRouterId", (*state).routeTables, nil},
+	inventory.GetTRRouteEntries: {"transitRouterRouteTableId", (*state).routeEntries, checkRouteEntriesArgs},
 }

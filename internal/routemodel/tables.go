@@ -36,6 +36,17 @@ type Route struct {
 	att  *attachment
 }
 
+// Attachment is the ID (transitRouterAttachmentId) of the transit-router
+// attachment the route leads to or came in by; "" when it has none or the
+// ID is not known yet.
+func (r Route) Attachment() string {
+	if r.att == nil {
+		return ""
+	}
+	id, _ := r.att.res.String("transitRouterAttachmentId")
+	return id
+}
+
 // Tables are the route tables of a network in one state.
 type Tables struct {
 	TransitRouter []Route

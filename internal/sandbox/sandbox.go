@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	Passphrase string
 	// Out receives the engine's progress output; default os.Stdout.
 	Out io.Writer
+	// OnPrem is the on-premises side the sandbox stands in for: the
+	// prefixes its gateway advertises over BGP, which the local cloud's
+	// transit router then holds (getTransitRouterRouteEntries).
+	OnPrem routemodel.OnPrem
 }
 
 // Sandbox is one stack's sandbox, with its local cloud serving.
@@ -90,6 +95,11 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(opts.OnPrem.IDCPrefixes) > 0 {
+		if err := cloud.SetOnPrem(opts.Stack, opts.OnPrem); err != nil {
+			return nil, err
+		}
+	}
 	port, stop, err := cloud.Serve(ctx)
 	if err != nil {
 		return nil, err
@@ -126,6 +136,21 @@ func StateDir(projectDir, stateDir string) string {
 func OpenCloud(stateDir string) (*localcloud.Cloud, error) {
 	return localcloud.Open(filepath.Join(stateDir, "cloud"))
 }
+
+// EngineEnv is the environment the sandbox runs the engine with: its
+// backend, passphrase and the local cloud as the alicloud provider. Another
+// stack run with it — the drill's failover test — shares the backend and
+// the cloud.
+func (s *Sandbox) EngineEnv() map[string]string {
+	env := make(map[string]string, len(s.env))
+	for k, v := range s.env {
+		env[k] = v
+	}
+	return env
+}
+
+// PulumiCommand is the Pulumi CLI the sandbox runs.
+func (s *Sandbox) PulumiCommand() auto.PulumiCommand { return s.opts.Tools.Pulumi }
 
 // Close stops the local cloud; its state stays in the state directory.
 func (s *Sandbox) Close() error { return s.stopCloud() }

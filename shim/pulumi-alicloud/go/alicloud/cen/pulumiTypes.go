@@ -13,6 +13,90 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// A route entry of a transit router route table.
+type GetTransitRouterRouteEntriesEntry struct {
+	Id                                          string `pulumi:"id"`
+	Status                                      string `pulumi:"status"`
+	TransitRouterRouteEntryDescription          string `pulumi:"transitRouterRouteEntryDescription"`
+	TransitRouterRouteEntryDestinationCidrBlock string `pulumi:"transitRouterRouteEntryDestinationCidrBlock"`
+	TransitRouterRouteEntryId                   string `pulumi:"transitRouterRouteEntryId"`
+	TransitRouterRouteEntryName                 string `pulumi:"transitRouterRouteEntryName"`
+	TransitRouterRouteEntryNextHopId            string `pulumi:"transitRouterRouteEntryNextHopId"`
+	TransitRouterRouteEntryNextHopType          string `pulumi:"transitRouterRouteEntryNextHopType"`
+	TransitRouterRouteEntryType                 string `pulumi:"transitRouterRouteEntryType"`
+}
+
+// A route entry of a transit router route table.
+type GetTransitRouterRouteEntriesEntryOutput struct{ *pulumi.OutputState }
+
+func (GetTransitRouterRouteEntriesEntryOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GetTransitRouterRouteEntriesEntry)(nil)).Elem()
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) ToGetTransitRouterRouteEntriesEntryOutput() GetTransitRouterRouteEntriesEntryOutput {
+	return o
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) ToGetTransitRouterRouteEntriesEntryOutputWithContext(ctx context.Context) GetTransitRouterRouteEntriesEntryOutput {
+	return o
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.Id }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.Status }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryDescription() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryDescription }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryDestinationCidrBlock() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryDestinationCidrBlock }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryId() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryId }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryName() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryName }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryNextHopId() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryNextHopId }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryNextHopType() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryNextHopType }).(pulumi.StringOutput)
+}
+
+func (o GetTransitRouterRouteEntriesEntryOutput) TransitRouterRouteEntryType() pulumi.StringOutput {
+	return o.ApplyT(func(v GetTransitRouterRouteEntriesEntry) string { return v.TransitRouterRouteEntryType }).(pulumi.StringOutput)
+}
+
+type GetTransitRouterRouteEntriesEntryArrayOutput struct{ *pulumi.OutputState }
+
+func (GetTransitRouterRouteEntriesEntryArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GetTransitRouterRouteEntriesEntry)(nil)).Elem()
+}
+
+func (o GetTransitRouterRouteEntriesEntryArrayOutput) ToGetTransitRouterRouteEntriesEntryArrayOutput() GetTransitRouterRouteEntriesEntryArrayOutput {
+	return o
+}
+
+func (o GetTransitRouterRouteEntriesEntryArrayOutput) ToGetTransitRouterRouteEntriesEntryArrayOutputWithContext(ctx context.Context) GetTransitRouterRouteEntriesEntryArrayOutput {
+	return o
+}
+
+func (o GetTransitRouterRouteEntriesEntryArrayOutput) Index(i pulumi.IntInput) GetTransitRouterRouteEntriesEntryOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GetTransitRouterRouteEntriesEntry {
+		return vs[0].([]GetTransitRouterRouteEntriesEntry)[vs[1].(int)]
+	}).(GetTransitRouterRouteEntriesEntryOutput)
+}
+
 type GetTransitRouterRouteTablesTable struct {
 	Id                                 string `pulumi:"id"`
 	Status                             string `pulumi:"status"`
@@ -333,6 +417,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*TransitRouterVpcAttachmentOptionsPtrInput)(nil)).Elem(), TransitRouterVpcAttachmentOptionsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TransitRouterVpcAttachmentZoneMappingInput)(nil)).Elem(), TransitRouterVpcAttachmentZoneMappingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*TransitRouterVpcAttachmentZoneMappingArrayInput)(nil)).Elem(), TransitRouterVpcAttachmentZoneMappingArray{})
+	pulumi.RegisterOutputType(GetTransitRouterRouteEntriesEntryOutput{})
+	pulumi.RegisterOutputType(GetTransitRouterRouteEntriesEntryArrayOutput{})
 	pulumi.RegisterOutputType(GetTransitRouterRouteTablesTableOutput{})
 	pulumi.RegisterOutputType(GetTransitRouterRouteTablesTableArrayOutput{})
 	pulumi.RegisterOutputType(TransitRouterVpcAttachmentOptionsOutput{})

@@ -21,6 +21,8 @@ func (m *module) Version() semver.Version {
 
 func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi.Resource, err error) {
 	switch typ {
+	case "alicloud:expressconnect/ecFailoverTestJob:EcFailoverTestJob":
+		r = &EcFailoverTestJob{}
 	case "alicloud:expressconnect/virtualBorderRouter:VirtualBorderRouter":
 		r = &VirtualBorderRouter{}
 	default:
@@ -36,6 +38,11 @@ func init() {
 	if err != nil {
 		version = semver.Version{Major: 1}
 	}
+	pulumi.RegisterResourceModule(
+		"alicloud",
+		"expressconnect/ecFailoverTestJob",
+		&module{version},
+	)
 	pulumi.RegisterResourceModule(
 		"alicloud",
 		"expressconnect/virtualBorderRouter",

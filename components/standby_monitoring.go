@@ -1,0 +1,240 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hybridlink/hybridlink/internal/cloudmonitor"
+)
+
+// ContactGroupArgs is the CloudMonitor alarm contact group that
+// StandbyMonitoring creates and notifies.
+type ContactGroupArgs struct {
+	// Name of the group, unique in the account: 1–128 letters, digits, '_',
+	// '-' or '.'. Required.
+	Name string
+	// Contacts are the names of existing CloudMonitor alarm contacts (the
+	// people on call). Required: at least one.
+	Contacts []string
+}
+
+// StandbyMonitoringArgs pages an operator when a link of the hybrid
+// connection fails, above all the standby one, which carries no traffic and
+// so fails silently: CloudMonitor alarms on the CEN health check of the VBR
+// (the circuit) and an event rule on the IPsec connection's negotiation and
+// health-check failures (the VPN). The metrics and events, and the pages
+// that document them, are listed in docs/monitoring.md.
+type StandbyMonitoringArgs struct {
+	// ContactGroup is created and receives every alarm. Required.
+	ContactGroup ContactGroupArgs
+	// Webhook is an http or https URL the alarms and the event rule also
+	// call; nil for none. A webhook URL usually carries a token: pass a
+	// secret (pulumi.ToSecret, config.GetSecret), and the resources keep it
+	// secret in the state.
+	Webhook pulumi.StringInput
+	// CENID and VBRID name the VBR whose CEN health check the circuit alarms
+	// read (CENHubArgs.VBRHealthCheck must be configured, or they have no
+	// data). Required (HybridConnection sets them: leave them unset there).
+	CENID, VBRID pulumi.StringInput
+	// LossRatePercent pages (Critical) when the health check loses at least
+	// that share of its probes: 1–100, 0 for the default 10.
+	LossRatePercent int
+	// LatencyMs warns when the health check's round trip exceeds it:
+	// 1–10000, 0 for the default 100.
+	LatencyMs int
+	// Times is how many one-minute periods in a row a condition must hold:
+	// at least 1, 0 for the default 3.
+	Times int
+	// SilenceSecs is how long a firing alarm waits before it notifies
+	// again: 300–86400, 0 for the default 3600.
+	SilenceSecs int
+	// Tags are set on the alarms.
+	Tags map[string]string
+}
+
+// Validate returns every problem with the arguments as ArgErrors.
+func (a *StandbyMonitoringArgs) Validate() error {
+	c := newChecker()
+	a.validate(c)
+	return c.err()
+}
+
+func (a *StandbyMonitoringArgs) validate(c checker) {
+	a.validateSettings(c)
+	if a.CENID == nil {
+		c.missing("CENID", "give the CEN instance the VBR is attached to")
+	}
+	if a.VBRID == nil {
+		c.missing("VBRID", "give the VBR whose CEN health check the alarms read")
+	}
+}
+
+// validateSettings checks all but the resources the alarms watch, which
+// HybridConnection supplies.
+func (a *StandbyMonitoringArgs) validateSettings(c checker) {
+	g := c.at("ContactGroup")
+	if a.ContactGroup.Name == "" {
+		g.missing("Name", "name the contact group hybridlink creates, e.g. prod-hybrid-oncall")
+	} else {
+		g.check("Name", a.ContactGroup.Name, cloudmonitor.CheckContactGroupName(a.ContactGroup.Name), "use 1–128 letters, digits, '_', '-' or '.'")
+	}
+	if len(a.ContactGroup.Contacts) == 0 {
+		g.missing("Contacts", "list the CloudMonitor alarm contacts who are on call for the connection")
+	}
+	for i, name := range a.ContactGroup.Contacts {
+		if name == "" {
+			g.fail(fmt.Sprintf("Contacts[%d]", i), nil, "is empty", "give the name of an existing CloudMonitor alarm contact")
+		}
+	}
+	if a.LossRatePercent != 0 && (a.LossRatePercent < 1 || a.LossRatePercent > 100) {
+		c.fail("LossRatePercent", a.LossRatePercent, "is out of range 1–100", fmt.Sprintf("use a percentage, or 0 for %d", cloudmonitor.DefaultLossRatePercent))
+	}
+	if a.LatencyMs != 0 && (a.LatencyMs < 1 || a.LatencyMs > cloudmonitor.LatencyMaxMs) {
+		c.fail("LatencyMs", a.LatencyMs, fmt.Sprintf("is out of range 1–%d", cloudmonitor.LatencyMaxMs), fmt.Sprintf("use milliseconds, or 0 for %d", cloudmonitor.DefaultLatencyMs))
+	}
+	if a.Times < 0 {
+		c.fail("Times", a.Times, "is negative", fmt.Sprintf("use 1 or more periods, or 0 for %d", cloudmonitor.DefaultTimes))
+	}
+	if a.SilenceSecs != 0 {
+		c.check("SilenceSecs", a.SilenceSecs, cloudmonitor.CheckSilence(a.SilenceSecs), fmt.Sprintf("use 300–86400 seconds, or 0 for %d", cloudmonitor.DefaultSilenceSecs))
+	}
+}
+
+// StandbyMonitoring is the contact group, the circuit's alarms and the VPN's
+// event rule of one hybrid connection.
+type StandbyMonitoring struct {
+	pulumi.ResourceState
+
+	ContactGroupName pulumi.StringOutput `pulumi:"contactGroupName"`
+	// CircuitLossAlarmID and CircuitLatencyAlarmID are the alarm rules on
+	// the CEN health check of the VBR.
+	CircuitLossAlarmID    pulumi.StringOutput `pulumi:"circuitLossAlarmId"`
+	CircuitLatencyAlarmID pulumi.StringOutput `pulumi:"circuitLatencyAlarmId"`
+	// VPNEventRuleName is the event rule on the IPsec connection.
+	VPNEventRuleName pulumi.StringOutput `pulumi:"vpnEventRuleName"`
+}
+
+// NewStandbyMonitoring validates args and creates the monitoring. Children:
+// <name>-contacts (the contact group), <name>-circuit-loss (Critical when the
+// CEN health check of the VBR loses LossRatePercent of its probes: the
+// circuit is down), <name>-circuit-latency (Warn above LatencyMs) and
+// <name>-vpn-events (the IPsec connection's phase-1 and phase-2 negotiation
+// and health-check failures: the standby path is down). In CloudMonitor the
+// alarms and the rule are named <contact group>-<role>: the group's name is
+// unique in the account, so two connections' rules never collide.
+func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitoringArgs, opts ...pulumi.ResourceOption) (*StandbyMonitoring, error) {
+	if args == nil {
+		args = &StandbyMonitoringArgs{}
+	}
+	if err := validated("StandbyMonitoringArgs", name, args.validate); err != nil {
+		return nil, err
+	}
+	m := &StandbyMonitoring{}
+	if err := ctx.RegisterComponentResource(typeStandbyMonitoring, name, m, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(m)
+
+	group, err := cms.NewAlarmContactGroup(ctx, child(name, "contacts"), &cms.AlarmContactGroupArgs{
+		AlarmContactGroupName: pulumi.String(args.ContactGroup.Name),
+		Contacts:              pulumi.ToStringArray(args.ContactGroup.Contacts),
+		Describe:              pulumi.String("On call for the hybrid connection " + name),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	times := orDefaultInt(args.Times, cloudmonitor.DefaultTimes)
+	dims := pulumi.All(args.CENID, args.VBRID).ApplyT(func(ids []any) string {
+		return cloudmonitor.Dimensions(map[string]string{"cenId": ids[0].(string), "vbrInstanceId": ids[1].(string)})
+	}).(pulumi.StringOutput)
+	alarm := func(role string, metric cloudmonitor.Metric, configure func(*cms.AlarmArgs)) (*cms.Alarm, error) {
+		a := &cms.AlarmArgs{
+			Name:             pulumi.String(child(args.ContactGroup.Name, role)),
+			Project:          pulumi.String(metric.Namespace),
+			Metric:           pulumi.String(metric.Name),
+			MetricDimensions: dims,
+			Period:           pulumi.Int(metric.PeriodSecs),
+			ContactGroups:    pulumi.StringArray{group.AlarmContactGroupName},
+			SilenceTime:      pulumi.Int(orDefaultInt(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
+			Enabled:          pulumi.Bool(true),
+			Tags:             tagMap(args.Tags),
+		}
+		if args.Webhook != nil {
+			a.Webhook = args.Webhook
+		}
+		configure(a)
+		return cms.NewAlarm(ctx, child(name, role), a, parent)
+	}
+	loss, err := alarm("circuit-loss", cloudmonitor.CENVBRLossRate, func(a *cms.AlarmArgs) {
+		a.EscalationsCritical = &cms.AlarmEscalationsCriticalArgs{
+			ComparisonOperator: pulumi.String(">="),
+			Statistics:         pulumi.String(cloudmonitor.CENVBRLossRate.Statistics[0]),
+			Threshold:          pulumi.String(fmt.Sprint(orDefaultInt(args.LossRatePercent, cloudmonitor.DefaultLossRatePercent))),
+			Times:              pulumi.Int(times),
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	latency, err := alarm("circuit-latency", cloudmonitor.CENVBRLatency, func(a *cms.AlarmArgs) {
+		a.EscalationsWarn = &cms.AlarmEscalationsWarnArgs{
+			ComparisonOperator: pulumi.String(">"),
+			Statistics:         pulumi.String(cloudmonitor.CENVBRLatency.Statistics[0]),
+			Threshold:          pulumi.String(fmt.Sprint(orDefaultInt(args.LatencyMs, cloudmonitor.DefaultLatencyMs))),
+			Times:              pulumi.Int(times),
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var events pulumi.StringArray
+	for _, e := range vpnFailureEvents {
+		events = append(events, pulumi.String(e.Name))
+	}
+	ruleArgs := &cms.EventRuleArgs{
+		RuleName:    pulumi.String(child(args.ContactGroup.Name, "vpn-events")),
+		Description: pulumi.String("The standby IPsec-VPN of " + name + " cannot negotiate or fails its health check"),
+		EventPattern: &cms.EventRuleEventPatternArgs{
+			Product:    pulumi.String(cloudmonitor.IPsecPhase1NegoFailed.Product),
+			NameLists:  events,
+			LevelLists: pulumi.StringArray{pulumi.String(cloudmonitor.IPsecPhase1NegoFailed.Level)},
+		},
+		ContactParameters: cms.EventRuleContactParameterArray{&cms.EventRuleContactParameterArgs{
+			ContactGroupName: group.AlarmContactGroupName,
+		}},
+		SilenceTime: pulumi.Int(orDefaultInt(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
+		Status:      pulumi.String("ENABLED"),
+	}
+	if args.Webhook != nil {
+		ruleArgs.WebhookParameters = cms.EventRuleWebhookParameterArray{&cms.EventRuleWebhookParameterArgs{
+			Protocol: pulumi.String("http"),
+			Method:   pulumi.String("post"),
+			Url:      args.Webhook,
+		}}
+	}
+	rule, err := cms.NewEventRule(ctx, child(name, "vpn-events"), ruleArgs, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	m.ContactGroupName = group.AlarmContactGroupName
+	m.CircuitLossAlarmID = loss.ID().ToStringOutput()
+	m.CircuitLatencyAlarmID = latency.ID().ToStringOutput()
+	m.VPNEventRuleName = rule.RuleName
+	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"contactGroupName":      m.ContactGroupName,
+		"circuitLossAlarmId":    m.CircuitLossAlarmID,
+		"circuitLatencyAlarmId": m.CircuitLatencyAlarmID,
+		"vpnEventRuleName":      m.VPNEventRuleName,
+	}); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// vpnFailureEvents are the IPsec connection's events that mean the standby
+// path is down.
+var vpnFailureEvents = []cloudmonitor.Event{cloudmonitor.IPsecPhase1NegoFailed, cloudmonitor.IPsecPhase2NegoFailed, cloudmonitor.IPsecHealthCheckFailed}
