@@ -91,8 +91,11 @@ func (a *CENHubArgs) validate(c checker) {
 		if v.VPCID == nil {
 			vc.missing("VPCID", "give the VPC's ID")
 		}
+		checkID(vc, "VPCID", v.VPCID, limits.VPCID)
 		checkZoneMappings(vc, v.ZoneMappings)
 	}
+	checkID(c, "CENID", a.CENID, limits.CENID)
+	checkTags(c, a.Tags)
 	if hc := a.VBRHealthCheck; hc != nil {
 		hcc := c.at("VBRHealthCheck")
 		if a.VBRID == nil {
@@ -102,6 +105,8 @@ func (a *CENHubArgs) validate(c checker) {
 		if !hc.TargetIP.IsValid() {
 			hcc.missing("TargetIP", "give the on-premises peering IP of the VBR")
 		}
+		checkHost(hcc, "TargetIP", hc.TargetIP, "give the on-premises peering IP of the VBR")
+		checkHost(hcc, "SourceIP", hc.SourceIP, "leave it unset, or give an unused address CEN may probe from")
 		if hc.IntervalSecs != 0 && (hc.IntervalSecs < limits.HealthCheckIntervalMin || hc.IntervalSecs > limits.HealthCheckIntervalMax) {
 			hcc.fail("IntervalSecs", hc.IntervalSecs, "is out of range 2–3", "use 2 or 3, or leave it unset for 2")
 		}
@@ -117,6 +122,7 @@ func (a *CENHubArgs) validate(c checker) {
 		if ad.RouteTableID == nil {
 			adc.missing("RouteTableID", "give that VPC's system route table ID")
 		}
+		checkID(adc, "RouteTableID", ad.RouteTableID, limits.RouteTableID)
 		for i, p := range ad.Prefixes {
 			checkCanonical(adc.at("Prefixes"), fmt.Sprintf("[%d]", i), p)
 		}
@@ -124,8 +130,10 @@ func (a *CENHubArgs) validate(c checker) {
 }
 
 func checkZoneMappings(c checker, mappings []ZoneVSwitch) {
+	checkCount(c, "ZoneMappings", "zone mappings", len(mappings), limits.MaxVSwitchesPerVPC)
 	zones := make([]string, len(mappings))
 	for i, z := range mappings {
+		checkID(c.at(fmt.Sprintf("ZoneMappings[%d]", i)), "VSwitchID", z.VSwitchID, limits.VSwitchID)
 		if z.ZoneID == "" {
 			c.at(fmt.Sprintf("ZoneMappings[%d]", i)).missing("ZoneID", "give the vSwitch's zone")
 		}

@@ -27,14 +27,14 @@ func zones(a, b string) []components.ZoneVSwitch {
 func referenceHubArgs(after ...pulumi.Resource) *components.CENHubArgs {
 	return &components.CENHubArgs{
 		VPCs: []components.VPCAttachmentArgs{
-			{Name: "workload", VPCID: pulumi.String("vpc-w"), ZoneMappings: zones("vsw-w1", "vsw-w2")},
-			{Name: "transit", VPCID: pulumi.String("vpc-t"), ZoneMappings: zones("vsw-t1", "vsw-t2")},
+			{Name: "workload", VPCID: pulumi.String("vpc-bp1w00000000000001"), ZoneMappings: zones("vsw-bp1w100000000000001", "vsw-bp1w200000000000001")},
+			{Name: "transit", VPCID: pulumi.String("vpc-bp1t00000000000001"), ZoneMappings: zones("vsw-bp1t100000000000001", "vsw-bp1t200000000000001")},
 		},
 		VBRID:          pulumi.String("vbr-1"),
 		VBRHealthCheck: &components.VBRHealthCheckArgs{Region: "cn-hangzhou", TargetIP: ip("10.1.0.2")},
 		Advertise: &components.RouteAdvertisementArgs{
 			VPC:          "transit",
-			RouteTableID: pulumi.String("vtb-t"),
+			RouteTableID: pulumi.String("vtb-bp1t00000000000001"),
 			Prefixes:     []netip.Prefix{pfx("172.16.0.0/16")},
 			After:        after,
 		},
@@ -101,8 +101,8 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 
 	attachments := map[string]string{}
 	for _, v := range []struct{ name, vpc, sw1, sw2 string }{
-		{"workload", "vpc-w", "vsw-w1", "vsw-w2"},
-		{"transit", "vpc-t", "vsw-t1", "vsw-t2"},
+		{"workload", "vpc-bp1w00000000000001", "vsw-bp1w100000000000001", "vsw-bp1w200000000000001"},
+		{"transit", "vpc-bp1t00000000000001", "vsw-bp1t100000000000001", "vsw-bp1t200000000000001"},
 	} {
 		att := res(t, m, "hub-"+v.name)
 		assert.Equal(t, "cen-hub-cen", input(t, att, "cenId"))
@@ -141,7 +141,7 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 
 	route := res(t, m, "hub-advertise-172-16-0-0-16")
 	assert.Equal(t, "cen-hub-cen", input(t, route, "instanceId"))
-	assert.Equal(t, "vtb-t", input(t, route, "routeTableId"))
+	assert.Equal(t, "vtb-bp1t00000000000001", input(t, route, "routeTableId"))
 	assert.Equal(t, "172.16.0.0/16", input(t, route, "cidrBlock"))
 	for _, dep := range []string{"vpn-route-172-16-0-0-16", "hub-transit", "hub-transit-association", "hub-transit-propagation"} {
 		assert.Contains(t, route.DependsOn, res(t, m, dep).URN, "the advertisement waits for %s", dep)
@@ -162,7 +162,7 @@ func TestCenHubResourcesAndWiring(t *testing.T) {
 
 func TestCenHubExistingCENNoVBR(t *testing.T) {
 	args := referenceHubArgs()
-	args.CENID = pulumi.String("cen-existing")
+	args.CENID = pulumi.String("cen-existing000000001")
 	args.VBRID, args.VBRHealthCheck, args.Advertise, args.Tags = nil, nil, nil, nil
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
@@ -179,10 +179,10 @@ func TestCenHubExistingCENNoVBR(t *testing.T) {
 	assert.Empty(t, m.OfType(inventory.CENRouteEntry))
 	assert.Len(t, m.OfType(inventory.TRAssociation), 2)
 	assert.Len(t, m.OfType(inventory.TRPropagation), 2)
-	assert.Equal(t, "cen-existing", input(t, res(t, m, "hub-tr"), "cenId"))
-	assert.Equal(t, "cen-existing", input(t, res(t, m, "hub-workload"), "cenId"))
+	assert.Equal(t, "cen-existing000000001", input(t, res(t, m, "hub-tr"), "cenId"))
+	assert.Equal(t, "cen-existing000000001", input(t, res(t, m, "hub-workload"), "cenId"))
 	assertAbsent(t, res(t, m, "hub-tr"), "tags")
-	assert.Equal(t, outputs{"cenId": "cen-existing", "vbrAttachmentId": ""}, got)
+	assert.Equal(t, outputs{"cenId": "cen-existing000000001", "vbrAttachmentId": ""}, got)
 }
 
 func TestCenHubHealthCheckSettings(t *testing.T) {

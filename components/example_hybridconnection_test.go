@@ -17,23 +17,23 @@ func Example() {
 		hc, err := components.NewHybridConnection(ctx, "hybrid", &components.HybridConnectionArgs{
 			Region: "cn-hangzhou",
 			WorkloadVPCs: []components.VPC{{
-				Name: "app", VPCID: pulumi.String("vpc-app"), CIDR: netip.MustParsePrefix("192.168.0.0/16"),
+				Name: "app", VPCID: pulumi.String("vpc-bp1app000000000001"), CIDR: netip.MustParsePrefix("192.168.0.0/16"),
 				VSwitches: []components.VSwitch{
-					{VSwitchID: pulumi.String("vsw-app-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("192.168.20.0/24")},
-					{VSwitchID: pulumi.String("vsw-app-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("192.168.21.0/24")},
+					{VSwitchID: pulumi.String("vsw-bp1apph00000000001"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("192.168.20.0/24")},
+					{VSwitchID: pulumi.String("vsw-bp1appi00000000001"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("192.168.21.0/24")},
 				},
 			}},
 			TransitVPC: components.VPC{
-				Name: "transit", VPCID: pulumi.String("vpc-transit"), RouteTableID: pulumi.String("vtb-transit"),
+				Name: "transit", VPCID: pulumi.String("vpc-bp1transit0000001"), RouteTableID: pulumi.String("vtb-bp1transit0000001"),
 				CIDR: netip.MustParsePrefix("10.0.0.0/16"),
 				VSwitches: []components.VSwitch{
-					{VSwitchID: pulumi.String("vsw-transit-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
-					{VSwitchID: pulumi.String("vsw-transit-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
+					{VSwitchID: pulumi.String("vsw-bp1transith000001"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix("10.0.1.0/24")},
+					{VSwitchID: pulumi.String("vsw-bp1transiti000001"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix("10.0.2.0/24")},
 				},
 			},
 			IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
 			ExpressConnect: components.ExpressConnectLegArgs{
-				PhysicalConnectionID: pulumi.String("pc-bp1example"),
+				PhysicalConnectionID: pulumi.String("pc-bp1example000000001"),
 				VLANID:               pulumi.IntRef(100),
 				LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 				PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -55,7 +56,7 @@ func ExampleNewExpressConnectLeg() {
 	var vbrID <-chan string
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		leg, err := components.NewExpressConnectLeg(ctx, "primary", &components.ExpressConnectLegArgs{
-			PhysicalConnectionID: pulumi.String("pc-bp1example"),
+			PhysicalConnectionID: pulumi.String("pc-bp1example000000001"),
 			VLANID:               pulumi.IntRef(100),
 			LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 			PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
@@ -78,8 +79,8 @@ func ExampleNewVPNStandbyLeg() {
 	var gatewayID <-chan string
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		leg, err := components.NewVPNStandbyLeg(ctx, "standby", &components.VPNStandbyLegArgs{
-			VPCID:             pulumi.String("vpc-transit"),
-			VSwitchID:         pulumi.String("vsw-transit-h"),
+			VPCID:             pulumi.String("vpc-bp1transit0000001"),
+			VSwitchID:         pulumi.String("vsw-bp1transith000001"),
 			IDCPrefixes:       []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
 			BandwidthMbps:     10,
 			CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
@@ -101,10 +102,10 @@ func ExampleNewCENHub() {
 		hub, err := components.NewCENHub(ctx, "hub", &components.CENHubArgs{
 			VPCs: []components.VPCAttachmentArgs{{
 				Name:  "app",
-				VPCID: pulumi.String("vpc-app"),
+				VPCID: pulumi.String("vpc-bp1app000000000001"),
 				ZoneMappings: []components.ZoneVSwitch{
-					{ZoneID: "cn-hangzhou-h", VSwitchID: pulumi.String("vsw-app-h")},
-					{ZoneID: "cn-hangzhou-i", VSwitchID: pulumi.String("vsw-app-i")},
+					{ZoneID: "cn-hangzhou-h", VSwitchID: pulumi.String("vsw-bp1apph00000000001")},
+					{ZoneID: "cn-hangzhou-i", VSwitchID: pulumi.String("vsw-bp1appi00000000001")},
 				},
 			}},
 			VBRID: pulumi.String("vbr-example"),
@@ -123,7 +124,7 @@ func ExampleNewCENHub() {
 // errors.As finds the whole list and each *ArgError in it.
 func ExampleArgErrors() {
 	args := components.ExpressConnectLegArgs{
-		PhysicalConnectionID: pulumi.String("pc-bp1example"),
+		PhysicalConnectionID: pulumi.String("pc-bp1example000000001"),
 		LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 		PeerGatewayIP:        netip.MustParseAddr("10.1.9.2"),
 		PeerASN:              45104,
@@ -190,20 +191,20 @@ func Example_testingUnderMocks() {
 func exampleArgs() *components.HybridConnectionArgs {
 	vpc := func(name, id, cidr, h, i string) components.VPC {
 		return components.VPC{
-			Name: name, VPCID: pulumi.String(id), RouteTableID: pulumi.String(id + "-rt"), CIDR: netip.MustParsePrefix(cidr),
+			Name: name, VPCID: pulumi.String(id), RouteTableID: pulumi.String("vtb" + strings.TrimPrefix(id, "vpc")), CIDR: netip.MustParsePrefix(cidr),
 			VSwitches: []components.VSwitch{
-				{VSwitchID: pulumi.String(id + "-h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix(h)},
-				{VSwitchID: pulumi.String(id + "-i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix(i)},
+				{VSwitchID: pulumi.String("vsw" + strings.TrimPrefix(id, "vpc") + "h"), ZoneID: "cn-hangzhou-h", CIDR: netip.MustParsePrefix(h)},
+				{VSwitchID: pulumi.String("vsw" + strings.TrimPrefix(id, "vpc") + "i"), ZoneID: "cn-hangzhou-i", CIDR: netip.MustParsePrefix(i)},
 			},
 		}
 	}
 	return &components.HybridConnectionArgs{
 		Region:       "cn-hangzhou",
-		WorkloadVPCs: []components.VPC{vpc("app", "vpc-app", "192.168.0.0/16", "192.168.20.0/24", "192.168.21.0/24")},
-		TransitVPC:   vpc("transit", "vpc-transit", "10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/24"),
+		WorkloadVPCs: []components.VPC{vpc("app", "vpc-bp1app000000000001", "192.168.0.0/16", "192.168.20.0/24", "192.168.21.0/24")},
+		TransitVPC:   vpc("transit", "vpc-bp1transit0000001", "10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/24"),
 		IDCPrefixes:  []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
 		ExpressConnect: components.ExpressConnectLegArgs{
-			PhysicalConnectionID: pulumi.String("pc-bp1example"),
+			PhysicalConnectionID: pulumi.String("pc-bp1example000000001"),
 			VLANID:               pulumi.IntRef(0),
 			LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 			PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),

@@ -93,6 +93,7 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 	if a.PhysicalConnectionID == nil {
 		c.missing("PhysicalConnectionID", "give the ID (pc-…) of the Express Connect circuit the VBR runs on")
 	}
+	checkID(c, "PhysicalConnectionID", a.PhysicalConnectionID, limits.PhysicalConnectionID)
 	if a.VLANID == nil {
 		c.missing("VLANID", "give the circuit's VLAN ID for the VBR, 0–2999, e.g. pulumi.IntRef(100)")
 	} else {
@@ -105,8 +106,14 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 	if a.LocalASN != 0 {
 		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it unset for 45104 unless Alibaba Cloud support assigned a custom AS")
 	}
-	c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), "give the on-premises gateway's AS, e.g. a private AS from 64512–65534")
+	const asnFix = "give the on-premises gateway's AS, e.g. a private AS from 64512–65534"
+	if a.PeerASN == 0 {
+		c.missing("PeerASN", asnFix)
+	} else {
+		c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), asnFix)
+	}
 	a.validateBFD(c)
+	checkTags(c, a.Tags)
 }
 
 func (a *ExpressConnectLegArgs) validateBFD(c checker) {
@@ -134,6 +141,15 @@ func (a *ExpressConnectLegArgs) validatePeering(c checker) {
 		return
 	}
 	if !a.LocalGatewayIP.IsValid() || !a.PeerGatewayIP.IsValid() {
+		return
+	}
+	const hostFix = "use addresses of a private /30 such as 10.1.0.0/30 for the peering link"
+	if err := limits.CheckHostAddr(a.LocalGatewayIP); err != nil {
+		c.check("LocalGatewayIP", a.LocalGatewayIP, err, hostFix)
+		return
+	}
+	if err := limits.CheckHostAddr(a.PeerGatewayIP); err != nil {
+		c.check("PeerGatewayIP", a.PeerGatewayIP, err, hostFix)
 		return
 	}
 	if _, err := limits.PeeringSubnet(a.LocalGatewayIP, a.PeerGatewayIP, a.PeeringMask()); err != nil {

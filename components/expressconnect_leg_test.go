@@ -17,7 +17,7 @@ const typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
 // referenceECArgs is the design's reference primary path.
 func referenceECArgs() *components.ExpressConnectLegArgs {
 	return &components.ExpressConnectLegArgs{
-		PhysicalConnectionID: pulumi.String("pc-ref"),
+		PhysicalConnectionID: pulumi.String("pc-bp1refcircuit00001"),
 		VLANID:               pulumi.IntRef(0),
 		LocalGatewayIP:       ip("10.1.0.1"),
 		PeerGatewayIP:        ip("10.1.0.2"),
@@ -58,7 +58,7 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 	assertAllUseProvider(t, m)
 
 	vbr := res(t, m, "ec-vbr")
-	assert.Equal(t, "pc-ref", input(t, vbr, "physicalConnectionId"))
+	assert.Equal(t, "pc-bp1refcircuit00001", input(t, vbr, "physicalConnectionId"))
 	assert.Equal(t, 0.0, input(t, vbr, "vlanId"), "VLAN 0 is sent, not dropped as a zero value")
 	assert.Equal(t, "10.1.0.1", input(t, vbr, "localGatewayIp"))
 	assert.Equal(t, "10.1.0.2", input(t, vbr, "peerGatewayIp"))

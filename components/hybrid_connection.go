@@ -98,25 +98,33 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	if len(a.WorkloadVPCs) == 0 {
 		c.missing("WorkloadVPCs", "give at least one workload VPC")
 	}
+	checkCount(c, "WorkloadVPCs", "workload VPCs", len(a.WorkloadVPCs), limits.MaxWorkloadVPCs)
 	names := map[string]bool{}
 	vpcs := a.vpcs()
 	for _, v := range vpcs {
 		vc := c.at(v.field)
-		if !partPattern.MatchString(v.Name) || names[v.Name] {
+		switch {
+		case v.Name == "":
+			vc.missing("Name", "give the VPC a short name, e.g. workload, transit")
+		case !partPattern.MatchString(v.Name) || names[v.Name]:
 			vc.fail("Name", v.Name, "must be a distinct name part (1–40 letters, digits, '.', '_', '-')", "give every VPC its own short name, e.g. workload, transit")
 		}
 		names[v.Name] = true
 		checkVPC(vc, v.VPC, a.Region, regionOK)
 	}
 	a.ExpressConnect.validate(c.at("ExpressConnect"))
-	for i, p := range a.IDCPrefixes {
-		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
-	}
 	if len(a.IDCPrefixes) == 0 {
 		c.missing("IDCPrefixes", "list the on-premises prefixes, e.g. 172.16.0.0/16")
 	}
+	checkIDCPrefixes(c, a.IDCPrefixes)
 	a.checkVPNPlacementUnset(c.at("VPN"))
 	a.VPN.validateSettings(c.at("VPN"), a.IDCPrefixes)
+	checkID(c, "CENID", a.CENID, limits.CENID)
+	checkTags(c, a.Tags)
+	// A leg's resources get the connection's tags and the leg's own (which
+	// the leg checks).
+	checkMergedTagCount(c.at("ExpressConnect"), a.Tags, a.ExpressConnect.Tags)
+	checkMergedTagCount(c.at("VPN"), a.Tags, a.VPN.Tags)
 	// The on-premises gateway routes the probe's source back through the
 	// tunnel; a workload address would then return over the VPN while the
 	// rest of its traffic uses the circuit.
@@ -179,9 +187,16 @@ func checkVPC(c checker, v VPC, region string, regionOK bool) {
 	if checkCanonical(c, "CIDR", v.CIDR) {
 		c.check("CIDR", v.CIDR, limits.CheckVPCCIDR(v.CIDR), "use a /8–/28 block from 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16")
 	}
+	checkID(c, "VPCID", v.VPCID, limits.VPCID)
+	checkID(c, "RouteTableID", v.RouteTableID, limits.RouteTableID)
+	checkCount(c, "VSwitches", "vSwitches", len(v.VSwitches), limits.MaxVSwitchesPerVPC)
 	for i, sw := range v.VSwitches {
 		sc := c.at(fmt.Sprintf("VSwitches[%d]", i))
-		if regionOK {
+		checkID(sc, "VSwitchID", sw.VSwitchID, limits.VSwitchID)
+		switch {
+		case sw.ZoneID == "":
+			sc.missing("ZoneID", "give the vSwitch's zone ID, e.g. cn-hangzhou-h")
+		case regionOK:
 			sc.check("ZoneID", sw.ZoneID, limits.CheckZone(region, sw.ZoneID), "use a zone of the region that offers transit routers, e.g. "+region+"-h")
 		}
 		if !checkCanonical(sc, "CIDR", sw.CIDR) {

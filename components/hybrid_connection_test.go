@@ -25,22 +25,22 @@ func referenceHCArgs() *components.HybridConnectionArgs {
 	return &components.HybridConnectionArgs{
 		Region: "cn-hangzhou",
 		WorkloadVPCs: []components.VPC{{
-			Name: "workload", VPCID: pulumi.String("vpc-w"), CIDR: pfx("192.168.0.0/16"), RouteTableID: pulumi.String("vtb-w"),
+			Name: "workload", VPCID: pulumi.String("vpc-bp1w00000000000001"), CIDR: pfx("192.168.0.0/16"), RouteTableID: pulumi.String("vtb-bp1w00000000000001"),
 			VSwitches: []components.VSwitch{
-				vsw("vsw-w1", "cn-hangzhou-h", "192.168.20.0/24"),
-				vsw("vsw-w2", "cn-hangzhou-i", "192.168.21.0/24"),
+				vsw("vsw-bp1w100000000000001", "cn-hangzhou-h", "192.168.20.0/24"),
+				vsw("vsw-bp1w200000000000001", "cn-hangzhou-i", "192.168.21.0/24"),
 			},
 		}},
 		TransitVPC: components.VPC{
-			Name: "transit", VPCID: pulumi.String("vpc-t"), CIDR: pfx("10.0.0.0/16"), RouteTableID: pulumi.String("vtb-t"),
+			Name: "transit", VPCID: pulumi.String("vpc-bp1t00000000000001"), CIDR: pfx("10.0.0.0/16"), RouteTableID: pulumi.String("vtb-bp1t00000000000001"),
 			VSwitches: []components.VSwitch{
-				vsw("vsw-t1", "cn-hangzhou-h", "10.0.1.0/24"),
-				vsw("vsw-t2", "cn-hangzhou-i", "10.0.2.0/24"),
+				vsw("vsw-bp1t100000000000001", "cn-hangzhou-h", "10.0.1.0/24"),
+				vsw("vsw-bp1t200000000000001", "cn-hangzhou-i", "10.0.2.0/24"),
 			},
 		},
 		IDCPrefixes: []netip.Prefix{pfx("172.16.0.0/16")},
 		ExpressConnect: components.ExpressConnectLegArgs{
-			PhysicalConnectionID: pulumi.String("pc-ref"),
+			PhysicalConnectionID: pulumi.String("pc-bp1refcircuit00001"),
 			VLANID:               pulumi.IntRef(0),
 			LocalGatewayIP:       ip("10.1.0.1"),
 			PeerGatewayIP:        ip("10.1.0.2"),
@@ -110,9 +110,9 @@ func TestHybridConnectionComposition(t *testing.T) {
 	}
 
 	gw := res(t, m, "hl-vpn-gateway")
-	assert.Equal(t, "vpc-t", input(t, gw, "vpcId"), "the VPN gateway is in the transit VPC")
-	assert.Equal(t, "vsw-t1", input(t, gw, "vswitchId"))
-	assert.Equal(t, "vsw-t2", input(t, gw, "disasterRecoveryVswitchId"))
+	assert.Equal(t, "vpc-bp1t00000000000001", input(t, gw, "vpcId"), "the VPN gateway is in the transit VPC")
+	assert.Equal(t, "vsw-bp1t100000000000001", input(t, gw, "vswitchId"))
+	assert.Equal(t, "vsw-bp1t200000000000001", input(t, gw, "disasterRecoveryVswitchId"))
 	assert.Equal(t, map[string]any{"env": "test", "leg": "standby"}, input(t, gw, "tags"), "tags reach the VPN leg too")
 	// The tunnels carry the PSK, so the engine holds them as a secret.
 	assert.Len(t, secretInput(t, res(t, m, "hl-vpn-connection"), "tunnelOptionsSpecifications"), 2)
@@ -125,11 +125,11 @@ func TestHybridConnectionComposition(t *testing.T) {
 	healthCheck := res(t, m, "hl-hub-vbr-health-check")
 	assert.Equal(t, "10.1.0.2", input(t, healthCheck, "healthCheckTargetIp"), "CEN probes the customer side")
 	assert.Equal(t, "cn-hangzhou", input(t, healthCheck, "vbrInstanceRegionId"))
-	assert.Equal(t, "vpc-w", input(t, res(t, m, "hl-hub-workload"), "vpcId"))
-	assert.Equal(t, "vpc-t", input(t, res(t, m, "hl-hub-transit"), "vpcId"))
+	assert.Equal(t, "vpc-bp1w00000000000001", input(t, res(t, m, "hl-hub-workload"), "vpcId"))
+	assert.Equal(t, "vpc-bp1t00000000000001", input(t, res(t, m, "hl-hub-transit"), "vpcId"))
 
 	advertise := res(t, m, "hl-hub-advertise-172-16-0-0-16")
-	assert.Equal(t, "vtb-t", input(t, advertise, "routeTableId"), "advertised from the transit VPC's table")
+	assert.Equal(t, "vtb-bp1t00000000000001", input(t, advertise, "routeTableId"), "advertised from the transit VPC's table")
 	assert.Contains(t, advertise.DependsOn, res(t, m, "hl-vpn-route-172-16-0-0-16").URN)
 	assert.Contains(t, advertise.DependsOn, res(t, m, "hl-hub-transit-propagation").URN)
 
@@ -160,16 +160,16 @@ func TestHybridConnectionUnprotectedSingleTunnel(t *testing.T) {
 func TestHybridConnectionDisasterRecoveryVSwitchIsInAnotherZone(t *testing.T) {
 	args := referenceHCArgs()
 	args.TransitVPC.VSwitches = []components.VSwitch{
-		vsw("vsw-t1", "cn-hangzhou-h", "10.0.1.0/24"),
-		vsw("vsw-t2", "cn-hangzhou-h", "10.0.2.0/24"),
-		vsw("vsw-t3", "cn-hangzhou-j", "10.0.3.0/24"),
+		vsw("vsw-bp1t100000000000001", "cn-hangzhou-h", "10.0.1.0/24"),
+		vsw("vsw-bp1t200000000000001", "cn-hangzhou-h", "10.0.2.0/24"),
+		vsw("vsw-bp1t300000000000001", "cn-hangzhou-j", "10.0.3.0/24"),
 	}
 	m, err := run(func(ctx *pulumi.Context) error {
 		_, err := components.NewHybridConnection(ctx, "hl", args)
 		return err
 	})
 	require.NoError(t, err)
-	assert.Equal(t, "vsw-t3", input(t, res(t, m, "hl-vpn-gateway"), "disasterRecoveryVswitchId"))
+	assert.Equal(t, "vsw-bp1t300000000000001", input(t, res(t, m, "hl-vpn-gateway"), "disasterRecoveryVswitchId"))
 	assert.Len(t, input(t, res(t, m, "hl-hub-transit"), "zoneMappings"), 3)
 }
 

@@ -66,10 +66,11 @@ func TestREADMESnippet(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(readme), "```go\n"+snippet+"```\n", "README.md shows connect as written here")
 
-	conf := map[string]string{"vpnPsk": "s3cret-Psk_42", "physicalConnectionId": "pc-bp1example"}
-	for _, k := range []string{"appVpcId", "appRouteTableId", "transitVpcId", "transitRouteTableId", "appVswH", "appVswI", "transitVswH", "transitVswI"} {
-		conf[k] = k + "-value"
-	}
+	conf := map[string]string{"vpnPsk": "s3cret-Psk_42", "physicalConnectionId": "pc-bp1example000000001",
+		"appVpcId": "vpc-bp1app000000000001", "appRouteTableId": "vtb-bp1app000000000001",
+		"transitVpcId": "vpc-bp1transit0000001", "transitRouteTableId": "vtb-bp1transit0000001",
+		"appVswH": "vsw-bp1apph00000000001", "appVswI": "vsw-bp1appi00000000001",
+		"transitVswH": "vsw-bp1transith000001", "transitVswI": "vsw-bp1transiti000001"}
 	m := &cloudMocks{}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		_, err := connect(ctx)

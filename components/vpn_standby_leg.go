@@ -1,7 +1,6 @@
 package components
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 
@@ -103,9 +102,10 @@ func (a *VPNStandbyLegArgs) validate(c checker) {
 	if a.DualTunnel && a.PSK == nil {
 		c.missing("PSK", dualTunnelPSKFix)
 	}
-	for i, p := range a.IDCPrefixes {
-		checkCanonical(c.at("IDCPrefixes"), fmt.Sprintf("[%d]", i), p)
-	}
+	checkIDCPrefixes(c, a.IDCPrefixes)
+	checkID(c, "VPCID", a.VPCID, limits.VPCID)
+	checkID(c, "VSwitchID", a.VSwitchID, limits.VSwitchID)
+	checkID(c, "DisasterRecoveryVSwitchID", a.DisasterRecoveryVSwitchID, limits.VSwitchID)
 	a.validateSettings(c, a.IDCPrefixes)
 }
 
@@ -122,6 +122,7 @@ func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 	} else {
 		c.check("CustomerGatewayIP", s.CustomerGatewayIP, limits.CheckPublicUnicast(s.CustomerGatewayIP), "give the public address the on-premises gateway terminates IPsec on")
 	}
+	checkTags(c, s.Tags)
 	ike, ipsec := s.IKE.WithDefaults(), s.IPsec.WithDefaults()
 	ic, pc := c.at("IKE"), c.at("IPsec")
 	ic.check("Version", ike.Version, limits.CheckOneOf("IKE version", ike.Version, limits.IKEVersions), "use ikev1 or ikev2")
@@ -138,6 +139,8 @@ func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 		if !hc.SourceIP.IsValid() {
 			hcc.missing("SourceIP", "give an address in the transit VPC to send probes from")
 		}
+		checkHost(hcc, "SourceIP", hc.SourceIP, "give an unused address of the transit VPC")
+		checkHost(hcc, "DestinationIP", hc.DestinationIP, "give an on-premises host's address that answers ICMP")
 		if !hc.DestinationIP.IsValid() {
 			hcc.missing("DestinationIP", "give an on-premises address that answers ICMP")
 		} else if allValid(idc) && !containedIn(hc.DestinationIP, idc) {

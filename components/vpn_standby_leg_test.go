@@ -23,8 +23,8 @@ func referenceVPNArgs() *components.VPNStandbyLegArgs {
 	return &components.VPNStandbyLegArgs{
 		BandwidthMbps:     10,
 		CustomerGatewayIP: ip("203.0.113.68"),
-		VPCID:             pulumi.String("vpc-transit"),
-		VSwitchID:         pulumi.String("vsw-h"),
+		VPCID:             pulumi.String("vpc-bp1transit0000001"),
+		VSwitchID:         pulumi.String("vsw-bp1h00000000000001"),
 		IDCPrefixes:       []netip.Prefix{pfx("172.16.0.0/16")},
 	}
 }
@@ -63,8 +63,8 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 	assertAllUseProvider(t, m)
 
 	gw := res(t, m, "vpn-gateway")
-	assert.Equal(t, "vpc-transit", input(t, gw, "vpcId"))
-	assert.Equal(t, "vsw-h", input(t, gw, "vswitchId"))
+	assert.Equal(t, "vpc-bp1transit0000001", input(t, gw, "vpcId"))
+	assert.Equal(t, "vsw-bp1h00000000000001", input(t, gw, "vswitchId"))
 	assert.Equal(t, 10.0, input(t, gw, "bandwidth"))
 	assert.Equal(t, true, input(t, gw, "enableIpsec"))
 	assert.Equal(t, false, input(t, gw, "enableSsl"))
@@ -119,7 +119,7 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 
 func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	args := referenceVPNArgs()
-	args.DualTunnel, args.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-i")
+	args.DualTunnel, args.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-bp1i00000000000001")
 	args.PSK = pulumi.String(testPSK)
 	args.IKE = components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600}
 	args.IPsec = components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha512", PFS: "disabled", LifetimeSecs: 1800}
@@ -135,7 +135,7 @@ func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	require.NoError(t, err)
 
 	gw := res(t, m, "vpn-gateway")
-	assert.Equal(t, "vsw-i", input(t, gw, "disasterRecoveryVswitchId"))
+	assert.Equal(t, "vsw-bp1i00000000000001", input(t, gw, "disasterRecoveryVswitchId"))
 	assert.Equal(t, "198.51.100.11", got["drIp"])
 
 	conn := res(t, m, "vpn-connection")
@@ -236,7 +236,7 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
 		}, []string{"HealthCheck.Retries"}},
 		{"dual tunnel with a generated key", func(a *components.VPNStandbyLegArgs) {
-			a.DualTunnel, a.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-dr")
+			a.DualTunnel, a.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-bp1dr0000000000001")
 			a.PSK = nil
 		}, []string{"PSK"}},
 	}

@@ -201,17 +201,17 @@ func malformedConfigs() []malformed {
 
 		// Existing VPCs: all IDs or none.
 		{name: "existing VPC without routeTableId", mutate: func(t *testing.T, src MapSource) {
-			src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-t")
-			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-1")
-			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-2")
+			src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-bp1t00000000000001")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1s100000000000001")
+			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-bp1s200000000000001")
 		}, keys: []string{"hybridlink:transitVpc.routeTableId"}, value: "", mentions: []string{"vtb-"}, program: true},
 		{name: "existing VPC without a vSwitch id", mutate: func(t *testing.T, src MapSource) {
-			src.setJSON(t, "hybridlink:workloadVpcs", "[0].id", "vpc-w")
-			src.setJSON(t, "hybridlink:workloadVpcs", "[0].routeTableId", "vtb-w")
-			src.setJSON(t, "hybridlink:workloadVpcs", "[0].vSwitches[0].id", "vsw-1")
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].id", "vpc-bp1w00000000000001")
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].routeTableId", "vtb-bp1w00000000000001")
+			src.setJSON(t, "hybridlink:workloadVpcs", "[0].vSwitches[0].id", "vsw-bp1s100000000000001")
 		}, keys: []string{"hybridlink:workloadVpcs[0].vSwitches[1].id"}, value: "", mentions: []string{"vsw-"}},
-		{name: "vSwitch id in a created VPC", mutate: set("hybridlink:transitVpc", "vSwitches[0].id", "vsw-1"),
-			keys: []string{"hybridlink:transitVpc.vSwitches[0].id"}, value: "vsw-1", mentions: []string{"creates"}},
+		{name: "vSwitch id in a created VPC", mutate: set("hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1s100000000000001"),
+			keys: []string{"hybridlink:transitVpc.vSwitches[0].id"}, value: "vsw-bp1s100000000000001", mentions: []string{"creates"}},
 
 		// On-premises.
 		{name: "static route preference", mutate: set("hybridlink:onPrem", "staticRoutePreference", 300),

@@ -229,22 +229,20 @@ const (
 	VSwitchMaxBits = 29
 )
 
-var vpcForbidden = []netip.Prefix{
-	netip.MustParsePrefix("100.64.0.0/10"),
-	netip.MustParsePrefix("224.0.0.0/4"),
-	netip.MustParsePrefix("127.0.0.0/8"),
-	netip.MustParsePrefix("169.254.0.0/16"),
-}
+// vpcForbidden is what Alibaba refuses in a VPC beyond the special-purpose
+// ranges: the shared address space its own services use.
+var vpcForbidden = netip.MustParsePrefix("100.64.0.0/10")
 
 // CheckVPCCIDR checks a VPC's IPv4 CIDR block.
 func CheckVPCCIDR(p netip.Prefix) error {
 	if p.Bits() < VPCMinBits || p.Bits() > VPCMaxBits {
 		return fmt.Errorf("%s has a /%d mask; a VPC takes /%d to /%d", p, p.Bits(), VPCMinBits, VPCMaxBits)
 	}
-	for _, f := range vpcForbidden {
-		if f.Overlaps(p) {
-			return fmt.Errorf("%s overlaps %s, which a VPC cannot use", p, f)
-		}
+	if err := CheckRoutablePrefix(p); err != nil {
+		return err
+	}
+	if vpcForbidden.Overlaps(p) {
+		return fmt.Errorf("%s overlaps %s, which a VPC cannot use", p, vpcForbidden)
 	}
 	return nil
 }
@@ -255,7 +253,7 @@ func CheckVSwitchCIDR(p netip.Prefix) error {
 	if p.Bits() < VSwitchMinBits || p.Bits() > VSwitchMaxBits {
 		return fmt.Errorf("%s has a /%d mask; a vSwitch takes /%d to /%d", p, p.Bits(), VSwitchMinBits, VSwitchMaxBits)
 	}
-	return nil
+	return CheckRoutablePrefix(p)
 }
 
 // Regions lists the Alibaba Cloud region IDs that offer Enterprise Edition

@@ -140,8 +140,9 @@ func TestCheckVPCCIDR(t *testing.T) {
 	p := netip.MustParsePrefix
 	ok(t, CheckVPCCIDR, p("10.0.0.0/8"), p("192.168.0.0/16"), p("172.16.0.0/12"), p("10.0.0.0/28"), p("47.0.0.0/16"))
 	bad(t, CheckVPCCIDR, "a VPC takes /8 to /28", p("0.0.0.0/0"), p("10.0.0.0/7"), p("10.0.0.0/29"), p("10.0.0.0/32"))
-	bad(t, CheckVPCCIDR, "which a VPC cannot use", p("100.64.0.0/10"), p("100.100.0.0/16"), p("100.0.0.0/8"),
-		p("224.0.0.0/8"), p("127.0.0.0/8"), p("169.254.0.0/16"), p("100.64.0.0/28"))
+	bad(t, CheckVPCCIDR, "which a VPC cannot use", p("100.64.0.0/10"), p("100.100.0.0/16"), p("100.0.0.0/8"), p("100.64.0.0/28"))
+	bad(t, CheckVPCCIDR, "cannot be a network's address space", p("224.0.0.0/8"), p("127.0.0.0/8"), p("169.254.0.0/16"),
+		p("0.0.0.0/8"), p("240.0.0.0/8"), p("255.255.255.0/28"))
 }
 
 func TestCheckVSwitchCIDR(t *testing.T) {
