@@ -249,7 +249,8 @@ type PlanBlock struct {
 }
 
 // AddressPlan returns every CIDR block of the plan — VPCs, vSwitches, the VBR
-// peering subnet and the IDC prefixes. Invalid blocks are left out.
+// peering subnet and the IDC prefixes. Invalid blocks (not canonical IPv4,
+// or in a special-purpose range such as loopback) are left out.
 func (a *HybridConnectionArgs) AddressPlan() []PlanBlock {
 	var out []PlanBlock
 	for _, e := range a.addressPlan() {
@@ -260,8 +261,10 @@ func (a *HybridConnectionArgs) AddressPlan() []PlanBlock {
 
 func (a *HybridConnectionArgs) addressPlan() []cidr.Entry[planEntry] {
 	var out []cidr.Entry[planEntry]
+	// A block in a special-purpose range is reported as such; its overlaps
+	// with everything else would only repeat it.
 	add := func(p netip.Prefix, e planEntry) {
-		if cidr.IsCanonical(p) {
+		if cidr.IsCanonical(p) && limits.CheckRoutablePrefix(p) == nil {
 			out = append(out, cidr.Entry[planEntry]{Prefix: p, Item: e})
 		}
 	}

@@ -143,7 +143,7 @@ func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 		checkHost(hcc, "DestinationIP", hc.DestinationIP, "give an on-premises host's address that answers ICMP")
 		if !hc.DestinationIP.IsValid() {
 			hcc.missing("DestinationIP", "give an on-premises address that answers ICMP")
-		} else if allValid(idc) && !containedIn(hc.DestinationIP, idc) {
+		} else if len(idc) > 0 && allValid(idc) && !containedIn(hc.DestinationIP, idc) {
 			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
 		}
 		if hc.IntervalSecs < 0 {

@@ -6,17 +6,19 @@ package stacks
 import "github.com/hybridlink/hybridlink/internal/onprem"
 
 // Config is one environment's configuration. Each top-level field is one
-// config key (its `key` tag); nested fields are named by their `json` tags,
+// config key (its `key` tag; `required` when a stack must set it — the
+// README's configuration reference and Pulumi.yaml say the same); nested
+// fields are named by their `json` tags,
 // so "ExpressConnect.VLANID" is hybridlink:expressConnect.vlanId. Field
 // names mirror components.HybridConnectionArgs, which is how a validation
 // problem found there is reported against the config key it came from.
 type Config struct {
-	Region         string               `key:"alicloud:region"`
-	WorkloadVPCs   []VPCConfig          `key:"hybridlink:workloadVpcs"`
-	TransitVPC     VPCConfig            `key:"hybridlink:transitVpc"`
-	IDCPrefixes    []string             `key:"hybridlink:idcPrefixes"`
-	ExpressConnect ExpressConnectConfig `key:"hybridlink:expressConnect"`
-	VPN            VPNConfig            `key:"hybridlink:vpn"`
+	Region         string               `key:"alicloud:region" required:"true"`
+	WorkloadVPCs   []VPCConfig          `key:"hybridlink:workloadVpcs" required:"true"`
+	TransitVPC     VPCConfig            `key:"hybridlink:transitVpc" required:"true"`
+	IDCPrefixes    []string             `key:"hybridlink:idcPrefixes" required:"true"`
+	ExpressConnect ExpressConnectConfig `key:"hybridlink:expressConnect" required:"true"`
+	VPN            VPNConfig            `key:"hybridlink:vpn" required:"true"`
 	CENID          string               `key:"hybridlink:cenId"`
 	VBRHealthCheck bool                 `key:"hybridlink:vbrHealthCheck"`
 	Protect        bool                 `key:"hybridlink:protect"`

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 const (
@@ -19,10 +22,11 @@ const (
 
 var secretType = reflect.TypeOf(Secret{})
 
-// decode reads every key of Config from src. Type errors and unknown keys
-// become problems; values are not validated here.
-func decode(src Source, ps *problems) Config {
-	var cfg Config
+// decode reads every key of Config from src. Type errors, missing required
+// keys and unknown keys become problems; values are not validated here.
+// alicloud:region falls back to ALICLOUD_REGION, as the provider's does;
+// fromEnv reports that it did.
+func decode(src Source, ps *problems) (cfg Config, fromEnv bool) {
 	v := reflect.ValueOf(&cfg).Elem()
 	t := v.Type()
 	known := map[string]bool{}
@@ -31,7 +35,14 @@ func decode(src Source, ps *problems) Config {
 		key := f.Tag.Get("key")
 		known[key] = true
 		raw, ok := src.Get(key)
+		if !ok && key == regionKey {
+			raw = os.Getenv(RegionEnv)
+			ok, fromEnv = raw != "", raw != ""
+		}
 		if !ok {
+			if f.Tag.Get("required") == "true" {
+				ps.add(key, "", "is required", requiredFix(key))
+			}
 			continue
 		}
 		if err := decodeValue(v.Field(i), raw, key, src); err != nil {
@@ -43,13 +54,52 @@ func decode(src Source, ps *problems) Config {
 		}
 	}
 	if lister, ok := src.(KeyLister); ok {
-		for _, key := range lister.Keys() {
-			if strings.HasPrefix(key, namespace+":") && !known[key] {
-				ps.add(key, "", "is not a hybridlink setting", fmt.Sprintf("remove it, or use %s", closest(key, known)))
-			}
+		checkKeys(lister.Keys(), known, ps)
+	}
+	checkProviderSecrets(src, ps)
+	return cfg, fromEnv
+}
+
+// requiredFix says how to set a required key.
+func requiredFix(key string) string {
+	if key == regionKey {
+		return fmt.Sprintf("set it in the stack file (alicloud:region: cn-hangzhou), or export %s", RegionEnv)
+	}
+	return "set it in the stack file; see the configuration reference in README.md"
+}
+
+// checkSize refuses a configuration too large to deploy before any of it
+// is decoded. It reports the largest value, which is the one to shrink.
+func checkSize(src Source, ps *problems) bool {
+	keys := configKeys()
+	if lister, ok := src.(KeyLister); ok {
+		keys = lister.Keys()
+	}
+	total, largest, largestKey := 0, 0, ""
+	for _, key := range keys {
+		raw, _ := src.Get(key)
+		total += len(key) + len(raw)
+		if len(raw) > largest {
+			largest, largestKey = len(raw), key
 		}
 	}
-	return cfg
+	if total <= limits.MaxConfigBytes {
+		return true
+	}
+	ps.add(largestKey, fmt.Sprintf("[%d bytes]", largest),
+		fmt.Sprintf("makes the configuration %d bytes, more than the %d a deployment can take", total, limits.MaxConfigBytes),
+		"shorten it: summarise prefixes, drop what the stack does not need")
+	return false
+}
+
+// configKeys are the keys of Config.
+func configKeys() []string {
+	t := reflect.TypeOf(Config{})
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i] = t.Field(i).Tag.Get("key")
+	}
+	return keys
 }
 
 // decodeError is a value that does not decode: the key (with the path

@@ -30,8 +30,11 @@ type Environment struct {
 // *ConfigError, lists every problem, each with its key, value and fix.
 func Load(stack string, src Source) (*Environment, error) {
 	var ps problems
-	cfg := decode(src, &ps)
-	args := cfg.args(&ps)
+	if !checkSize(src, &ps) {
+		return nil, ps.err(stack)
+	}
+	cfg, regionFromEnv := decode(src, &ps)
+	args := cfg.args(stack, &ps)
 	cfg.checkExisting(&ps)
 	cfg.checkSecrets(&ps)
 	cfg.checkOnPrem(&ps)
@@ -54,6 +57,9 @@ func Load(stack string, src Source) (*Environment, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	if regionFromEnv {
+		ps.rekey(regionKey, RegionEnv, fmt.Sprintf("alicloud:region is not set, so the region comes from %s: fix %s, or set alicloud:region in the stack file", RegionEnv, RegionEnv))
+	}
 	if err := ps.err(stack); err != nil {
 		return nil, err
 	}
@@ -62,7 +68,7 @@ func Load(stack string, src Source) (*Environment, error) {
 
 // args converts the config to component arguments, recording values that do
 // not parse. IDs are set only for existing resources.
-func (c *Config) args(ps *problems) components.HybridConnectionArgs {
+func (c *Config) args(stack string, ps *problems) components.HybridConnectionArgs {
 	p := parser{ps: ps}
 	ec := c.ExpressConnect
 	a := components.HybridConnectionArgs{
@@ -90,7 +96,7 @@ func (c *Config) args(ps *problems) components.HybridConnectionArgs {
 		CENID:          optionalID(c.CENID),
 		VBRHealthCheck: c.VBRHealthCheck,
 		Protect:        c.Protect,
-		Tags:           c.Tags,
+		Tags:           c.tags(stack, ps),
 	}
 	if ec.BFD != nil {
 		a.ExpressConnect.BFD = components.BFDTimers(*ec.BFD)
@@ -240,21 +246,62 @@ func (c *Config) checkSecrets(ps *problems) {
 	}
 }
 
+// Tags every taggable resource gets whatever the stack says: which tool
+// manages it, and for which environment.
+const (
+	TagManagedBy   = "managed-by"
+	TagEnvironment = "environment"
+)
+
+// tags are the stack's tags with the always-set ones, which a stack cannot
+// override: a resource's environment tag is what tells its stack.
+func (c *Config) tags(stack string, ps *problems) map[string]string {
+	tags := map[string]string{TagManagedBy: "hybridlink", TagEnvironment: stack}
+	for k, v := range c.Tags {
+		if _, reserved := tags[k]; reserved {
+			ps.add(keyOf("Tags")+"."+k, shorten(v), "is set by hybridlink on every resource and cannot be overridden", "remove it, or use another key")
+			continue
+		}
+		tags[k] = v
+	}
+	return tags
+}
+
 func (c *Config) checkOnPrem(ps *problems) {
 	o := c.OnPrem
 	tunnels := 1
 	if c.VPN.DualTunnel {
 		tunnels = 2
 	}
-	if err := onprem.CheckPreferences(o.BGPRoutePreference(), o.StaticPreference(), tunnels); err != nil {
-		key, value := keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference()
-		if pe := (*onprem.PreferenceError)(nil); errors.As(err, &pe) && pe.Static {
-			key, value = keyOf("OnPrem.StaticRoutePreference"), o.StaticPreference()
+	const fix = "keep bgpPreference well below staticRoutePreference (defaults 20 and 255), so the VPN stays the standby on every vendor"
+	bgp := preferenceKey{keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference(), o.BGPPreference != 0}
+	static := preferenceKey{keyOf("OnPrem.StaticRoutePreference"), o.StaticPreference(), o.StaticRoutePreference != 0}
+	if err := onprem.CheckPreferences(bgp.value, static.value, tunnels); err != nil {
+		var pe *onprem.PreferenceError
+		switch {
+		case !errors.As(err, &pe) || pe.Range:
+			at := bgp
+			if pe != nil && pe.Static {
+				at = static
+			}
+			ps.add(at.key, fmt.Sprint(at.value), err.Error(), fix)
+		default:
+			// The two conflict: name the one the stack sets, or both.
+			for _, k := range []preferenceKey{bgp, static} {
+				if k.set || !(bgp.set || static.set) {
+					ps.add(k.key, fmt.Sprint(k.value), err.Error(), fix)
+				}
+			}
 		}
-		ps.add(key, fmt.Sprint(value), err.Error(),
-			"keep bgpPreference well below staticRoutePreference (defaults 20 and 255), so the VPN stays the standby on every vendor")
 	}
 	if n := o.FirstTunnel; n != 0 && (n < 1 || n > onprem.MaxFirstTunnel) {
 		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
 	}
+}
+
+// preferenceKey is an on-premises preference as the stack sets it.
+type preferenceKey struct {
+	key   string
+	value int
+	set   bool
 }

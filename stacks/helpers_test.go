@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridlink/hybridlink/internal/mockcloud"
@@ -41,6 +42,16 @@ func (m MapSource) secretKeys() []string {
 // runProgram runs Program under mocks with a source's config.
 func runProgram(stack string, src MapSource) (*mockcloud.Mocks, error) {
 	return mockcloud.Run(stack, src.Values, src.secretKeys(), Program)
+}
+
+// runProgramListingKeys runs Program under mocks with the configuration
+// also in PULUMI_CONFIG, where the language host puts it for `pulumi up`.
+func runProgramListingKeys(t *testing.T, stack string, src MapSource) (*mockcloud.Mocks, error) {
+	t.Helper()
+	b, err := json.Marshal(src.Values)
+	require.NoError(t, err)
+	t.Setenv(pulumi.EnvConfig, string(b))
+	return runProgram(stack, src)
 }
 
 // configError extracts the *ConfigError of an error.

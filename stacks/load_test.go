@@ -45,9 +45,6 @@ type malformed struct {
 	value string
 	// mentions are texts its problem or fix must contain.
 	mentions []string
-	// program: also run it through Program under mocks (which cannot list
-	// keys, so not for unknown-key cases).
-	program bool
 }
 
 func malformedConfigs() []malformed {
@@ -63,25 +60,25 @@ func malformedConfigs() []malformed {
 	return []malformed{
 		// Decoding: malformed JSON, wrong types, unknown keys and fields.
 		{name: "malformed JSON object", mutate: raw("hybridlink:vpn", `{"bandwidthMbps": 100,`),
-			keys: []string{"hybridlink:vpn"}, value: `{"bandwidthMbps": 100,`, mentions: []string{"not a valid map"}, program: true},
+			keys: []string{"hybridlink:vpn"}, value: `{"bandwidthMbps": 100,`, mentions: []string{"not a valid map"}},
 		{name: "JSON with trailing data", mutate: raw("hybridlink:idcPrefixes", `["172.16.0.0/16"] ["10.9.0.0/16"]`),
-			keys: []string{"hybridlink:idcPrefixes"}, value: `["172.16.0.0/16"] ["10.9.0.0/16"]`, mentions: []string{"not a valid list"}, program: true},
+			keys: []string{"hybridlink:idcPrefixes"}, value: `["172.16.0.0/16"] ["10.9.0.0/16"]`, mentions: []string{"not a valid list"}},
 		{name: "string for a number", mutate: set("hybridlink:expressConnect", "vlanId", "zero"),
-			keys: []string{"hybridlink:expressConnect.vlanId"}, value: `"zero"`, mentions: []string{"whole number"}, program: true},
+			keys: []string{"hybridlink:expressConnect.vlanId"}, value: `"zero"`, mentions: []string{"whole number"}},
 		{name: "fraction for a number", mutate: set("hybridlink:vpn", "bandwidthMbps", 10.5),
 			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "10.5", mentions: []string{"whole number"}},
 		{name: "wrong type inside a list", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[1].cidr", 24),
-			keys: []string{"hybridlink:workloadVpcs[0].vSwitches[1].cidr"}, value: "24", mentions: []string{"string"}, program: true},
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches[1].cidr"}, value: "24", mentions: []string{"string"}},
 		{name: "string for a list", stack: "dev", mutate: raw("hybridlink:idcPrefixes", `"172.16.0.0/16"`),
 			keys: []string{"hybridlink:idcPrefixes"}, value: `"172.16.0.0/16"`, mentions: []string{"list"}},
 		{name: "not a boolean", mutate: raw("hybridlink:protect", "maybe"),
-			keys: []string{"hybridlink:protect"}, value: "maybe", mentions: []string{"true or false"}, program: true},
+			keys: []string{"hybridlink:protect"}, value: "maybe", mentions: []string{"true or false"}},
 		{name: "unknown key", mutate: raw("hybridlink:vpnPks", "x"),
 			keys: []string{"hybridlink:vpnPks"}, value: "", mentions: []string{"not a hybridlink setting", pskKey}},
 		{name: "unknown field", mutate: set("hybridlink:expressConnect", "vlan", 5),
-			keys: []string{"hybridlink:expressConnect"}, value: "vlan", mentions: []string{`unknown field "vlan"`, "vlanId"}, program: true},
+			keys: []string{"hybridlink:expressConnect"}, value: "vlan", mentions: []string{`unknown field "vlan"`, "vlanId"}},
 		{name: "unknown nested field", mutate: set("hybridlink:vpn", "ike.mode", "main"),
-			keys: []string{"hybridlink:vpn.ike"}, value: "mode", mentions: []string{`unknown field "mode"`, "version, encAlg"}, program: true},
+			keys: []string{"hybridlink:vpn.ike"}, value: "mode", mentions: []string{`unknown field "mode"`, "version, encAlg"}},
 
 		// The address plan: overlaps of every kind, canonical IPv4 only.
 		{name: "VPC overlaps VPC", mutate: func(t *testing.T, src MapSource) {
@@ -90,7 +87,7 @@ func malformedConfigs() []malformed {
 			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].cidr", "192.168.131.0/24")
 			src.setJSON(t, "hybridlink:vpn", "healthCheck.sourceIp", "192.168.130.10")
 		}, keys: []string{"hybridlink:transitVpc.cidr", "hybridlink:transitVpc.vSwitches[0].cidr", "hybridlink:transitVpc.vSwitches[1].cidr"},
-			value: "192.168.128.0/17", mentions: []string{"overlaps hybridlink:workloadVpcs[0].cidr (192.168.0.0/16)"}, program: true},
+			value: "192.168.128.0/17", mentions: []string{"overlaps hybridlink:workloadVpcs[0].cidr (192.168.0.0/16)"}},
 		{name: "vSwitch overlaps another VPC", mutate: set("hybridlink:transitVpc", "vSwitches[1].cidr", "192.168.22.0/24"),
 			keys: []string{"hybridlink:transitVpc.vSwitches[1].cidr", "hybridlink:transitVpc.vSwitches[1].cidr"}, value: "192.168.22.0/24",
 			mentions: []string{"outside its VPC's CIDR 10.0.0.0/16"}},
@@ -101,7 +98,7 @@ func malformedConfigs() []malformed {
 		{name: "peering subnet inside a VPC", mutate: func(t *testing.T, src MapSource) {
 			src.setJSON(t, "hybridlink:expressConnect", "localGatewayIp", "10.0.9.1")
 			src.setJSON(t, "hybridlink:expressConnect", "peerGatewayIp", "10.0.9.2")
-		}, keys: []string{"hybridlink:expressConnect.peerGatewayIp"}, value: "10.0.9.0/30", mentions: []string{"overlaps hybridlink:transitVpc.cidr"}, program: true},
+		}, keys: []string{"hybridlink:expressConnect.peerGatewayIp"}, value: "10.0.9.0/30", mentions: []string{"overlaps hybridlink:transitVpc.cidr"}},
 		{name: "IDC prefix inside a VPC", mutate: set("hybridlink:idcPrefixes", "[1]", "192.168.128.0/17"),
 			keys: []string{"hybridlink:idcPrefixes[1]"}, value: "192.168.128.0/17", mentions: []string{"overlaps hybridlink:workloadVpcs[0].cidr"}},
 		{name: "host bits set", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[0].cidr", "192.168.20.1/24"),
@@ -115,7 +112,7 @@ func malformedConfigs() []malformed {
 
 		// The primary path.
 		{name: "VLAN out of range", mutate: set("hybridlink:expressConnect", "vlanId", 3000),
-			keys: []string{"hybridlink:expressConnect.vlanId"}, value: "3000", mentions: []string{"0–2999"}, program: true},
+			keys: []string{"hybridlink:expressConnect.vlanId"}, value: "3000", mentions: []string{"0–2999"}},
 		{name: "BFD interval out of range", mutate: set("hybridlink:expressConnect", "bfd.minRxIntervalMs", 100),
 			keys: []string{"hybridlink:expressConnect.bfd.minRxIntervalMs"}, value: "100", mentions: []string{"200–1000 ms"}},
 		{name: "BFD timers without BFD", stack: "dev", mutate: set("hybridlink:expressConnect", "bfd.detectMultiplier", 5),
@@ -127,7 +124,7 @@ func malformedConfigs() []malformed {
 		{name: "invalid ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 4294967295),
 			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "4294967295", mentions: []string{"out of range"}},
 		{name: "peer ASN missing", mutate: set("hybridlink:expressConnect", "peerAsn", nil),
-			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "0", mentions: []string{"out of range"}},
+			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "", mentions: []string{"is required"}},
 		{name: "equal ASNs", mutate: set("hybridlink:expressConnect", "peerAsn", 45104),
 			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "45104", mentions: []string{"eBGP"}},
 		{name: "reserved local ASN", mutate: set("hybridlink:expressConnect", "localAsn", 65025),
@@ -145,11 +142,11 @@ func malformedConfigs() []malformed {
 		{name: "peering mask /31", mutate: set("hybridlink:expressConnect", "peeringSubnetMask", "255.255.255.254"),
 			keys: []string{"hybridlink:expressConnect.peeringSubnetMask"}, value: "255.255.255.254", mentions: []string{"out of range"}},
 		{name: "circuit missing", mutate: set("hybridlink:expressConnect", "physicalConnectionId", nil),
-			keys: []string{"hybridlink:expressConnect.physicalConnectionId"}, value: "", mentions: []string{"is required", "pc-"}, program: true},
+			keys: []string{"hybridlink:expressConnect.physicalConnectionId"}, value: "", mentions: []string{"is required", "pc-"}},
 
 		// The standby path.
 		{name: "VPN bandwidth not a tier", mutate: set("hybridlink:vpn", "bandwidthMbps", 150),
-			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "150", mentions: []string{"5, 10, 20"}, program: true},
+			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "150", mentions: []string{"5, 10, 20"}},
 		{name: "IKE version", mutate: set("hybridlink:vpn", "ike.version", "ikev3"),
 			keys: []string{"hybridlink:vpn.ike.version"}, value: "ikev3", mentions: []string{"ikev1 or ikev2"}},
 		{name: "IKE algorithm", mutate: set("hybridlink:vpn", "ike.encAlg", "aes512"),
@@ -159,7 +156,7 @@ func malformedConfigs() []malformed {
 		{name: "IPsec lifetime", mutate: set("hybridlink:vpn", "ipsec.lifetimeSecs", 90000),
 			keys: []string{"hybridlink:vpn.ipsec.lifetimeSecs"}, value: "90000", mentions: []string{"86400"}},
 		{name: "private customer gateway", mutate: set("hybridlink:vpn", "customerGatewayIp", "192.168.1.1"),
-			keys: []string{"hybridlink:vpn.customerGatewayIp"}, value: "192.168.1.1", mentions: []string{"not a public unicast"}, program: true},
+			keys: []string{"hybridlink:vpn.customerGatewayIp"}, value: "192.168.1.1", mentions: []string{"not a public unicast"}},
 		{name: "IPv6 customer gateway", mutate: set("hybridlink:vpn", "customerGatewayIp", "2001:db8::1"),
 			keys: []string{"hybridlink:vpn.customerGatewayIp"}, value: "2001:db8::1", mentions: []string{"IPv4"}},
 		{name: "dual tunnel in one zone", mutate: set("hybridlink:transitVpc", "vSwitches[1].zoneId", "cn-hangzhou-h"),
@@ -179,19 +176,19 @@ func malformedConfigs() []malformed {
 		{name: "zone not in the region", mutate: set("hybridlink:transitVpc", "vSwitches[1].zoneId", "cn-shanghai-b"),
 			keys: []string{"hybridlink:transitVpc.vSwitches[1].zoneId"}, value: "cn-shanghai-b", mentions: []string{"cn-hangzhou-h"}},
 		{name: "bad region", mutate: raw("alicloud:region", "cn-atlantis"),
-			keys: []string{"alicloud:region"}, value: "cn-atlantis", mentions: []string{"cn-hangzhou"}, program: true},
+			keys: []string{"alicloud:region"}, value: "cn-atlantis", mentions: []string{"cn-hangzhou"}},
 		{name: "region missing", mutate: func(_ *testing.T, src MapSource) { delete(src.Values, "alicloud:region") },
 			keys: []string{"alicloud:region"}, value: "", mentions: []string{"region"}},
 		{name: "one zone only", mutate: set("hybridlink:workloadVpcs", "[0].vSwitches[1].zoneId", "cn-hangzhou-h"),
-			keys: []string{"hybridlink:workloadVpcs[0].vSwitches"}, value: "2", mentions: []string{"two distinct zones"}, program: true},
+			keys: []string{"hybridlink:workloadVpcs[0].vSwitches"}, value: "2", mentions: []string{"two distinct zones"}},
 		{name: "same VPC name twice", mutate: set("hybridlink:transitVpc", "name", "workload"),
 			keys: []string{"hybridlink:transitVpc.name"}, value: "workload", mentions: []string{"distinct"}},
 
 		// Secrets: stored encrypted, well formed, never shown.
 		{name: "PSK in plaintext", mutate: func(_ *testing.T, src MapSource) { delete(src.Secrets, pskKey) },
-			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"pulumi config set --secret vpnPsk"}, program: true},
+			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"pulumi config set --secret vpnPsk"}},
 		{name: "PSK bad characters", mutate: raw(pskKey, "no spaces allowed"),
-			keys: []string{pskKey}, value: "[secret]", mentions: []string{"17 characters"}, program: true},
+			keys: []string{pskKey}, value: "[secret]", mentions: []string{"17 characters"}},
 		{name: "PSK too long", mutate: raw(pskKey, strings.Repeat("k", 101)),
 			keys: []string{pskKey}, value: "[secret]", mentions: []string{"1–100"}},
 		{name: "BGP key with a space", mutate: raw(authKeyKey, "md5 key"),
@@ -204,7 +201,7 @@ func malformedConfigs() []malformed {
 			src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-bp1t00000000000001")
 			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1s100000000000001")
 			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-bp1s200000000000001")
-		}, keys: []string{"hybridlink:transitVpc.routeTableId"}, value: "", mentions: []string{"vtb-"}, program: true},
+		}, keys: []string{"hybridlink:transitVpc.routeTableId"}, value: "", mentions: []string{"vtb-"}},
 		{name: "existing VPC without a vSwitch id", mutate: func(t *testing.T, src MapSource) {
 			src.setJSON(t, "hybridlink:workloadVpcs", "[0].id", "vpc-bp1w00000000000001")
 			src.setJSON(t, "hybridlink:workloadVpcs", "[0].routeTableId", "vtb-bp1w00000000000001")
@@ -243,15 +240,20 @@ func malformedConfigs() []malformed {
 
 		// A dev case, so both stacks' shapes are exercised.
 		{name: "dev: PSK given in plaintext", stack: "dev", mutate: raw(pskKey, "plain-psk"),
-			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"config rm vpnPsk"}, program: true},
+			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"config rm vpnPsk"}},
 	}
 }
 
+// TestMalformedConfigs loads every malformed stack as the CLI does (the
+// stack file's keys listed) and runs it through the program under mocks as
+// `pulumi up` does (the keys listed in PULUMI_CONFIG, as the language host
+// sets it): both name the same keys, and nothing is registered.
 func TestMalformedConfigs(t *testing.T) {
-	cases := malformedConfigs()
-	require.GreaterOrEqual(t, len(cases), 25)
+	cases := append(malformedConfigs(), hostileConfigs()...)
+	require.GreaterOrEqual(t, len(cases), 60)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(RegionEnv, "")
 			stack := tc.stack
 			if stack == "" {
 				stack = "prod"
@@ -268,12 +270,10 @@ func TestMalformedConfigs(t *testing.T) {
 			ce := configError(t, err)
 			assertProblems(t, tc, ce, secrets)
 
-			if tc.program {
-				m, err := runProgram(stack, src)
-				ce := configError(t, err)
-				assertProblems(t, tc, ce, secrets)
-				assert.Empty(t, m.Resources(), "nothing is registered")
-			}
+			m, err := runProgramListingKeys(t, stack, src)
+			ce = configError(t, err)
+			assertProblems(t, tc, ce, secrets)
+			assert.Empty(t, m.Resources(), "nothing is registered")
 		})
 	}
 }

@@ -56,6 +56,16 @@ func (ps *problems) add(key, value, problem, fix string) {
 	ps.list = append(ps.list, Problem{Key: key, Value: value, Problem: problem, Fix: fix})
 }
 
+// rekey moves the problems of key to where its value came from instead,
+// with the fix there.
+func (ps *problems) rekey(key, to, fix string) {
+	for i, p := range ps.list {
+		if p.Key == key {
+			ps.list[i].Key, ps.list[i].Fix = to, fix
+		}
+	}
+}
+
 // keys returns the keys that have a problem so far.
 func (ps *problems) keys() keySet {
 	ks := keySet{}

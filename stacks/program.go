@@ -44,7 +44,6 @@ func Program(ctx *pulumi.Context) error {
 // Deploy registers the environment's resources.
 func (env *Environment) Deploy(ctx *pulumi.Context) error {
 	args := env.Args
-	args.Tags = env.tags()
 	for i := range args.WorkloadVPCs {
 		if err := createVPC(ctx, &args.WorkloadVPCs[i], args.Tags); err != nil {
 			return err
@@ -70,15 +69,6 @@ func (env *Environment) Deploy(ctx *pulumi.Context) error {
 	}
 	env.export(ctx, &args, hc)
 	return nil
-}
-
-// tags marks every taggable resource with its environment.
-func (env *Environment) tags() map[string]string {
-	tags := map[string]string{"managed-by": "hybridlink", "environment": env.Stack}
-	for k, v := range env.Config.Tags {
-		tags[k] = v
-	}
-	return tags
 }
 
 // createVPC creates a VPC and its vSwitches unless the VPC is an existing

@@ -161,7 +161,7 @@ func TestProdStack(t *testing.T) {
 	assert.Equal(t, "192.168.0.0/16", in(t, m, "workload", "cidrBlock", false))
 	assert.Equal(t, "10.0.0.0/16", in(t, m, "transit", "cidrBlock", false))
 	assert.Equal(t, "10.0.1.0/24", in(t, m, "transit-cn-hangzhou-h", "cidrBlock", false))
-	assert.Equal(t, "vpc-bp1transit0000001", in(t, m, "transit-cn-hangzhou-i", "vpcId", false))
+	assert.Equal(t, "vpc-transit", in(t, m, "transit-cn-hangzhou-i", "vpcId", false))
 	assert.Equal(t, map[string]any{"managed-by": "hybridlink", "environment": "prod"}, in(t, m, "workload", "tags", false))
 
 	// Primary: VLAN 0, 10.1.0.1/10.1.0.2 /30, AS 65530 vs 45104, BFD, MD5.
@@ -182,7 +182,7 @@ func TestProdStack(t *testing.T) {
 	// Standby: dual tunnel in the transit VPC, IKEv2, the PSK secret.
 	gw := "hybridlink-vpn-gateway"
 	assert.Equal(t, 100.0, in(t, m, gw, "bandwidth", false))
-	assert.Equal(t, "vpc-bp1transit0000001", in(t, m, gw, "vpcId", false))
+	assert.Equal(t, "vpc-transit", in(t, m, gw, "vpcId", false))
 	assert.Equal(t, "vsw-transit-cn-hangzhou-h", in(t, m, gw, "vswitchId", false))
 	assert.Equal(t, "vsw-transit-cn-hangzhou-i", in(t, m, gw, "disasterRecoveryVswitchId", false))
 	conn := "hybridlink-vpn-connection"
@@ -204,7 +204,7 @@ func TestProdStack(t *testing.T) {
 
 	// Hub: health check on the customer side, advertisement from transit.
 	assert.Equal(t, "10.1.0.2", in(t, m, "hybridlink-hub-vbr-health-check", "healthCheckTargetIp", false))
-	assert.Equal(t, "vtb-bp1transit0000001", in(t, m, "hybridlink-hub-advertise-172-16-0-0-16", "routeTableId", false))
+	assert.Equal(t, "vtb-transit", in(t, m, "hybridlink-hub-advertise-172-16-0-0-16", "routeTableId", false))
 
 	// Alarms: the circuit's health check and the VPN's events page prod's
 	// on-call group.
@@ -242,8 +242,8 @@ func TestProdStack(t *testing.T) {
 		"transitRouterRouteTableId": mockcloud.SystemRouteTableID("tr-hybridlink-hub-tr"),
 		"vpcAttachmentIds":          map[string]string{"workload": "tr-attach-hybridlink-hub-workload", "transit": "tr-attach-hybridlink-hub-transit"},
 		"vbrAttachmentId":           "tr-attach-hybridlink-hub-vbr",
-		"vpcIds":                    map[string]string{"workload": "vpc-workload", "transit": "vpc-bp1transit0000001"},
-		"vpcRouteTableIds":          map[string]string{"workload": "vtb-workload", "transit": "vtb-bp1transit0000001"},
+		"vpcIds":                    map[string]string{"workload": "vpc-workload", "transit": "vpc-transit"},
+		"vpcRouteTableIds":          map[string]string{"workload": "vtb-workload", "transit": "vtb-transit"},
 		"idcPrefixes":               []string{"172.16.0.0/16"},
 		"alarmIds":                  []string{"hybridlink-monitoring-circuit-loss-id", "hybridlink-monitoring-circuit-latency-id"},
 	}, exports)

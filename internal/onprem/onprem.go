@@ -268,8 +268,10 @@ func prepare(vendor string, s Site) (*site, error) {
 // Static tells whether the static-route preference, rather than the BGP
 // one, is the value at fault.
 type PreferenceError struct {
-	Static bool
-	msg    string
+	// Static: the static-route preference is the one out of range; Range:
+	// one is out of range, rather than the two conflicting.
+	Static, Range bool
+	msg           string
 }
 
 func (e *PreferenceError) Error() string { return e.msg }
@@ -282,9 +284,9 @@ func (e *PreferenceError) Error() string { return e.msg }
 func CheckPreferences(bgp, static, tunnels int) error {
 	switch {
 	case static < 2 || static > 255:
-		return &PreferenceError{Static: true, msg: fmt.Sprintf("the static route preference %d is out of range 2–255", static)}
+		return &PreferenceError{Static: true, Range: true, msg: fmt.Sprintf("the static route preference %d is out of range 2–255", static)}
 	case bgp < 1 || bgp > 254:
-		return &PreferenceError{msg: fmt.Sprintf("the BGP preference %d is out of range 1–254", bgp)}
+		return &PreferenceError{Range: true, msg: fmt.Sprintf("the BGP preference %d is out of range 1–254", bgp)}
 	}
 	for _, vendor := range Vendors {
 		best := min(static, maxInstalled[vendor]) - (tunnels - 1)

@@ -20,6 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // SandboxPassphrase encrypts the secrets of the committed stack files. They
@@ -46,8 +48,14 @@ type File struct {
 // Read reads stacks/Pulumi.<stack>.yaml under dir.
 func Read(dir, stack string) (*File, error) {
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
-	if _, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
 		return nil, fmt.Errorf("stack %q: %w", stack, err)
+	}
+	// Refused before it is parsed: a deployment could not take it, and a
+	// huge file would only make the check slow.
+	if info.Size() > limits.MaxConfigBytes {
+		return nil, fmt.Errorf("stack %q: %s is %d bytes, more than the %d a deployment can take (a real `pulumi up` passes the whole configuration to the program in one environment variable); shorten it", stack, path, info.Size(), limits.MaxConfigBytes)
 	}
 	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: colors.Never})
 	ps, err := workspace.LoadProjectStack(sink, &workspace.Project{Name: "hybridlink"}, path)
@@ -84,27 +92,50 @@ type Config struct {
 // passphrase, secrets stay opaque (present, but unreadable).
 func (f *File) Config(phrase string) (*Config, error) {
 	dec := config.NewBlindingDecrypter()
-	if phrase != "" && f.stack.EncryptionSalt != "" {
+	if phrase != "" && f.hasSecrets() {
+		if f.stack.EncryptionSalt == "" {
+			return nil, fmt.Errorf("stack %q: %s holds secure values but no encryptionsalt, so no passphrase can decrypt them (%s); set them again with `pulumi config set --secret <key> <value>`", f.Stack, f.Path, strings.Join(f.secureKeys(), ", "))
+		}
 		crypter, err := crypterFor(phrase, f.stack.EncryptionSalt)
 		if err != nil {
-			return nil, fmt.Errorf("stack %q: cannot decrypt its secrets: %w", f.Stack, err)
+			return nil, fmt.Errorf("stack %q: the passphrase is wrong: it does not decrypt the stack file's encryptionsalt (%w); set PULUMI_CONFIG_PASSPHRASE to the stack's passphrase", f.Stack, err)
 		}
 		dec = crypter
 	}
-	values, err := f.stack.Config.Decrypt(dec)
-	if err != nil {
-		return nil, fmt.Errorf("stack %q: cannot decrypt its secrets (wrong passphrase?): %w", f.Stack, err)
-	}
 	c := &Config{Values: map[string]string{}, Secrets: map[string]bool{}, opaque: phrase == ""}
-	for k, v := range values {
-		c.Values[k.String()] = v
-	}
+	var bad []string
+	// Key by key, so that a value that does not decrypt is named.
 	for k, v := range f.stack.Config {
+		plain, err := v.Value(dec)
+		if err != nil {
+			bad = append(bad, k.String())
+			continue
+		}
+		c.Values[k.String()] = plain
 		if v.Secure() {
 			c.Secrets[k.String()] = true
 		}
 	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return nil, fmt.Errorf("stack %q: %s: the secure value does not decrypt, although the passphrase is right (it decrypts the encryptionsalt): the value is corrupt or was encrypted for another stack; set it again with `pulumi config set --secret`", f.Stack, strings.Join(bad, ", "))
+	}
 	return c, nil
+}
+
+// hasSecrets reports whether any value is a secure one.
+func (f *File) hasSecrets() bool { return len(f.secureKeys()) > 0 }
+
+// secureKeys lists the keys of secure values, sorted.
+func (f *File) secureKeys() []string {
+	var keys []string
+	for k, v := range f.stack.Config {
+		if v.Secure() {
+			keys = append(keys, k.String())
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // crypters caches the crypter of each passphrase and salt: deriving its key
