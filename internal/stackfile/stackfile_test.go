@@ -1,13 +1,17 @@
 package stackfile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // stacksDir holds the committed stack files.
@@ -148,4 +152,68 @@ func TestConfigOfACopy(t *testing.T) {
 	require.NoError(t, err)
 	psk, _ := cfg.Get("hybridlink:vpnPsk")
 	assert.NotEmpty(t, psk)
+}
+
+// writeProdCopy writes the prod stack file, edited, into a directory of its
+// own as stack "copy".
+func writeProdCopy(t *testing.T, oldNew ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(stacksDir, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	s := string(b)
+	for i := 0; i+1 < len(oldNew); i += 2 {
+		require.Equal(t, 1, strings.Count(s, oldNew[i]), "%q occurs once", oldNew[i])
+		s = strings.Replace(s, oldNew[i], oldNew[i+1], 1)
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.copy.yaml"), []byte(s), 0o600))
+	return dir
+}
+
+// A secure value that does not decrypt with the right passphrase is named,
+// and the error says the passphrase is not the problem.
+func TestConfigNamesTheSecretThatDoesNotDecrypt(t *testing.T) {
+	// One character of the BGP key's ciphertext changed: authentication fails.
+	dir := writeProdCopy(t, "sY9IZVbvM1yK5XFx", "sY9IZVbvM1yK5XFy")
+	f, err := Read(dir, "copy")
+	require.NoError(t, err)
+	_, err = f.Config(SandboxPassphrase)
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, "hybridlink:bgpAuthKey")
+	assert.NotContains(t, msg, "hybridlink:vpnPsk", "only the value at fault is named")
+	assert.Contains(t, msg, "the passphrase is right")
+	assert.Contains(t, msg, "pulumi config set --secret")
+}
+
+func TestConfigSaysThePassphraseIsWrong(t *testing.T) {
+	f, err := Read(stacksDir, "prod")
+	require.NoError(t, err)
+	_, err = f.Config("not-the-passphrase")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the passphrase is wrong")
+	assert.Contains(t, err.Error(), "PULUMI_CONFIG_PASSPHRASE")
+}
+
+func TestConfigWithoutSaltNamesTheSecrets(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(stacksDir, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	salt := regexp.MustCompile(`(?m)^encryptionsalt: .*$`).FindString(string(b))
+	require.NotEmpty(t, salt)
+	f, err := Read(writeProdCopy(t, salt, ""), "copy")
+	require.NoError(t, err)
+	_, err = f.Config(SandboxPassphrase)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "no encryptionsalt")
+	assert.Contains(t, err.Error(), "hybridlink:bgpAuthKey, hybridlink:vpnPsk")
+}
+
+// A stack file too large to deploy is refused before it is parsed.
+func TestReadRefusesAnOversizedFile(t *testing.T) {
+	dir := t.TempDir()
+	big := "config:\n  hybridlink:tags:\n    notes: " + strings.Repeat("x", limits.MaxConfigBytes) + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.big.yaml"), []byte(big), 0o600))
+	_, err := Read(dir, "big")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("more than the %d", limits.MaxConfigBytes))
 }
