@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/localcloud"
+	"github.com/hybridlink/hybridlink/stacks"
 )
 
 // cliResult is one run of the hybridlink binary.
@@ -24,10 +26,24 @@ type cliResult struct {
 // the repository root.
 func runCLI(t *testing.T, args ...string) cliResult {
 	t.Helper()
+	return runCLIEnv(t, nil, args...)
+}
+
+// runCLIEnv runs the hybridlink binary with extra environment, the
+// caller's ALICLOUD_REGION removed so that the stack files (or env) decide
+// the region.
+func runCLIEnv(t *testing.T, env []string, args ...string) cliResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cli, args...)
 	cmd.Dir = repo
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, stacks.RegionEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
