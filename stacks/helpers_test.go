@@ -142,6 +142,28 @@ func setAt(t testing.TB, node any, steps []step, v any) any {
 	return obj
 }
 
+// set, raw and drop are the changes the malformed-stack tables make: a
+// field of a JSON value, a whole raw value, a key removed.
+func set(key, path string, v any) func(*testing.T, MapSource) {
+	return func(t *testing.T, src MapSource) { src.setJSON(t, key, path, v) }
+}
+
+func raw(key, v string) func(*testing.T, MapSource) {
+	return func(_ *testing.T, src MapSource) { src.Values[key] = v }
+}
+
+func drop(key string) func(*testing.T, MapSource) {
+	return func(_ *testing.T, src MapSource) { delete(src.Values, key); delete(src.Secrets, key) }
+}
+
+// existingTransitVPC makes the transit VPC an existing one, with valid IDs.
+func existingTransitVPC(t *testing.T, src MapSource) {
+	src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-bp1transit0000001")
+	src.setJSON(t, "hybridlink:transitVpc", "routeTableId", "vtb-bp1transit0000001")
+	src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1transith000001")
+	src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-bp1transiti000001")
+}
+
 // MapSource is a Source over a map, for the tests; keys listed in
 // Secrets count as encrypted.
 type MapSource struct {

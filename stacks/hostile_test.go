@@ -12,23 +12,11 @@ import (
 // the form of existing IDs, tags, sizes, required keys, special-purpose
 // addresses, and the key an error names.
 func hostileConfigs() []malformed {
-	set := func(key, path string, v any) func(*testing.T, MapSource) {
-		return func(t *testing.T, src MapSource) { src.setJSON(t, key, path, v) }
-	}
-	raw := func(key, v string) func(*testing.T, MapSource) {
-		return func(_ *testing.T, src MapSource) { src.Values[key] = v }
-	}
-	drop := func(key string) func(*testing.T, MapSource) {
-		return func(_ *testing.T, src MapSource) { delete(src.Values, key); delete(src.Secrets, key) }
-	}
 	// existing makes the transit VPC an existing one with valid IDs, then
 	// applies more changes.
 	existing := func(more ...func(*testing.T, MapSource)) func(*testing.T, MapSource) {
 		return func(t *testing.T, src MapSource) {
-			src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-bp1transit0000001")
-			src.setJSON(t, "hybridlink:transitVpc", "routeTableId", "vtb-bp1transit0000001")
-			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1transith000001")
-			src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-bp1transiti000001")
+			existingTransitVPC(t, src)
 			for _, m := range more {
 				m(t, src)
 			}

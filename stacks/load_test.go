@@ -48,15 +48,6 @@ type malformed struct {
 }
 
 func malformedConfigs() []malformed {
-	set := func(key, path string, v any) func(*testing.T, MapSource) {
-		return func(t *testing.T, src MapSource) { src.setJSON(t, key, path, v) }
-	}
-	raw := func(key, v string) func(*testing.T, MapSource) {
-		return func(_ *testing.T, src MapSource) { src.Values[key] = v }
-	}
-	drop := func(key string) func(*testing.T, MapSource) {
-		return func(_ *testing.T, src MapSource) { delete(src.Values, key); delete(src.Secrets, key) }
-	}
 	return []malformed{
 		// Decoding: malformed JSON, wrong types, unknown keys and fields.
 		{name: "malformed JSON object", mutate: raw("hybridlink:vpn", `{"bandwidthMbps": 100,`),

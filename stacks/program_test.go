@@ -348,16 +348,13 @@ func TestProgramNamesVSwitchesInARepeatedZoneApart(t *testing.T) {
 // Existing VPCs are used by ID: nothing is created for them.
 func TestProgramUsesExistingVPCs(t *testing.T) {
 	src := committed(t, "dev")
-	src.setJSON(t, "hybridlink:transitVpc", "id", "vpc-bp1existing000001")
-	src.setJSON(t, "hybridlink:transitVpc", "routeTableId", "vtb-bp1existing000001")
-	src.setJSON(t, "hybridlink:transitVpc", "vSwitches[0].id", "vsw-bp1e100000000000001")
-	src.setJSON(t, "hybridlink:transitVpc", "vSwitches[1].id", "vsw-bp1e200000000000001")
+	existingTransitVPC(t, src)
 	m, err := runProgram("dev", src)
 	require.NoError(t, err)
 	_, created := m.Named("transit")
 	assert.False(t, created)
 	assert.Len(t, m.OfType(inventory.VSwitch), 2, "only the workload VPC's vSwitches")
-	assert.Equal(t, "vpc-bp1existing000001", in(t, m, "hybridlink-vpn-gateway", "vpcId", false))
-	assert.Equal(t, "vsw-bp1e100000000000001", in(t, m, "hybridlink-vpn-gateway", "vswitchId", false))
-	assert.Equal(t, "vtb-bp1existing000001", in(t, m, "hybridlink-hub-advertise-172-16-0-0-16", "routeTableId", false))
+	assert.Equal(t, "vpc-bp1transit0000001", in(t, m, "hybridlink-vpn-gateway", "vpcId", false))
+	assert.Equal(t, "vsw-bp1transith000001", in(t, m, "hybridlink-vpn-gateway", "vswitchId", false))
+	assert.Equal(t, "vtb-bp1transit0000001", in(t, m, "hybridlink-hub-advertise-172-16-0-0-16", "routeTableId", false))
 }
