@@ -2,6 +2,7 @@ package localcloud
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -63,6 +64,10 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 		{"deprecated zone field", inventory.VSwitch, with(vswitchBase, props{"zoneId": nil, "availabilityZone": "us-east-1a"}), "availabilityZone", "InvalidZoneId.NotFound", nil},
 		{"VLAN range", inventory.VBR, with(vbrProps(), props{"vlanId": 3000}), "vlanId", "InvalidVlanId.Malformed", []string{"3000", "0–2999"}},
 		{"physical connection ID", inventory.VBR, with(vbrProps(), props{"physicalConnectionId": "circuit-1"}), "physicalConnectionId", "InvalidPhysicalConnectionId.NotFound", nil},
+		{"physical connection ID form", inventory.VBR, with(vbrProps(), props{"physicalConnectionId": "pc-X"}), "physicalConnectionId", "InvalidPhysicalConnectionId.NotFound", []string{"lowercase letters or digits"}},
+		{"reserved tag key", inventory.VPC, props{"cidrBlock": "10.0.0.0/16", "tags": props{"acs:team": "net"}}, "tags.acs:team", "InvalidTagKey.Malformed", []string{"reserves"}},
+		{"tag value with a URL", inventory.VSwitch, with(vswitchBase, props{"tags": props{"wiki": "http://x"}}), "tags.wiki", "InvalidTagValue.Malformed", []string{"http://"}},
+		{"too many tags", inventory.VPNGateway, with(gatewayBase, props{"tags": manyTags(21)}), "tags", "InvalidTags.Malformed", []string{"at most 20"}},
 		{"peering mask", inventory.VBR, with(vbrProps(), props{"peeringSubnetMask": "255.255.255.254"}), "peeringSubnetMask", "InvalidPeeringSubnetMask.Malformed", []string{"/31"}},
 		{"peering mask syntax", inventory.VBR, with(vbrProps(), props{"peeringSubnetMask": "255.0.255.0"}), "peeringSubnetMask", "InvalidPeeringSubnetMask.Malformed", []string{"contiguous"}},
 		{"peer outside the subnet", inventory.VBR, with(vbrProps(), props{"peerGatewayIp": "10.1.0.6"}), "peerGatewayIp", "InvalidPeerGatewayIp.Malformed", []string{"10.1.0.0/30"}},
@@ -206,4 +211,13 @@ func TestSecretsStayOutOfMessages(t *testing.T) {
 		props{"role": "slave", "customerGatewayId": w.cgw.id}}}))
 	require.ErrorContains(t, err, "InvalidPsk.Malformed")
 	assert.NotContains(t, err.Error(), key)
+}
+
+// manyTags is n distinct tags.
+func manyTags(n int) props {
+	out := props{}
+	for i := range n {
+		out[fmt.Sprintf("t%d", i)] = "v"
+	}
+	return out
 }

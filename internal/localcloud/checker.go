@@ -57,8 +57,29 @@ func (c *checker) run() {
 			}
 		}
 	}
+	c.tags()
 	if c.k.validate != nil {
 		c.k.validate(c)
+	}
+}
+
+// tags applies the API's tag rules to a resource's tags, whatever its kind.
+func (c *checker) tags() {
+	v, ok := c.raw["tags"]
+	if !ok || !v.IsObject() {
+		return
+	}
+	tags := v.ObjectValue()
+	c.check("tags", limits.CheckTagCount(len(tags)))
+	for k, tv := range tags {
+		path := "tags." + string(k)
+		if err := limits.CheckTagKey(string(k)); err != nil {
+			c.fail(path, "InvalidTagKey.Malformed", "%v", err)
+		} else if tv.IsString() {
+			if err := limits.CheckTagValue(tv.StringValue()); err != nil {
+				c.fail(path, "InvalidTagValue.Malformed", "%v", err)
+			}
+		}
 	}
 }
 

@@ -128,8 +128,10 @@ func vswitchOutputs(b *builder) {
 }
 
 func checkVBR(c *checker) {
-	if pc, ok := c.str("physicalConnectionId"); ok && !strings.HasPrefix(pc, "pc-") {
-		c.fail("physicalConnectionId", "InvalidPhysicalConnectionId.NotFound", "%q is not a physical connection ID (pc-…)", pc)
+	if pc, ok := c.str("physicalConnectionId"); ok {
+		if err := limits.CheckID(limits.PhysicalConnectionID, pc); err != nil {
+			c.fail("physicalConnectionId", "InvalidPhysicalConnectionId.NotFound", "%v", err)
+		}
 	}
 	vlan, vlanOK := c.integer("vlanId")
 	if vlanOK {
