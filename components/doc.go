@@ -24,7 +24,10 @@
 // letters, digits, '.', '_' and '-'.
 //
 // Every Args value and the name are validated before anything is
-// registered. A constructor that fails returns a nil component; for invalid
+// registered, against the rules Alibaba Cloud's APIs apply (ranges, tags,
+// list lengths) and those of real networks (no special-purpose addresses);
+// an ID given as a plain pulumi.String must have the form the API gives
+// IDs (vpc-…, vsw-…), while an output is left to the cloud. A constructor that fails returns a nil component; for invalid
 // arguments its error holds ArgErrors, every problem at once, which
 // errors.As finds as a whole (var errs ArgErrors) or one at a time (var e
 // *ArgError). Each names the field path, the value (never a secret), the

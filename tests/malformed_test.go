@@ -141,3 +141,38 @@ func TestProgramRefusesMalformedStackInTheEngine(t *testing.T) {
 		t.Errorf("the state holds %d resources", len(got))
 	}
 }
+
+// TestRegionFromTheEnvironment deploys dev with no alicloud:region in its
+// stack file and ALICLOUD_REGION=cn-shanghai, as the README says works: the
+// program validates the zones against that region, and the local cloud —
+// like the alicloud provider, which defaults its region to ALICLOUD_REGION —
+// puts every resource there.
+func TestRegionFromTheEnvironment(t *testing.T) {
+	skipShort(t)
+	t.Setenv(stacks.RegionEnv, "cn-shanghai")
+	dir := copyProject(t)
+	editFile(t, stackFile(dir, "dev"), "  alicloud:region: cn-hangzhou\n", "")
+	b, err := os.ReadFile(stackFile(dir, "dev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones := strings.NewReplacer("cn-hangzhou-h", "cn-shanghai-b", "cn-hangzhou-i", "cn-shanghai-e").Replace(string(b))
+	if err := os.WriteFile(stackFile(dir, "dev"), []byte(zones), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	box := openBox(t, dir, "dev")
+	box.mustSucceed("up", box.up())
+	rs := box.snapshot()
+	regional := 0
+	for _, res := range rs {
+		if region, ok := res.String("regionId"); ok {
+			regional++
+			if region != "cn-shanghai" {
+				t.Errorf("%s %s is in %s, want cn-shanghai", res.Type, res.ID, region)
+			}
+		}
+	}
+	if regional == 0 {
+		t.Errorf("no resource reports its region:\n%s", describeCloud(rs))
+	}
+}
