@@ -73,7 +73,9 @@ func requiredFix(key string) string {
 func checkSize(src Source, ps *problems) bool {
 	keys := configKeys()
 	if lister, ok := src.(KeyLister); ok {
-		keys = lister.Keys()
+		if listed := lister.Keys(); listed != nil {
+			keys = listed
+		}
 	}
 	total, largest, largestKey := 0, 0, ""
 	for _, key := range keys {

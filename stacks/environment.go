@@ -246,17 +246,17 @@ func (c *Config) checkSecrets(ps *problems) {
 	}
 }
 
-// Tags every taggable resource gets whatever the stack says: which tool
+// The tags every taggable resource gets whatever the stack says: which tool
 // manages it, and for which environment.
 const (
-	TagManagedBy   = "managed-by"
-	TagEnvironment = "environment"
+	tagManagedBy   = "managed-by"
+	tagEnvironment = "environment"
 )
 
 // tags are the stack's tags with the always-set ones, which a stack cannot
 // override: a resource's environment tag is what tells its stack.
 func (c *Config) tags(stack string, ps *problems) map[string]string {
-	tags := map[string]string{TagManagedBy: "hybridlink", TagEnvironment: stack}
+	tags := map[string]string{tagManagedBy: "hybridlink", tagEnvironment: stack}
 	for k, v := range c.Tags {
 		if _, reserved := tags[k]; reserved {
 			ps.add(keyOf("Tags")+"."+k, shorten(v), "is set by hybridlink on every resource and cannot be overridden", "remove it, or use another key")

@@ -103,3 +103,14 @@ func TestContextSourceKeys(t *testing.T) {
 	_, err = runProgram("dev", src)
 	assert.NoError(t, err, "a key the context does not hold is not listed")
 }
+
+// An inline program cannot list its keys, yet an oversized configuration
+// is refused before anything is registered: Config's own keys are measured.
+func TestOversizedConfigWithoutKeyListing(t *testing.T) {
+	t.Setenv(pulumi.EnvConfig, "")
+	src := committed(t, "dev")
+	src.Values["hybridlink:tags"] = `{"notes":"` + strings.Repeat("x", 70<<10) + `"}`
+	m, err := runProgram("dev", src)
+	assert.Equal(t, []string{"hybridlink:tags"}, problemKeys(configError(t, err)))
+	assert.Empty(t, m.Resources())
+}
