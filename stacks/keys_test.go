@@ -114,3 +114,21 @@ func TestOversizedConfigWithoutKeyListing(t *testing.T) {
 	assert.Equal(t, []string{"hybridlink:tags"}, problemKeys(configError(t, err)))
 	assert.Empty(t, m.Resources())
 }
+
+// The provider keys of the SDK subset (generated from the real SDK's names)
+// are among those a stack may set.
+func TestProviderKeysCoverTheSDKSubset(t *testing.T) {
+	b, err := os.ReadFile("../shim/pulumi-alicloud/schema.json")
+	require.NoError(t, err)
+	var schema struct {
+		Config struct {
+			Variables map[string]json.RawMessage `json:"variables"`
+		} `json:"config"`
+	}
+	require.NoError(t, json.Unmarshal(b, &schema))
+	require.NotEmpty(t, schema.Config.Variables)
+	for name := range schema.Config.Variables {
+		assert.Contains(t, providerKeys, name)
+	}
+	assert.Len(t, providerKeys, 27, "the provider of SDK v3.105.0 has 27 configuration keys")
+}
