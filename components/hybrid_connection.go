@@ -134,6 +134,7 @@ func (a *HybridConnectionArgs) validate(c checker) {
 	if m := a.Monitoring; m != nil {
 		mc := c.at("Monitoring")
 		m.validateSettings(mc)
+		checkMergedTagCount(mc, a.Tags, m.Tags)
 		if !a.VBRHealthCheck {
 			mc.fail("", nil, "the circuit alarms read CEN's health check of the VBR, which is off", "set VBRHealthCheck, or drop Monitoring")
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/cloudmonitor"
+	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
 // ContactGroupArgs is the CloudMonitor alarm contact group that
@@ -66,6 +67,7 @@ func (a *StandbyMonitoringArgs) validate(c checker) {
 	if a.CENID == nil {
 		c.missing("CENID", "give the CEN instance the VBR is attached to")
 	}
+	checkID(c, "CENID", a.CENID, limits.CENID)
 	if a.VBRID == nil {
 		c.missing("VBRID", "give the VBR whose CEN health check the alarms read")
 	}
@@ -74,6 +76,7 @@ func (a *StandbyMonitoringArgs) validate(c checker) {
 // validateSettings checks all but the resources the alarms watch, which
 // HybridConnection supplies.
 func (a *StandbyMonitoringArgs) validateSettings(c checker) {
+	checkTags(c, a.Tags)
 	g := c.at("ContactGroup")
 	if a.ContactGroup.Name == "" {
 		g.missing("Name", "name the contact group hybridlink creates, e.g. prod-hybrid-oncall")

@@ -17,7 +17,7 @@ func referenceMonitoringArgs() *components.StandbyMonitoringArgs {
 	return &components.StandbyMonitoringArgs{
 		ContactGroup: components.ContactGroupArgs{Name: "prod-oncall", Contacts: []string{"netops-a", "netops-b"}},
 		Webhook:      pulumi.ToSecret(pulumi.String("https://hooks.example.com/hybridlink?token=t0k3n")).(pulumi.StringOutput),
-		CENID:        pulumi.String("cen-1"),
+		CENID:        pulumi.String("cen-mon000000000001"),
 		VBRID:        pulumi.String("vbr-1"),
 		Tags:         map[string]string{"env": "test"},
 	}
@@ -54,7 +54,7 @@ func TestStandbyMonitoringResourcesAndInputs(t *testing.T) {
 	assert.Equal(t, "prod-oncall", input(t, group, "alarmContactGroupName"))
 	assert.Equal(t, []any{"netops-a", "netops-b"}, input(t, group, "contacts"))
 
-	dims := `[{"cenId":"cen-1","vbrInstanceId":"vbr-1"}]`
+	dims := `[{"cenId":"cen-mon000000000001","vbrInstanceId":"vbr-1"}]`
 	loss := res(t, m, "mon-circuit-loss")
 	assert.Equal(t, map[string]any{
 		"name": "prod-oncall-circuit-loss", "project": "acs_cen", "metric": "VBRHealthyCheckLossRate", "metricDimensions": dims,

@@ -207,7 +207,7 @@ func malformedConfigs() []malformed {
 
 		// Alarms.
 		{name: "alarm loss rate above 100 %", mutate: set("hybridlink:alarms", "lossRatePercent", 150),
-			keys: []string{"hybridlink:alarms.lossRatePercent"}, value: "150", mentions: []string{"1–100", "0 for 10"}, program: true},
+			keys: []string{"hybridlink:alarms.lossRatePercent"}, value: "150", mentions: []string{"1–100", "0 for 10"}},
 		{name: "alarm silence too short", mutate: set("hybridlink:alarms", "silenceSecs", 60),
 			keys: []string{"hybridlink:alarms.silenceSecs"}, value: "60", mentions: []string{"300–86400"}},
 		{name: "alarm contact group without contacts", mutate: set("hybridlink:alarms", "contactGroup.contacts", []any{}),
@@ -217,7 +217,7 @@ func malformedConfigs() []malformed {
 		{name: "alarm setting misspelt", mutate: set("hybridlink:alarms", "lossRate", 5),
 			keys: []string{"hybridlink:alarms"}, value: "lossRate", mentions: []string{"unknown field", "lossRatePercent"}},
 		{name: "alarms without the VBR health check", mutate: raw("hybridlink:vbrHealthCheck", "false"),
-			keys: []string{"hybridlink:alarms"}, mentions: []string{"health check", "VBRHealthCheck"}, program: true},
+			keys: []string{"hybridlink:alarms"}, mentions: []string{"health check", "VBRHealthCheck"}},
 		{name: "alarms configured but off", mutate: set("hybridlink:alarms", "enabled", false),
 			keys: []string{"hybridlink:alarms.enabled"}, value: "false", mentions: []string{"set enabled: true"}},
 		{name: "alarm webhook in plaintext", mutate: raw("hybridlink:alarmWebhook", "https://hooks.example.com/x?token=t"),
