@@ -12,9 +12,10 @@ import (
 
 // ZoneVSwitch is a VPC attachment's foothold in one zone.
 type ZoneVSwitch struct {
-	// ZoneID and VSwitchID, a vSwitch in that zone: both required.
-	ZoneID    string
-	VSwitchID pulumi.StringInput
+	// ZoneID is the zone, e.g. cn-hangzhou-h. Required.
+	ZoneID string `pulumi:"zoneId"`
+	// VSwitchID is the attached VPC's vSwitch in that zone. Required.
+	VSwitchID pulumi.StringInput `pulumi:"vSwitchId"`
 }
 
 // VPCAttachmentArgs attaches one VPC to the transit router.
@@ -22,24 +23,28 @@ type VPCAttachmentArgs struct {
 	// Name is the VPC's role ("workload", "transit"); the attachment is the
 	// child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-',
 	// distinct among the VPCs.
-	Name string
+	Name string `pulumi:"name"`
 	// VPCID is the VPC to attach. Required.
-	VPCID pulumi.StringInput
+	VPCID pulumi.StringInput `pulumi:"vpcId"`
 	// ZoneMappings need vSwitches in at least two distinct zones, so the
 	// attachment survives a zone failure.
-	ZoneMappings []ZoneVSwitch
+	ZoneMappings []ZoneVSwitch `pulumi:"zoneMappings"`
 }
 
 // VBRHealthCheckArgs makes CEN probe the on-premises side of the VBR, so a
 // dead circuit is withdrawn without waiting for BGP timers.
 type VBRHealthCheckArgs struct {
 	// Region is the VBR's region, e.g. cn-hangzhou.
-	Region string
-	// TargetIP is the on-premises peering IP (required); SourceIP is
-	// optional.
-	TargetIP, SourceIP netip.Addr
-	// IntervalSecs (2–3, default 2) and HealthyThreshold (3–8, default 8).
-	IntervalSecs, HealthyThreshold int
+	Region string `pulumi:"region"`
+	// TargetIP is the on-premises peering IP. Required.
+	TargetIP netip.Addr `pulumi:"targetIp"`
+	// SourceIP is the probe's source; unset lets Alibaba Cloud choose.
+	SourceIP netip.Addr `pulumi:"sourceIp,optional"`
+	// IntervalSecs is the probe interval, 2–3 seconds; default 2.
+	IntervalSecs int `pulumi:"intervalSecs,optional"`
+	// HealthyThreshold is the probes that must fail before the route is
+	// withdrawn, 3–8; default 8.
+	HealthyThreshold int `pulumi:"healthyThreshold,optional"`
 }
 
 // RouteAdvertisementArgs publishes routes of a VPC's route table to CEN.
@@ -47,27 +52,34 @@ type VBRHealthCheckArgs struct {
 // default; without this the standby path silently does not exist.
 type RouteAdvertisementArgs struct {
 	// VPC names the VPC attachment (VPCAttachmentArgs.Name) whose system
-	// route table holds the routes, and RouteTableID is that table. Both
-	// required.
-	VPC          string
-	RouteTableID pulumi.StringInput
-	Prefixes     []netip.Prefix
+	// route table holds the routes. Required.
+	VPC string `pulumi:"vpc"`
+	// RouteTableID is that VPC's system route table. Required.
+	RouteTableID pulumi.StringInput `pulumi:"routeTableId"`
+	// Prefixes are the destinations to advertise (the IDC prefixes).
+	Prefixes []netip.Prefix `pulumi:"prefixes"`
 	// After are the resources that put the routes in the table (the VPN
 	// leg's Routes); advertising waits for them.
-	After []pulumi.Resource
+	After []pulumi.Resource `pulumi:"after,optional"`
 }
 
 // CENHubArgs describes the transit-router hub.
 type CENHubArgs struct {
 	// CENID is an existing CEN instance; nil creates one.
-	CENID pulumi.StringInput
+	CENID pulumi.StringInput `pulumi:"cenId,optional"`
 	// VPCs are the VPC attachments. Required: at least one.
-	VPCs []VPCAttachmentArgs
+	VPCs []VPCAttachmentArgs `pulumi:"vpcs"`
 	// VBRID is the Express Connect VBR to attach; nil attaches none.
-	VBRID          pulumi.StringInput
-	VBRHealthCheck *VBRHealthCheckArgs
-	Advertise      *RouteAdvertisementArgs
-	Tags           map[string]string
+	VBRID pulumi.StringInput `pulumi:"vbrId,optional"`
+	// VBRHealthCheck makes CEN probe the on-premises peering IP over the
+	// VBR; nil for none.
+	VBRHealthCheck *VBRHealthCheckArgs `pulumi:"vbrHealthCheck,optional"`
+	// Advertise publishes a VPC's routes (the VPN routes in the transit VPC)
+	// to the transit router; nil for none.
+	Advertise *RouteAdvertisementArgs `pulumi:"advertise,optional"`
+	// Tags are applied to the CEN instance, the transit router and its
+	// attachments.
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // Validate returns every problem with the arguments as ArgErrors.
@@ -159,12 +171,16 @@ func checkTwoZones(c checker, field string, zones []string) {
 type CENHub struct {
 	pulumi.ResourceState
 
-	CENID              pulumi.StringOutput `pulumi:"cenId"`
-	TransitRouterID    pulumi.StringOutput `pulumi:"transitRouterId"`
+	// CENID is the CEN instance, given or created.
+	CENID pulumi.StringOutput `pulumi:"cenId"`
+	// TransitRouterID is the region's transit router.
+	TransitRouterID pulumi.StringOutput `pulumi:"transitRouterId"`
+	// SystemRouteTableID is the transit router's system route table.
 	SystemRouteTableID pulumi.StringOutput `pulumi:"systemRouteTableId"`
 	// VPCAttachmentIDs maps each VPCAttachmentArgs.Name to its attachment ID.
 	VPCAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
-	VBRAttachmentID  pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
+	// VBRAttachmentID is the VBR's attachment, empty without a VBR.
+	VBRAttachmentID pulumi.StringOutput `pulumi:"vbrAttachmentId"`
 }
 
 // NewCENHub validates args and creates the hub. Children: <name>-cen (unless

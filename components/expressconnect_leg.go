@@ -19,37 +19,39 @@ const DefaultPeeringSubnetMask = "255.255.255.252"
 // ExpressConnectLegArgs describes the primary path on an existing circuit.
 type ExpressConnectLegArgs struct {
 	// PhysicalConnectionID is the Express Connect circuit (pc-…). Required.
-	PhysicalConnectionID pulumi.StringInput
+	PhysicalConnectionID pulumi.StringInput `pulumi:"physicalConnectionId"`
 	// VLANID tags the VBR's traffic on the circuit, 0–2999. Required. It is
 	// a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
-	VLANID *int
+	VLANID *int `pulumi:"vlanId"`
 	// LocalGatewayIP is the cloud side of the peering link (10.1.0.1 in the
-	// reference plan); PeerGatewayIP is the on-premises side (10.1.0.2).
-	// Both required.
-	LocalGatewayIP, PeerGatewayIP netip.Addr
+	// reference plan). Required.
+	LocalGatewayIP netip.Addr `pulumi:"localGatewayIp"`
+	// PeerGatewayIP is the on-premises side of the peering link (10.1.0.2
+	// in the reference plan). Required.
+	PeerGatewayIP netip.Addr `pulumi:"peerGatewayIp"`
 	// PeeringSubnetMask is the dotted mask of the peering link; default
 	// DefaultPeeringSubnetMask.
-	PeeringSubnetMask string
+	PeeringSubnetMask string `pulumi:"peeringSubnetMask,optional"`
 	// BandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it
 	// unset, as a shared (hosted) circuit requires.
-	BandwidthMbps int
+	BandwidthMbps int `pulumi:"bandwidthMbps,optional"`
 	// PeerASN is the on-premises AS (65530 in the reference plan). Required.
-	PeerASN int
+	PeerASN int `pulumi:"peerAsn"`
 	// LocalASN is the Alibaba Cloud side's AS; 0 means 45104.
-	LocalASN int
+	LocalASN int `pulumi:"localAsn,optional"`
 	// AuthKey is the BGP MD5 key; nil for none. It is stored as a secret.
-	AuthKey pulumi.StringInput
+	AuthKey pulumi.StringInput `pulumi:"authKey,optional" provider:"secret"`
 	// EnableBFD turns on BFD for the BGP peer, so a circuit failure is
 	// detected within the BFD detection time (BFD.Detection()) instead of
 	// after the BGP hold time.
-	EnableBFD bool
+	EnableBFD bool `pulumi:"enableBfd,optional"`
 	// BFD are the VBR's BFD timers, used with EnableBFD: intervals
 	// 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They
 	// are set on the VBR explicitly, so the on-premises end can be
 	// configured to match.
-	BFD BFDTimers
+	BFD BFDTimers `pulumi:"bfd,optional"`
 	// Tags are applied to the VBR.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // BFDTimers are the BFD timers of the BGP session on the circuit; zero
@@ -166,10 +168,14 @@ func (a *ExpressConnectLegArgs) validatePeering(c checker) {
 type ExpressConnectLeg struct {
 	pulumi.ResourceState
 
-	VBRID           pulumi.StringOutput `pulumi:"vbrId"`
+	// VBRID is the Virtual Border Router's ID (vbr-…).
+	VBRID pulumi.StringOutput `pulumi:"vbrId"`
+	// VBRRouteTableID is the VBR's route table.
 	VBRRouteTableID pulumi.StringOutput `pulumi:"vbrRouteTableId"`
-	BGPGroupID      pulumi.StringOutput `pulumi:"bgpGroupId"`
-	BGPPeerID       pulumi.StringOutput `pulumi:"bgpPeerId"`
+	// BGPGroupID is the VBR's BGP group toward the on-premises AS.
+	BGPGroupID pulumi.StringOutput `pulumi:"bgpGroupId"`
+	// BGPPeerID is the BGP peer at the on-premises peering IP.
+	BGPPeerID pulumi.StringOutput `pulumi:"bgpPeerId"`
 }
 
 // NewExpressConnectLeg validates args and creates the VBR, BGP group and BGP

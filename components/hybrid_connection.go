@@ -14,10 +14,11 @@ import (
 type VSwitch struct {
 	// VSwitchID is required by NewHybridConnection (not by Validate, so a
 	// program can validate before it creates the vSwitch).
-	VSwitchID pulumi.StringInput
-	// ZoneID and CIDR (inside the VPC's) are required.
-	ZoneID string
-	CIDR   netip.Prefix
+	VSwitchID pulumi.StringInput `pulumi:"vSwitchId"`
+	// ZoneID is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
+	ZoneID string `pulumi:"zoneId"`
+	// CIDR is the vSwitch's block, inside its VPC's. Required.
+	CIDR netip.Prefix `pulumi:"cidr"`
 }
 
 // VPC is an existing VPC with the vSwitches the transit router (and, in the
@@ -25,18 +26,18 @@ type VSwitch struct {
 type VPC struct {
 	// Name is the VPC's role in names ("workload", "transit"). Required:
 	// 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
-	Name string
+	Name string `pulumi:"name"`
 	// VPCID is required by NewHybridConnection (not by Validate).
-	VPCID pulumi.StringInput
+	VPCID pulumi.StringInput `pulumi:"vpcId"`
 	// CIDR is the VPC's IPv4 block. Required.
-	CIDR netip.Prefix
+	CIDR netip.Prefix `pulumi:"cidr"`
 	// RouteTableID is the VPC's system route table; required for the transit
 	// VPC, whose VPN routes are advertised from it.
-	RouteTableID pulumi.StringInput
+	RouteTableID pulumi.StringInput `pulumi:"routeTableId,optional"`
 	// VSwitches are required and must span at least two zones; in the transit VPC the first
 	// hosts the VPN gateway and, for a dual-tunnel gateway, the second its
 	// disaster-recovery tunnel.
-	VSwitches []VSwitch
+	VSwitches []VSwitch `pulumi:"vSwitches"`
 }
 
 // HybridConnectionArgs is an environment's hybrid connection: the address
@@ -46,36 +47,36 @@ type HybridConnectionArgs struct {
 	// the alicloud provider the resources use (alicloud:region): resources
 	// take their region from the provider, while zones are checked, and the
 	// VBR health check is pointed, with this one. Required.
-	Region string
-	// WorkloadVPCs are reached from the IDC; TransitVPC hosts the VPN gateway
-	// and no workloads. Required: at least one workload VPC, and the transit
-	// VPC with its RouteTableID.
-	WorkloadVPCs []VPC
-	TransitVPC   VPC
+	Region string `pulumi:"region"`
+	// WorkloadVPCs are reached from the IDC. Required: at least one.
+	WorkloadVPCs []VPC `pulumi:"workloadVpcs"`
+	// TransitVPC hosts the VPN gateway and no workloads. Required, with its
+	// RouteTableID.
+	TransitVPC VPC `pulumi:"transitVpc"`
 	// IDCPrefixes are the on-premises prefixes (172.16.0.0/16 in the
 	// reference plan). Required.
-	IDCPrefixes []netip.Prefix
+	IDCPrefixes []netip.Prefix `pulumi:"idcPrefixes"`
 	// ExpressConnect is the primary path, as NewExpressConnectLeg takes it.
-	ExpressConnect ExpressConnectLegArgs
+	ExpressConnect ExpressConnectLegArgs `pulumi:"expressConnect"`
 	// VPN is the standby path, as NewVPNStandbyLeg takes it, without its
 	// placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and
 	// IDCPrefixes unset — the gateway goes into TransitVPC (its second zone
 	// for DualTunnel) and routes IDCPrefixes.
-	VPN VPNStandbyLegArgs
+	VPN VPNStandbyLegArgs `pulumi:"vpn"`
 	// CENID is an existing CEN instance; nil creates one.
-	CENID pulumi.StringInput
+	CENID pulumi.StringInput `pulumi:"cenId,optional"`
 	// VBRHealthCheck makes CEN probe the on-premises peering IP.
-	VBRHealthCheck bool
+	VBRHealthCheck bool `pulumi:"vbrHealthCheck,optional"`
 	// Monitoring pages when a link fails (StandbyMonitoring, the child
 	// <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes
 	// its circuit alarms read; leave its CENID and VBRID unset.
-	Monitoring *StandbyMonitoringArgs
+	Monitoring *StandbyMonitoringArgs `pulumi:"monitoring,optional"`
 	// Protect protects the Express Connect leg and the hub — deleting them
 	// cuts the primary path of every VPC — but not the VPN leg.
-	Protect bool
+	Protect bool `pulumi:"protect,optional"`
 	// Tags are applied to every taggable resource of both legs and the hub;
 	// a leg's own Tags are added to them and win on a shared key.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // Validate checks every plain value — names, ranges, the address plan as a
@@ -324,22 +325,33 @@ type HybridConnection struct {
 	pulumi.ResourceState
 
 	// VPNInternetIP is the VPN gateway's public IP, the on-premises
-	// gateway's first IPsec peer; VPNDisasterRecoveryInternetIP the second
-	// tunnel's, empty unless VPN.DualTunnel.
-	VPNInternetIP                 pulumi.StringOutput `pulumi:"vpnInternetIp"`
+	// gateway's first IPsec peer.
+	VPNInternetIP pulumi.StringOutput `pulumi:"vpnInternetIp"`
+	// VPNDisasterRecoveryInternetIP is the second tunnel's public IP, empty
+	// unless VPN.DualTunnel.
 	VPNDisasterRecoveryInternetIP pulumi.StringOutput `pulumi:"vpnDisasterRecoveryInternetIp"`
-	VPNGatewayID                  pulumi.StringOutput `pulumi:"vpnGatewayId"`
-	VPNConnectionID               pulumi.StringOutput `pulumi:"vpnConnectionId"`
-	CustomerGatewayID             pulumi.StringOutput `pulumi:"customerGatewayId"`
+	// VPNGatewayID is the VPN gateway in the transit VPC.
+	VPNGatewayID pulumi.StringOutput `pulumi:"vpnGatewayId"`
+	// VPNConnectionID is the IPsec connection.
+	VPNConnectionID pulumi.StringOutput `pulumi:"vpnConnectionId"`
+	// CustomerGatewayID is the customer gateway for the on-premises IP.
+	CustomerGatewayID pulumi.StringOutput `pulumi:"customerGatewayId"`
 	// VPNPreSharedKey is the IPsec key in effect. Secret.
-	VPNPreSharedKey           pulumi.StringOutput    `pulumi:"vpnPreSharedKey"`
-	VBRID                     pulumi.StringOutput    `pulumi:"vbrId"`
-	VBRRouteTableID           pulumi.StringOutput    `pulumi:"vbrRouteTableId"`
-	CENID                     pulumi.StringOutput    `pulumi:"cenId"`
-	TransitRouterID           pulumi.StringOutput    `pulumi:"transitRouterId"`
-	TransitRouterRouteTableID pulumi.StringOutput    `pulumi:"transitRouterRouteTableId"`
-	VPCAttachmentIDs          pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
-	VBRAttachmentID           pulumi.StringOutput    `pulumi:"vbrAttachmentId"`
+	VPNPreSharedKey pulumi.StringOutput `pulumi:"vpnPreSharedKey" provider:"secret"`
+	// VBRID is the Virtual Border Router on the circuit.
+	VBRID pulumi.StringOutput `pulumi:"vbrId"`
+	// VBRRouteTableID is the VBR's route table.
+	VBRRouteTableID pulumi.StringOutput `pulumi:"vbrRouteTableId"`
+	// CENID is the CEN instance, given or created.
+	CENID pulumi.StringOutput `pulumi:"cenId"`
+	// TransitRouterID is the region's transit router.
+	TransitRouterID pulumi.StringOutput `pulumi:"transitRouterId"`
+	// TransitRouterRouteTableID is the transit router's system route table.
+	TransitRouterRouteTableID pulumi.StringOutput `pulumi:"transitRouterRouteTableId"`
+	// VPCAttachmentIDs maps each VPC's name to its transit-router attachment.
+	VPCAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
+	// VBRAttachmentID is the VBR's transit-router attachment.
+	VBRAttachmentID pulumi.StringOutput `pulumi:"vbrAttachmentId"`
 
 	// The legs and the hub, for what the outputs above leave out, and the
 	// monitoring (nil unless Monitoring is configured).

@@ -27,12 +27,13 @@ type IPsecSettings = ipsec.IPsecSettings
 // IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken
 // VPN is noticed before the circuit fails rather than when it does.
 type IPsecHealthCheckArgs struct {
-	// SourceIP is an address in the transit VPC the probe is sent from;
-	// DestinationIP is an on-premises address that answers ICMP. Both
-	// required.
-	SourceIP, DestinationIP netip.Addr
-	IntervalSecs            int // default 3
-	Retries                 int // default 3
+	// SourceIP is an address in the transit VPC the probe is sent from.
+	// Required.
+	SourceIP netip.Addr `pulumi:"sourceIp"`
+	// DestinationIP is an on-premises address that answers ICMP. Required.
+	DestinationIP netip.Addr `pulumi:"destinationIp"`
+	IntervalSecs  int        `pulumi:"intervalSecs,optional"` // seconds between probes; default 3
+	Retries       int        `pulumi:"retries,optional"`      // failed probes before the tunnel is down; default 3
 }
 
 // dualTunnelPSKFix says why a dual-tunnel connection needs a given key: a
@@ -45,35 +46,40 @@ const dualTunnelPSKFix = "give the pre-shared key (as a secret): Alibaba Cloud w
 type VPNStandbyLegArgs struct {
 	// VPCID is the transit VPC. Required. (HybridConnection fills it from its
 	// TransitVPC; leave it unset there.)
-	VPCID pulumi.StringInput
+	VPCID pulumi.StringInput `pulumi:"vpcId,optional"`
 	// VSwitchID is the VPN gateway's vSwitch in the transit VPC. Required.
 	// (HybridConnection: the transit VPC's first vSwitch.)
-	VSwitchID pulumi.StringInput
+	VSwitchID pulumi.StringInput `pulumi:"vSwitchId,optional"`
 	// DualTunnel gives the gateway a second, disaster-recovery tunnel in
 	// DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be
 	// changed later, and it needs a given PSK.
-	DualTunnel bool
+	DualTunnel bool `pulumi:"dualTunnel,optional"`
 	// DisasterRecoveryVSwitchID is required with DualTunnel and must be unset
 	// without it. (HybridConnection: the first transit vSwitch in another zone.)
-	DisasterRecoveryVSwitchID pulumi.StringInput
+	DisasterRecoveryVSwitchID pulumi.StringInput `pulumi:"disasterRecoveryVSwitchId,optional"`
 	// IDCPrefixes are the on-premises prefixes routed over the tunnel.
 	// Required. (HybridConnection: its own IDCPrefixes.)
-	IDCPrefixes []netip.Prefix
+	IDCPrefixes []netip.Prefix `pulumi:"idcPrefixes,optional"`
 	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or
 	// 1000. Required.
-	BandwidthMbps int
+	BandwidthMbps int `pulumi:"bandwidthMbps"`
 	// CustomerGatewayIP is the on-premises gateway's public IPv4 address.
 	// Required.
-	CustomerGatewayIP netip.Addr
-	IKE               IKESettings
-	IPsec             IPsecSettings
+	CustomerGatewayIP netip.Addr `pulumi:"customerGatewayIp"`
+	// IKE are the phase-1 parameters; zero fields take hybridlink's defaults.
+	IKE IKESettings `pulumi:"ike,optional"`
+	// IPsec are the phase-2 parameters; zero fields take hybridlink's
+	// defaults.
+	IPsec IPsecSettings `pulumi:"ipsec,optional"`
 	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (see
 	// VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored
 	// as a secret.
-	PSK         pulumi.StringInput
-	HealthCheck *IPsecHealthCheckArgs
+	PSK pulumi.StringInput `pulumi:"psk,optional" provider:"secret"`
+	// HealthCheck probes the on-premises side through the tunnel; nil for
+	// none.
+	HealthCheck *IPsecHealthCheckArgs `pulumi:"healthCheck,optional"`
 	// Tags are applied to the gateway, customer gateway and connection.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // Validate returns every problem with the arguments as ArgErrors.
@@ -180,18 +186,23 @@ func containedIn(a netip.Addr, prefixes []netip.Prefix) bool {
 type VPNStandbyLeg struct {
 	pulumi.ResourceState
 
+	// GatewayID is the VPN gateway's ID (vpn-…).
 	GatewayID pulumi.StringOutput `pulumi:"gatewayId"`
 	// InternetIP is the gateway's public IP: the on-premises static route to
-	// the VPCs points at it. DisasterRecoveryInternetIP is the second
-	// tunnel's, empty on a single-tunnel gateway.
-	InternetIP                 pulumi.StringOutput      `pulumi:"internetIp"`
-	DisasterRecoveryInternetIP pulumi.StringOutput      `pulumi:"disasterRecoveryInternetIp"`
-	CustomerGatewayID          pulumi.StringOutput      `pulumi:"customerGatewayId"`
-	ConnectionID               pulumi.StringOutput      `pulumi:"connectionId"`
-	RouteEntryIDs              pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
+	// the VPCs points at it.
+	InternetIP pulumi.StringOutput `pulumi:"internetIp"`
+	// DisasterRecoveryInternetIP is the second tunnel's public IP, empty on
+	// a single-tunnel gateway.
+	DisasterRecoveryInternetIP pulumi.StringOutput `pulumi:"disasterRecoveryInternetIp"`
+	// CustomerGatewayID is the customer gateway for the on-premises IP.
+	CustomerGatewayID pulumi.StringOutput `pulumi:"customerGatewayId"`
+	// ConnectionID is the IPsec connection's ID.
+	ConnectionID pulumi.StringOutput `pulumi:"connectionId"`
+	// RouteEntryIDs are the destination routes, one per IDC prefix.
+	RouteEntryIDs pulumi.StringArrayOutput `pulumi:"routeEntryIds"`
 	// PreSharedKey is the connection's pre-shared key, given or (single
 	// tunnel) generated; the on-premises gateway needs it. Secret.
-	PreSharedKey pulumi.StringOutput `pulumi:"preSharedKey"`
+	PreSharedKey pulumi.StringOutput `pulumi:"preSharedKey" provider:"secret"`
 
 	routes []pulumi.Resource
 }

@@ -8,11 +8,11 @@ package ipsec
 // fields take hybridlink's defaults (see WithDefaults), which the
 // on-premises side must match.
 type IKESettings struct {
-	Version      string // ikev1 or ikev2
-	EncAlg       string // aes, aes192, aes256, des, 3des
-	AuthAlg      string // md5, sha1, sha256, sha384, sha512
-	PFS          string // DH group: group1, group2, group5, group14
-	LifetimeSecs int    // 0–86400
+	Version      string `pulumi:"version,optional"`      // ikev1 or ikev2
+	EncAlg       string `pulumi:"encAlg,optional"`       // aes, aes192, aes256, des, 3des
+	AuthAlg      string `pulumi:"authAlg,optional"`      // md5, sha1, sha256, sha384, sha512
+	PFS          string `pulumi:"pfs,optional"`          // DH group: group1, group2, group5, group14
+	LifetimeSecs int    `pulumi:"lifetimeSecs,optional"` // 0–86400
 }
 
 // WithDefaults fills zero fields with hybridlink's defaults: IKEv2,
@@ -31,10 +31,10 @@ func (s IKESettings) WithDefaults() IKESettings {
 // IPsecSettings are the IPsec (phase 2) parameters. Zero fields take
 // hybridlink's defaults (see WithDefaults).
 type IPsecSettings struct {
-	EncAlg       string // aes, aes192, aes256, des, 3des
-	AuthAlg      string // md5, sha1, sha256, sha384, sha512
-	PFS          string // disabled, group1, group2, group5, group14
-	LifetimeSecs int    // 0–86400
+	EncAlg       string `pulumi:"encAlg,optional"`       // aes, aes192, aes256, des, 3des
+	AuthAlg      string `pulumi:"authAlg,optional"`      // md5, sha1, sha256, sha384, sha512
+	PFS          string `pulumi:"pfs,optional"`          // disabled, group1, group2, group5, group14
+	LifetimeSecs int    `pulumi:"lifetimeSecs,optional"` // 0–86400
 }
 
 // WithDefaults fills zero fields with hybridlink's defaults: AES-256,
