@@ -193,7 +193,7 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 		return nil, err
 	}
 	leg := &ExpressConnectLeg{}
-	if err := ctx.RegisterComponentResource(typeExpressConnectLeg, name, leg, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeExpressConnectLeg, name, leg, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(leg)

@@ -7,13 +7,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Component type tokens.
+// Component type tokens, part of every URN of a component's resources. The
+// package schema for other languages (cmd/pulumi-resource-hybridlink) uses
+// the same ones, so a stack's URNs do not depend on its program's language.
 const (
-	typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
-	typeVPNStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
-	typeCENHub            = "hybridlink:components:CenHub"
-	typeHybridConnection  = "hybridlink:components:HybridConnection"
-	typeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
+	TypeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
+	TypeVPNStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
+	TypeCENHub            = "hybridlink:components:CenHub"
+	TypeHybridConnection  = "hybridlink:components:HybridConnection"
+	TypeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
 )
 
 // Alibaba Cloud names (VBR, VPN gateway, CEN, attachments…) must start with a

@@ -135,7 +135,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		return nil, err
 	}
 	m := &StandbyMonitoring{}
-	if err := ctx.RegisterComponentResource(typeStandbyMonitoring, name, m, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeStandbyMonitoring, name, m, opts...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(m)
