@@ -132,9 +132,9 @@ func (p parser) addr(path, s string) netip.Addr {
 	if s == "" {
 		return netip.Addr{}
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil || !a.Is4() {
-		p.ps.add(keyOf(path), s, "is not an IPv4 address", "write a dotted IPv4 address such as 10.1.0.2")
+	a, err := cidr.ParseAddr(s)
+	if err != nil {
+		p.ps.add(keyOf(path), s, err.Error(), cidr.FixAddr)
 		return netip.Addr{}
 	}
 	return a
@@ -146,7 +146,7 @@ func (p parser) prefix(path, s string) netip.Prefix {
 	}
 	pr, err := cidr.Parse(s)
 	if err != nil {
-		p.ps.add(keyOf(path), s, err.Error(), "write a canonical IPv4 CIDR block such as 10.0.0.0/16")
+		p.ps.add(keyOf(path), s, err.Error(), cidr.FixBlock)
 		return netip.Prefix{}
 	}
 	return pr

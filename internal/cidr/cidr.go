@@ -4,6 +4,7 @@ package cidr
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -92,4 +93,21 @@ func Overlaps[T any](entries []Entry[T], allowed func(outer, inner T) bool) []Ov
 		open = append(open, e)
 	}
 	return out
+}
+
+// Fixes for values that do not parse, for the stack files' and the other
+// languages' errors alike.
+const (
+	FixBlock = "write a canonical IPv4 CIDR block such as 10.0.0.0/16"
+	FixAddr  = "write a dotted IPv4 address such as 10.1.0.2"
+)
+
+// ParseAddr parses a dotted IPv4 address; its error is the problem to
+// report with the value (FixAddr is the fix).
+func ParseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}, errors.New("is not an IPv4 address")
+	}
+	return a, nil
 }
