@@ -45,6 +45,12 @@ type Cloud struct {
 	mu  sync.Mutex // serializes this process's operations; flock serializes processes
 	// clock is the time operations see (tests move it).
 	clock func() time.Time
+
+	// Schema is the package schema the provider serves: the SDK subset's
+	// (shim/pulumi-alicloud/schema.json) for programs whose language host
+	// type-checks resources against it, as Pulumi YAML does. Nil serves a
+	// stub, which the engine needs no more than that to deploy.
+	Schema []byte
 }
 
 // Open opens the sandbox in dir, creating the directory and an empty

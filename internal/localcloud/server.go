@@ -124,9 +124,11 @@ func (p *provider) Attach(context.Context, *pulumirpc.PluginAttach) (*emptypb.Em
 	return &emptypb.Empty{}, nil
 }
 
-// GetSchema returns a stub: the engine does not need the schema to deploy,
-// and hybridlink's schema subset lives in shim/pulumi-alicloud.
+// GetSchema returns the cloud's Schema, or a stub without one.
 func (p *provider) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
+	if p.cloud.Schema != nil {
+		return &pulumirpc.GetSchemaResponse{Schema: string(p.cloud.Schema)}, nil
+	}
 	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"alicloud","version":"` + pluginVersion + `"}`}, nil
 }
 
