@@ -1,0 +1,453 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/componentpkg"
+	"github.com/hybridlink/hybridlink/internal/localcloud"
+	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/internal/stackfile"
+)
+
+// The malformed value both languages are given, and what the Go program
+// reports for it at its config key; the provider must report the same at
+// the schema property.
+const (
+	badVLANEdit  = "vlanId: 100\n"
+	badVLAN      = "vlanId: 3000\n"
+	badVLANKey   = "hybridlink:expressConnect.vlanId = 3000: "
+	badVLANField = "expressConnect.vlanId = 3000: "
+)
+
+// TestTypeScript deploys the dev stack with the README's TypeScript program
+// (tests/nodejs/hybridlink.ts) through Node's Automation API and the
+// provider plugin, as installed in a plugin cache from the built binary:
+// the same resources, inputs and outputs as the Go program, the policy pack
+// passing, a second up without changes, destroy emptying the cloud, and a
+// malformed value failing with the Go message and nothing created.
+func TestTypeScript(t *testing.T) {
+	skipShort(t)
+	goRef := deployGoProgram(t)
+	e := newForeignEnv(t, "nodejs")
+	node := nodeProject(t)
+	run := func(op string) map[string]any {
+		t.Helper()
+		out, err := e.command(node.dir, "node", "build/e2e.js", op, "dev")
+		require.NoError(t, err, out.stderr)
+		var res map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lastLine(out.stdout)), &res), out.stdout)
+		if msg, failed := res["error"]; failed {
+			res["log"] = out.stderr
+			res["error"] = msg
+		}
+		return res
+	}
+
+	up := run("up")
+	require.Nil(t, up["error"], "%v", up["log"])
+	assert.Equal(t, []string{"create"}, keys(up["changes"]))
+	e.sameAsGo(t, goRef, "typescript")
+	assert.Equal(t, "[secret]", up["outputs"].(map[string]any)["vpnPreSharedKey"])
+
+	again := run("up")
+	require.Nil(t, again["error"], "%v", again["log"])
+	assert.Equal(t, []string{"same"}, keys(again["changes"]), "a second up must change nothing")
+
+	down := run("destroy")
+	require.Nil(t, down["error"], "%v", down["log"])
+	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
+
+	e.editStack(t, badVLANEdit, badVLAN)
+	bad := run("up")
+	require.NotNil(t, bad["error"], "a malformed VLAN must fail")
+	e.sameMessageAsGo(t, goRef, bad["error"].(string))
+}
+
+// TestYAML deploys the dev stack with the README's Pulumi YAML program
+// (tests/yaml/Pulumi.yaml) through the plain CLI and the YAML language host
+// built from the pinned pulumi-yaml module, with the same expectations as
+// TestTypeScript.
+func TestYAML(t *testing.T) {
+	skipShort(t)
+	goRef := deployGoProgram(t)
+	e := newForeignEnv(t, "yaml")
+	pulumi := func(args ...string) (cmdOutput, error) {
+		return e.command(e.project, tools.PulumiPath, append(args, "--stack", "dev", "--non-interactive")...)
+	}
+	up := func(extra ...string) (cmdOutput, error) {
+		return pulumi(append([]string{"up", "--yes", "--policy-pack", tools.PolicyPack}, extra...)...)
+	}
+	out, err := e.command(e.project, tools.PulumiPath, "stack", "init", "dev", "--non-interactive")
+	require.NoError(t, err, out.stderr)
+
+	out, err = up()
+	require.NoError(t, err, out.stdout+out.stderr)
+	assert.Contains(t, out.stdout, "hybridlink@v", "the policy pack ran")
+	e.sameAsGo(t, goRef, "yaml")
+
+	out, err = up("--expect-no-changes")
+	require.NoError(t, err, "a second up must change nothing:\n%s%s", out.stdout, out.stderr)
+
+	out, err = pulumi("destroy", "--yes")
+	require.NoError(t, err, out.stdout+out.stderr)
+	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
+
+	e.editStack(t, badVLANEdit, badVLAN)
+	out, err = up()
+	require.Error(t, err, "a malformed VLAN must fail")
+	e.sameMessageAsGo(t, goRef, out.stdout+out.stderr)
+}
+
+// goReference is the Go program's deployment of the dev stack, and its
+// message for the malformed value.
+type goReference struct {
+	resources  []apitype.ResourceV3
+	badMessage string
+}
+
+func deployGoProgram(t *testing.T) goReference {
+	t.Helper()
+	b := openBox(t, copyProject(t), "dev")
+	r := b.up()
+	require.NoError(t, r.err, r.output)
+	ref := goReference{resources: b.export().resources}
+	editFile(t, stackFile(b.dir, "dev"), badVLANEdit, badVLAN)
+	r = b.preview()
+	require.Error(t, r.err)
+	// The program reports the components' problem and fix at the config
+	// key: "<key> = <value>: <problem>; fix: <fix>". The components API
+	// reports "<field> = <value>: <problem>; <fix>".
+	line := lineWith(r.output, badVLANKey)
+	_, msg, _ := strings.Cut(line, badVLANKey)
+	problem, fix, ok := strings.Cut(msg, "; fix: ")
+	require.True(t, ok, "the Go program's message for the malformed VLAN:\n%s", r.output)
+	ref.badMessage = problem + "; " + fix
+	return ref
+}
+
+// foreignEnv is what a program in another language runs with: a project
+// directory with the dev stack file, its own local cloud and backend, and a
+// plugin cache with the hybridlink provider installed from the built
+// binary, as `pulumi plugin install --file` installs a release.
+type foreignEnv struct {
+	project string
+	env     []string
+	cloud   *localcloud.Cloud
+}
+
+func newForeignEnv(t *testing.T, runtime string) *foreignEnv {
+	t.Helper()
+	state := t.TempDir()
+	e := &foreignEnv{project: filepath.Join(state, "project")}
+	require.NoError(t, os.MkdirAll(filepath.Join(e.project, "stacks"), 0o755))
+	project := filepath.Join(e.project, "Pulumi.yaml")
+	switch runtime {
+	case "nodejs":
+		// The inline program needs the project and its config declarations,
+		// not a language host.
+		copyFile(t, filepath.Join(repo, "Pulumi.yaml"), project)
+		editFile(t, project, "runtime: go\n", "runtime: nodejs\n")
+	case "yaml":
+		copyFile(t, filepath.Join(repo, "tests", "yaml", "Pulumi.yaml"), project)
+	}
+	copyFile(t, stackFile(repo, "dev"), stackFile(e.project, "dev"))
+
+	var err error
+	e.cloud, err = sandbox.OpenCloud(state)
+	require.NoError(t, err)
+	// Pulumi YAML type-checks resources against the provider's schema.
+	e.cloud.Schema, err = os.ReadFile(filepath.Join(repo, "shim", "pulumi-alicloud", "schema.json"))
+	require.NoError(t, err)
+	port, stop, err := e.cloud.Serve(t.Context())
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, stop()) })
+
+	bin := t.TempDir()
+	e.env = append(os.Environ(),
+		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PULUMI_HOME="+filepath.Join(state, "home"),
+		"PULUMI_BACKEND_URL=file://"+filepath.Join(state, "backend"),
+		"PULUMI_CONFIG_PASSPHRASE="+stackfile.SandboxPassphrase,
+		fmt.Sprintf("PULUMI_DEBUG_PROVIDERS=alicloud:%d", port),
+		"PULUMI_SKIP_UPDATE_CHECK=true",
+		"HYBRIDLINK_PULUMI_ROOT="+filepath.Dir(filepath.Dir(tools.PulumiPath)),
+		"HYBRIDLINK_PROJECT_DIR="+e.project,
+		"HYBRIDLINK_POLICY_PACK="+tools.PolicyPack,
+	)
+	require.NoError(t, os.MkdirAll(filepath.Join(state, "backend"), 0o700))
+
+	provider := filepath.Join(bin, "pulumi-resource-hybridlink")
+	goBuild(t, provider, "./cmd/pulumi-resource-hybridlink")
+	out, err := e.command(e.project, tools.PulumiPath, "plugin", "install", "resource", componentpkg.Name, componentpkg.Version, "--file", provider)
+	require.NoError(t, err, out.stderr)
+	// Only the plugin cache may serve it, as for a user: not PATH.
+	require.NoError(t, os.Remove(provider))
+	if runtime == "yaml" {
+		goBuild(t, filepath.Join(bin, "pulumi-language-yaml"), "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml")
+	}
+	return e
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, b, 0o644))
+}
+
+func goBuild(t *testing.T, out, pkg string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", out, pkg)
+	cmd.Dir = repo
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, "go build %s:\n%s", pkg, b)
+}
+
+type cmdOutput struct{ stdout, stderr string }
+
+func (e *foreignEnv) command(dir, name string, args ...string) (cmdOutput, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir, cmd.Env = dir, e.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return cmdOutput{stdout.String(), stderr.String()}, err
+}
+
+func (e *foreignEnv) editStack(t *testing.T, old, new string) {
+	t.Helper()
+	editFile(t, stackFile(e.project, "dev"), old, new)
+}
+
+func (e *foreignEnv) snapshot(t *testing.T) []string {
+	t.Helper()
+	rs, err := e.cloud.Snapshot()
+	require.NoError(t, err)
+	var out []string
+	for _, r := range rs {
+		out = append(out, string(r.URN))
+	}
+	return out
+}
+
+// sameAsGo compares the stack's state with the Go program's: the same
+// resources (URN, type, parent), with the same inputs and outputs once the
+// IDs the cloud made up are numbered in order of appearance, and the stack
+// outputs the program exports equal to the Go program's. Providers are left
+// out: the program's own resources use the npm SDK's default provider, the
+// components' children the Go SDK's.
+func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string) {
+	t.Helper()
+	out, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", "dev")
+	require.NoError(t, err, out.stderr)
+	var untyped apitype.UntypedDeployment
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &untyped))
+	var dep apitype.DeploymentV3
+	require.NoError(t, json.Unmarshal(untyped.Deployment, &dep))
+
+	want, wantOutputs := comparable(goRef.resources)
+	got, gotOutputs := comparable(dep.Resources)
+	assert.Equal(t, want, got, "%s: resources, inputs and outputs differ from the Go program's", what)
+	for k, v := range gotOutputs {
+		assert.Equal(t, wantOutputs[k], v, "%s: stack output %s", what, k)
+	}
+	var goOnly []string
+	for k := range wantOutputs {
+		if _, ok := gotOutputs[k]; !ok {
+			goOnly = append(goOnly, k)
+		}
+	}
+	sort.Strings(goOnly)
+	// The Go program renders these from its own code (internal/onprem),
+	// not from the component.
+	assert.Equal(t, []string{"bgp", "onPremConfig"}, goOnly, "%s: stack outputs only the Go program exports", what)
+}
+
+// sameMessageAsGo checks that a failed operation reported the Go program's
+// problem at the schema property, and created nothing.
+func (e *foreignEnv) sameMessageAsGo(t *testing.T, goRef goReference, output string) {
+	t.Helper()
+	assert.Contains(t, output, badVLANField+goRef.badMessage)
+	assert.Empty(t, e.snapshot(t), "nothing may be created")
+}
+
+// idPattern matches the IDs the cloud makes up (vpc-bp1…, tr-attach-…,
+// rg-acfm…), alone or joined by colons (a route entry's
+// vpn-…:vco-…:172.16.0.0/16).
+var idPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*-[0-9a-z]{12,21}$`)
+
+// perAccount are properties each local cloud (each account) or each moment
+// sets differently.
+var perAccount = map[string]bool{"createTime": true, "vpcOwnerId": true, "vbrOwnerId": true}
+
+type comparableResource struct {
+	Type, Parent    string
+	Inputs, Outputs any
+}
+
+// comparable returns a state's resources by URN, and the stack's outputs,
+// with made-up IDs numbered in a fixed order and secrets masked.
+func comparable(rs []apitype.ResourceV3) (map[string]comparableResource, map[string]any) {
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b apitype.ResourceV3) int { return strings.Compare(string(a.URN), string(b.URN)) })
+	ids := map[string]string{}
+	norm := func(v any) any { return normalize(v, ids) }
+	out := map[string]comparableResource{}
+	var stackOutputs map[string]any
+	for _, r := range rs {
+		switch {
+		case strings.HasPrefix(string(r.Type), "pulumi:providers:"):
+		case r.Type == "pulumi:pulumi:Stack":
+			stackOutputs = map[string]any{}
+			for k, v := range r.Outputs {
+				stackOutputs[k] = v
+			}
+		default:
+			out[string(r.URN)] = comparableResource{Type: string(r.Type), Parent: string(r.Parent), Inputs: norm(r.Inputs), Outputs: norm(r.Outputs)}
+		}
+	}
+	for _, k := range keys(stackOutputs) {
+		stackOutputs[k] = norm(stackOutputs[k])
+	}
+	return out, stackOutputs
+}
+
+func normalize(v any, ids map[string]string) any {
+	switch v := v.(type) {
+	case string:
+		parts := strings.Split(v, ":")
+		for i, p := range parts {
+			if idPattern.MatchString(p) {
+				if _, ok := ids[p]; !ok {
+					ids[p] = fmt.Sprintf("<id %d>", len(ids))
+				}
+				parts[i] = ids[p]
+			}
+		}
+		return strings.Join(parts, ":")
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = normalize(e, ids)
+		}
+		return out
+	case map[string]any:
+		if _, secret := v["4dabf18193072939515e22adb298388d"]; secret {
+			return "[secret]"
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make(map[string]any, len(v))
+		for _, k := range keys {
+			if perAccount[k] {
+				out[k] = "<per account>"
+				continue
+			}
+			out[k] = normalize(v[k], ids)
+		}
+		return out
+	}
+	return v
+}
+
+// keys returns a JSON object's keys, sorted.
+func keys(v any) []string {
+	m, _ := v.(map[string]any)
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nodeProject is tests/nodejs with its npm packages installed from the
+// lockfile (the generated SDK among them, compiled on install) and the
+// program and driver compiled.
+type nodeProj struct{ dir string }
+
+func nodeProject(t *testing.T) nodeProj {
+	t.Helper()
+	p := nodeProj{dir: filepath.Join(repo, "tests", "nodejs")}
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed: the TypeScript test needs Node.js 20 and npm", tool)
+		}
+	}
+	if !p.installed(t) {
+		p.run(t, "npm", "ci", "--no-audit", "--no-fund")
+		require.True(t, p.installed(t), "npm ci did not install sdk/nodejs as it is")
+	}
+	p.run(t, filepath.Join("node_modules", ".bin", "tsc"))
+	return p
+}
+
+// installed reports whether npm ci has run and installed the SDK as it is
+// now: the install copies sdk/nodejs, which go generate may have changed.
+func (p nodeProj) installed(t *testing.T) bool {
+	t.Helper()
+	sdk := filepath.Join(repo, "sdk", "nodejs")
+	copy := filepath.Join(p.dir, "node_modules", "@hybridlink", "hybridlink")
+	if _, err := os.Stat(filepath.Join(copy, "bin", "index.js")); err != nil {
+		return false
+	}
+	err := filepath.WalkDir(sdk, func(path string, d os.DirEntry, err error) error {
+		// npm does not pack dotfiles (.gitignore, .gitattributes).
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		rel, _ := filepath.Rel(sdk, path)
+		want, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		got, err := os.ReadFile(filepath.Join(copy, rel))
+		if err != nil || !bytes.Equal(got, want) {
+			return fmt.Errorf("%s differs", rel)
+		}
+		return nil
+	})
+	return err == nil
+}
+
+func (p nodeProj) run(t *testing.T, name string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(t.Context(), name, args...)
+	cmd.Dir = p.dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s %v:\n%s", name, args, out)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func lineWith(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return ""
+}
