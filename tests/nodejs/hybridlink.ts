@@ -27,7 +27,10 @@ export async function program() {
 
     const vpc = (v: VpcConfig): VpcArgs => {
         if (v.id) {
-            return { ...v, id: v.id, vSwitches: v.vSwitches.map((s) => ({ ...s, id: s.id! })) };
+            return {
+                name: v.name, cidr: v.cidr, vpcId: v.id, routeTableId: v.routeTableId,
+                vSwitches: v.vSwitches.map((s) => ({ zoneId: s.zoneId, cidr: s.cidr, vSwitchId: s.id! })),
+            };
         }
         const network = new alicloud.vpc.Network(v.name, { vpcName: v.name, cidrBlock: v.cidr, tags });
         const vSwitches = v.vSwitches.map((s, i) => {
@@ -36,9 +39,9 @@ export async function program() {
             const sw = new alicloud.vpc.Switch(name, {
                 vpcId: network.id, zoneId: s.zoneId, cidrBlock: s.cidr, vswitchName: name, tags,
             });
-            return { zoneId: s.zoneId, cidr: s.cidr, id: sw.id };
+            return { zoneId: s.zoneId, cidr: s.cidr, vSwitchId: sw.id };
         });
-        return { name: v.name, cidr: v.cidr, id: network.id, routeTableId: network.routeTableId, vSwitches };
+        return { name: v.name, cidr: v.cidr, vpcId: network.id, routeTableId: network.routeTableId, vSwitches };
     };
     const workloadVpcs = config.requireObject<VpcConfig[]>("workloadVpcs").map(vpc);
     const transitVpc = vpc(config.requireObject<VpcConfig>("transitVpc"));
@@ -72,7 +75,7 @@ export async function program() {
         transitRouterRouteTableId: hc.transitRouterRouteTableId,
         vpcAttachmentIds: hc.vpcAttachmentIds,
         vbrAttachmentId: hc.vbrAttachmentId,
-        vpcIds: Object.fromEntries(vpcs.map((v) => [v.name, v.id])),
+        vpcIds: Object.fromEntries(vpcs.map((v) => [v.name, v.vpcId])),
         vpcRouteTableIds: Object.fromEntries(vpcs.map((v) => [v.name, v.routeTableId])),
         idcPrefixes: config.requireObject<string[]>("idcPrefixes"),
     };

@@ -106,7 +106,7 @@ export interface CenHubArgs {
      */
     vbrId?: pulumi.Input<string | undefined>;
     /**
-     * vpcs are the VPCs to attach to the transit router.
+     * vpcs are the VPC attachments. Required: at least one.
      */
     vpcs: inputs.components.VpcAttachmentArgs[];
 }

@@ -171,7 +171,7 @@ export interface HybridConnectionArgs {
      */
     protect?: boolean;
     /**
-     * region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one.
+     * region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
      */
     region: string;
     /**
@@ -179,7 +179,7 @@ export interface HybridConnectionArgs {
      */
     tags?: {[key: string]: string};
     /**
-     * transitVpc hosts the VPN gateway and no workloads.
+     * transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
      */
     transitVpc: inputs.components.VpcArgs;
     /**
@@ -191,7 +191,7 @@ export interface HybridConnectionArgs {
      */
     vpn: inputs.components.VpnStandbyLegSpecArgs;
     /**
-     * workloadVpcs are reached from the IDC.
+     * workloadVpcs are reached from the IDC. Required: at least one.
      */
     workloadVpcs: inputs.components.VpcArgs[];
 }

@@ -87,7 +87,7 @@ export namespace components {
      */
     export interface IpsecHealthCheckArgs {
         /**
-         * destinationIp is an on-premises address that answers ICMP.
+         * destinationIp is an on-premises address that answers ICMP. Required.
          */
         destinationIp: string;
         /**
@@ -99,7 +99,7 @@ export namespace components {
          */
         retries?: number;
         /**
-         * sourceIp is an address in the transit VPC the probe is sent from.
+         * sourceIp is an address in the transit VPC the probe is sent from. Required.
          */
         sourceIp: string;
     }
@@ -139,11 +139,11 @@ export namespace components {
          */
         prefixes: string[];
         /**
-         * routeTableId is that VPC's system route table.
+         * routeTableId is that VPC's system route table. Required.
          */
         routeTableId: pulumi.Input<string>;
         /**
-         * vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes.
+         * vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
          */
         vpc: string;
     }
@@ -153,15 +153,15 @@ export namespace components {
      */
     export interface VSwitchArgs {
         /**
-         * cidr is the vSwitch's block, inside its VPC's.
+         * cidr is the vSwitch's block, inside its VPC's. Required.
          */
         cidr: string;
         /**
-         * id is the vSwitch's ID (vsw-…). Validate does not need it; the constructors do.
+         * vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
          */
-        id: pulumi.Input<string>;
+        vSwitchId: pulumi.Input<string>;
         /**
-         * zoneId is the vSwitch's zone, e.g. cn-hangzhou-h.
+         * zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
          */
         zoneId: string;
     }
@@ -187,7 +187,7 @@ export namespace components {
          */
         sourceIp?: string;
         /**
-         * targetIp is the on-premises peering IP.
+         * targetIp is the on-premises peering IP. Required.
          */
         targetIp: string;
     }
@@ -197,15 +197,11 @@ export namespace components {
      */
     export interface VpcArgs {
         /**
-         * cidr is the VPC's block; no two blocks of the plan may overlap.
+         * cidr is the VPC's IPv4 block. Required.
          */
         cidr: string;
         /**
-         * id is the VPC's ID (vpc-…). Validate does not need it; the constructors do.
-         */
-        id: pulumi.Input<string>;
-        /**
-         * name is the VPC's role in names ("workload", "transit").
+         * name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
          */
         name: string;
         /**
@@ -213,9 +209,13 @@ export namespace components {
          */
         routeTableId?: pulumi.Input<string | undefined>;
         /**
-         * vSwitches must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+         * vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
          */
         vSwitches: inputs.components.VSwitchArgs[];
+        /**
+         * vpcId is required by NewHybridConnection (not by Validate).
+         */
+        vpcId: pulumi.Input<string>;
     }
 
     /**
@@ -223,11 +223,11 @@ export namespace components {
      */
     export interface VpcAttachmentArgs {
         /**
-         * name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>.
+         * name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
          */
         name: string;
         /**
-         * vpcId is the attached VPC.
+         * vpcId is the VPC to attach. Required.
          */
         vpcId: pulumi.Input<string>;
         /**
@@ -295,11 +295,11 @@ export namespace components {
      */
     export interface ZoneVSwitchArgs {
         /**
-         * vSwitchId is the attached VPC's vSwitch in that zone.
+         * vSwitchId is the attached VPC's vSwitch in that zone. Required.
          */
         vSwitchId: pulumi.Input<string>;
         /**
-         * zoneId is the zone, e.g. cn-hangzhou-h.
+         * zoneId is the zone, e.g. cn-hangzhou-h. Required.
          */
         zoneId: string;
     }

@@ -388,11 +388,11 @@ class IpsecHealthCheckArgsDict(TypedDict):
     """
     destination_ip: _builtins.str
     """
-    destinationIp is an on-premises address that answers ICMP.
+    destinationIp is an on-premises address that answers ICMP. Required.
     """
     source_ip: _builtins.str
     """
-    sourceIp is an address in the transit VPC the probe is sent from.
+    sourceIp is an address in the transit VPC the probe is sent from. Required.
     """
     interval_secs: NotRequired[_builtins.int]
     """
@@ -413,8 +413,8 @@ class IpsecHealthCheckArgs:
         """
         IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken VPN is noticed before the circuit fails rather than when it does.
 
-        :param _builtins.str destination_ip: destinationIp is an on-premises address that answers ICMP.
-        :param _builtins.str source_ip: sourceIp is an address in the transit VPC the probe is sent from.
+        :param _builtins.str destination_ip: destinationIp is an on-premises address that answers ICMP. Required.
+        :param _builtins.str source_ip: sourceIp is an address in the transit VPC the probe is sent from. Required.
         :param _builtins.int interval_secs: seconds between probes; default 3
         :param _builtins.int retries: failed probes before the tunnel is down; default 3
         """
@@ -429,7 +429,7 @@ class IpsecHealthCheckArgs:
     @pulumi.getter(name="destinationIp")
     def destination_ip(self) -> _builtins.str:
         """
-        destinationIp is an on-premises address that answers ICMP.
+        destinationIp is an on-premises address that answers ICMP. Required.
         """
         return pulumi.get(self, "destination_ip")
 
@@ -441,7 +441,7 @@ class IpsecHealthCheckArgs:
     @pulumi.getter(name="sourceIp")
     def source_ip(self) -> _builtins.str:
         """
-        sourceIp is an address in the transit VPC the probe is sent from.
+        sourceIp is an address in the transit VPC the probe is sent from. Required.
         """
         return pulumi.get(self, "source_ip")
 
@@ -578,11 +578,11 @@ class RouteAdvertisementArgsDict(TypedDict):
     """
     route_table_id: pulumi.Input[_builtins.str]
     """
-    routeTableId is that VPC's system route table.
+    routeTableId is that VPC's system route table. Required.
     """
     vpc: _builtins.str
     """
-    vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes.
+    vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
     """
     after: NotRequired[Sequence[Any]]
     """
@@ -600,8 +600,8 @@ class RouteAdvertisementArgs:
         RouteAdvertisementArgs publishes routes of a VPC's route table to CEN. Routes toward a VPN gateway are not advertised to the transit router by default; without this the standby path silently does not exist.
 
         :param Sequence[_builtins.str] prefixes: prefixes are the destinations to advertise (the IDC prefixes).
-        :param pulumi.Input[_builtins.str] route_table_id: routeTableId is that VPC's system route table.
-        :param _builtins.str vpc: vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes.
+        :param pulumi.Input[_builtins.str] route_table_id: routeTableId is that VPC's system route table. Required.
+        :param _builtins.str vpc: vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
         :param Sequence[Any] after: after are the resources that put the routes in the table (the VPN leg's Routes); advertising waits for them.
         """
         pulumi.set(__self__, "prefixes", prefixes)
@@ -626,7 +626,7 @@ class RouteAdvertisementArgs:
     @pulumi.getter(name="routeTableId")
     def route_table_id(self) -> pulumi.Input[_builtins.str]:
         """
-        routeTableId is that VPC's system route table.
+        routeTableId is that VPC's system route table. Required.
         """
         return pulumi.get(self, "route_table_id")
 
@@ -638,7 +638,7 @@ class RouteAdvertisementArgs:
     @pulumi.getter
     def vpc(self) -> _builtins.str:
         """
-        vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes.
+        vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
         """
         return pulumi.get(self, "vpc")
 
@@ -665,39 +665,39 @@ class VSwitchArgsDict(TypedDict):
     """
     cidr: _builtins.str
     """
-    cidr is the vSwitch's block, inside its VPC's.
+    cidr is the vSwitch's block, inside its VPC's. Required.
     """
-    id: pulumi.Input[_builtins.str]
+    v_switch_id: pulumi.Input[_builtins.str]
     """
-    id is the vSwitch's ID (vsw-…). Validate does not need it; the constructors do.
+    vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
     """
     zone_id: _builtins.str
     """
-    zoneId is the vSwitch's zone, e.g. cn-hangzhou-h.
+    zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
     """
 
 @pulumi.input_type
 class VSwitchArgs:
     def __init__(__self__, *,
                  cidr: _builtins.str,
-                 id: pulumi.Input[_builtins.str],
+                 v_switch_id: pulumi.Input[_builtins.str],
                  zone_id: _builtins.str):
         """
         VSwitch is an existing vSwitch of a VPC.
 
-        :param _builtins.str cidr: cidr is the vSwitch's block, inside its VPC's.
-        :param pulumi.Input[_builtins.str] id: id is the vSwitch's ID (vsw-…). Validate does not need it; the constructors do.
-        :param _builtins.str zone_id: zoneId is the vSwitch's zone, e.g. cn-hangzhou-h.
+        :param _builtins.str cidr: cidr is the vSwitch's block, inside its VPC's. Required.
+        :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
+        :param _builtins.str zone_id: zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
         """
         pulumi.set(__self__, "cidr", cidr)
-        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "v_switch_id", v_switch_id)
         pulumi.set(__self__, "zone_id", zone_id)
 
     @_builtins.property
     @pulumi.getter
     def cidr(self) -> _builtins.str:
         """
-        cidr is the vSwitch's block, inside its VPC's.
+        cidr is the vSwitch's block, inside its VPC's. Required.
         """
         return pulumi.get(self, "cidr")
 
@@ -706,22 +706,22 @@ class VSwitchArgs:
         pulumi.set(self, "cidr", value)
 
     @_builtins.property
-    @pulumi.getter
-    def id(self) -> pulumi.Input[_builtins.str]:
+    @pulumi.getter(name="vSwitchId")
+    def v_switch_id(self) -> pulumi.Input[_builtins.str]:
         """
-        id is the vSwitch's ID (vsw-…). Validate does not need it; the constructors do.
+        vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
         """
-        return pulumi.get(self, "id")
+        return pulumi.get(self, "v_switch_id")
 
-    @id.setter
-    def id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "id", value)
+    @v_switch_id.setter
+    def v_switch_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "v_switch_id", value)
 
     @_builtins.property
     @pulumi.getter(name="zoneId")
     def zone_id(self) -> _builtins.str:
         """
-        zoneId is the vSwitch's zone, e.g. cn-hangzhou-h.
+        zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
         """
         return pulumi.get(self, "zone_id")
 
@@ -740,7 +740,7 @@ class VbrHealthCheckArgsDict(TypedDict):
     """
     target_ip: _builtins.str
     """
-    targetIp is the on-premises peering IP.
+    targetIp is the on-premises peering IP. Required.
     """
     healthy_threshold: NotRequired[_builtins.int]
     """
@@ -767,7 +767,7 @@ class VbrHealthCheckArgs:
         VBRHealthCheckArgs makes CEN probe the on-premises side of the VBR, so a dead circuit is withdrawn without waiting for BGP timers.
 
         :param _builtins.str region: region is the VBR's region, e.g. cn-hangzhou.
-        :param _builtins.str target_ip: targetIp is the on-premises peering IP.
+        :param _builtins.str target_ip: targetIp is the on-premises peering IP. Required.
         :param _builtins.int healthy_threshold: healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
         :param _builtins.int interval_secs: intervalSecs is the probe interval, 2–3 seconds; default 2.
         :param _builtins.str source_ip: sourceIp is the probe's source; unset lets Alibaba Cloud choose.
@@ -797,7 +797,7 @@ class VbrHealthCheckArgs:
     @pulumi.getter(name="targetIp")
     def target_ip(self) -> _builtins.str:
         """
-        targetIp is the on-premises peering IP.
+        targetIp is the on-premises peering IP. Required.
         """
         return pulumi.get(self, "target_ip")
 
@@ -848,19 +848,19 @@ class VpcArgsDict(TypedDict):
     """
     cidr: _builtins.str
     """
-    cidr is the VPC's block; no two blocks of the plan may overlap.
-    """
-    id: pulumi.Input[_builtins.str]
-    """
-    id is the VPC's ID (vpc-…). Validate does not need it; the constructors do.
+    cidr is the VPC's IPv4 block. Required.
     """
     name: _builtins.str
     """
-    name is the VPC's role in names ("workload", "transit").
+    name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
     """
     v_switches: Sequence['VSwitchArgsDict']
     """
-    vSwitches must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+    vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+    """
+    vpc_id: pulumi.Input[_builtins.str]
+    """
+    vpcId is required by NewHybridConnection (not by Validate).
     """
     route_table_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -871,23 +871,23 @@ class VpcArgsDict(TypedDict):
 class VpcArgs:
     def __init__(__self__, *,
                  cidr: _builtins.str,
-                 id: pulumi.Input[_builtins.str],
                  name: _builtins.str,
                  v_switches: Sequence['VSwitchArgs'],
+                 vpc_id: pulumi.Input[_builtins.str],
                  route_table_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
         VPC is an existing VPC with the vSwitches the transit router (and, in the transit VPC, the VPN gateway) use.
 
-        :param _builtins.str cidr: cidr is the VPC's block; no two blocks of the plan may overlap.
-        :param pulumi.Input[_builtins.str] id: id is the VPC's ID (vpc-…). Validate does not need it; the constructors do.
-        :param _builtins.str name: name is the VPC's role in names ("workload", "transit").
-        :param Sequence['VSwitchArgs'] v_switches: vSwitches must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+        :param _builtins.str cidr: cidr is the VPC's IPv4 block. Required.
+        :param _builtins.str name: name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
+        :param Sequence['VSwitchArgs'] v_switches: vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+        :param pulumi.Input[_builtins.str] vpc_id: vpcId is required by NewHybridConnection (not by Validate).
         :param pulumi.Input[_builtins.str] route_table_id: routeTableId is the VPC's system route table; required for the transit VPC, whose VPN routes are advertised from it.
         """
         pulumi.set(__self__, "cidr", cidr)
-        pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "v_switches", v_switches)
+        pulumi.set(__self__, "vpc_id", vpc_id)
         if route_table_id is not None:
             pulumi.set(__self__, "route_table_id", route_table_id)
 
@@ -895,7 +895,7 @@ class VpcArgs:
     @pulumi.getter
     def cidr(self) -> _builtins.str:
         """
-        cidr is the VPC's block; no two blocks of the plan may overlap.
+        cidr is the VPC's IPv4 block. Required.
         """
         return pulumi.get(self, "cidr")
 
@@ -905,21 +905,9 @@ class VpcArgs:
 
     @_builtins.property
     @pulumi.getter
-    def id(self) -> pulumi.Input[_builtins.str]:
-        """
-        id is the VPC's ID (vpc-…). Validate does not need it; the constructors do.
-        """
-        return pulumi.get(self, "id")
-
-    @id.setter
-    def id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "id", value)
-
-    @_builtins.property
-    @pulumi.getter
     def name(self) -> _builtins.str:
         """
-        name is the VPC's role in names ("workload", "transit").
+        name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
         """
         return pulumi.get(self, "name")
 
@@ -931,13 +919,25 @@ class VpcArgs:
     @pulumi.getter(name="vSwitches")
     def v_switches(self) -> Sequence['VSwitchArgs']:
         """
-        vSwitches must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+        vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
         """
         return pulumi.get(self, "v_switches")
 
     @v_switches.setter
     def v_switches(self, value: Sequence['VSwitchArgs']):
         pulumi.set(self, "v_switches", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vpcId")
+    def vpc_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        vpcId is required by NewHybridConnection (not by Validate).
+        """
+        return pulumi.get(self, "vpc_id")
+
+    @vpc_id.setter
+    def vpc_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "vpc_id", value)
 
     @_builtins.property
     @pulumi.getter(name="routeTableId")
@@ -958,11 +958,11 @@ class VpcAttachmentArgsDict(TypedDict):
     """
     name: _builtins.str
     """
-    name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>.
+    name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
     """
     vpc_id: pulumi.Input[_builtins.str]
     """
-    vpcId is the attached VPC.
+    vpcId is the VPC to attach. Required.
     """
     zone_mappings: Sequence['ZoneVSwitchArgsDict']
     """
@@ -978,8 +978,8 @@ class VpcAttachmentArgs:
         """
         VPCAttachmentArgs attaches one VPC to the transit router.
 
-        :param _builtins.str name: name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>.
-        :param pulumi.Input[_builtins.str] vpc_id: vpcId is the attached VPC.
+        :param _builtins.str name: name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
+        :param pulumi.Input[_builtins.str] vpc_id: vpcId is the VPC to attach. Required.
         :param Sequence['ZoneVSwitchArgs'] zone_mappings: zoneMappings need vSwitches in at least two distinct zones, so the attachment survives a zone failure.
         """
         pulumi.set(__self__, "name", name)
@@ -990,7 +990,7 @@ class VpcAttachmentArgs:
     @pulumi.getter
     def name(self) -> _builtins.str:
         """
-        name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>.
+        name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
         """
         return pulumi.get(self, "name")
 
@@ -1002,7 +1002,7 @@ class VpcAttachmentArgs:
     @pulumi.getter(name="vpcId")
     def vpc_id(self) -> pulumi.Input[_builtins.str]:
         """
-        vpcId is the attached VPC.
+        vpcId is the VPC to attach. Required.
         """
         return pulumi.get(self, "vpc_id")
 
@@ -1281,11 +1281,11 @@ class ZoneVSwitchArgsDict(TypedDict):
     """
     v_switch_id: pulumi.Input[_builtins.str]
     """
-    vSwitchId is the attached VPC's vSwitch in that zone.
+    vSwitchId is the attached VPC's vSwitch in that zone. Required.
     """
     zone_id: _builtins.str
     """
-    zoneId is the zone, e.g. cn-hangzhou-h.
+    zoneId is the zone, e.g. cn-hangzhou-h. Required.
     """
 
 @pulumi.input_type
@@ -1296,8 +1296,8 @@ class ZoneVSwitchArgs:
         """
         ZoneVSwitch is a VPC attachment's foothold in one zone.
 
-        :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is the attached VPC's vSwitch in that zone.
-        :param _builtins.str zone_id: zoneId is the zone, e.g. cn-hangzhou-h.
+        :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is the attached VPC's vSwitch in that zone. Required.
+        :param _builtins.str zone_id: zoneId is the zone, e.g. cn-hangzhou-h. Required.
         """
         pulumi.set(__self__, "v_switch_id", v_switch_id)
         pulumi.set(__self__, "zone_id", zone_id)
@@ -1306,7 +1306,7 @@ class ZoneVSwitchArgs:
     @pulumi.getter(name="vSwitchId")
     def v_switch_id(self) -> pulumi.Input[_builtins.str]:
         """
-        vSwitchId is the attached VPC's vSwitch in that zone.
+        vSwitchId is the attached VPC's vSwitch in that zone. Required.
         """
         return pulumi.get(self, "v_switch_id")
 
@@ -1318,7 +1318,7 @@ class ZoneVSwitchArgs:
     @pulumi.getter(name="zoneId")
     def zone_id(self) -> _builtins.str:
         """
-        zoneId is the zone, e.g. cn-hangzhou-h.
+        zoneId is the zone, e.g. cn-hangzhou-h. Required.
         """
         return pulumi.get(self, "zone_id")
 

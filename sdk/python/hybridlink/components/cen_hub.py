@@ -29,7 +29,7 @@ class CenHubArgs:
         """
         The set of arguments for constructing a CenHub resource.
 
-        :param Sequence['VpcAttachmentArgs'] vpcs: vpcs are the VPCs to attach to the transit router.
+        :param Sequence['VpcAttachmentArgs'] vpcs: vpcs are the VPC attachments. Required: at least one.
         :param 'RouteAdvertisementArgs' advertise: advertise publishes a VPC's routes (the VPN routes in the transit VPC) to the transit router; nil for none.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
         :param Mapping[str, _builtins.str] tags: tags are applied to the CEN instance, the transit router and its attachments.
@@ -52,7 +52,7 @@ class CenHubArgs:
     @pulumi.getter
     def vpcs(self) -> Sequence['VpcAttachmentArgs']:
         """
-        vpcs are the VPCs to attach to the transit router.
+        vpcs are the VPC attachments. Required: at least one.
         """
         return pulumi.get(self, "vpcs")
 
@@ -144,7 +144,7 @@ class CenHub(pulumi.ComponentResource):
         :param Mapping[str, _builtins.str] tags: tags are applied to the CEN instance, the transit router and its attachments.
         :param Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict'] vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP over the VBR; nil for none.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the Express Connect VBR to attach; nil attaches none.
-        :param Sequence[Union['VpcAttachmentArgs', 'VpcAttachmentArgsDict']] vpcs: vpcs are the VPCs to attach to the transit router.
+        :param Sequence[Union['VpcAttachmentArgs', 'VpcAttachmentArgsDict']] vpcs: vpcs are the VPC attachments. Required: at least one.
         """
         ...
     @overload

@@ -35,10 +35,10 @@ class HybridConnectionArgs:
 
         :param 'ExpressConnectLegSpecArgs' express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
-        :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one.
-        :param 'VpcArgs' transit_vpc: transitVpc hosts the VPN gateway and no workloads.
+        :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
+        :param 'VpcArgs' transit_vpc: transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
         :param 'VpnStandbyLegSpecArgs' vpn: vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
-        :param Sequence['VpcArgs'] workload_vpcs: workloadVpcs are reached from the IDC.
+        :param Sequence['VpcArgs'] workload_vpcs: workloadVpcs are reached from the IDC. Required: at least one.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
@@ -87,7 +87,7 @@ class HybridConnectionArgs:
     @pulumi.getter
     def region(self) -> _builtins.str:
         """
-        region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one.
+        region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
         """
         return pulumi.get(self, "region")
 
@@ -99,7 +99,7 @@ class HybridConnectionArgs:
     @pulumi.getter(name="transitVpc")
     def transit_vpc(self) -> 'VpcArgs':
         """
-        transitVpc hosts the VPN gateway and no workloads.
+        transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
         """
         return pulumi.get(self, "transit_vpc")
 
@@ -123,7 +123,7 @@ class HybridConnectionArgs:
     @pulumi.getter(name="workloadVpcs")
     def workload_vpcs(self) -> Sequence['VpcArgs']:
         """
-        workloadVpcs are reached from the IDC.
+        workloadVpcs are reached from the IDC. Required: at least one.
         """
         return pulumi.get(self, "workload_vpcs")
 
@@ -206,12 +206,12 @@ class HybridConnection(pulumi.ComponentResource):
         :param Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict'] express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
-        :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one.
+        :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
-        :param Union['VpcArgs', 'VpcArgsDict'] transit_vpc: transitVpc hosts the VPN gateway and no workloads.
+        :param Union['VpcArgs', 'VpcArgsDict'] transit_vpc: transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
         :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP.
         :param Union['VpnStandbyLegSpecArgs', 'VpnStandbyLegSpecArgsDict'] vpn: vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
-        :param Sequence[Union['VpcArgs', 'VpcArgsDict']] workload_vpcs: workloadVpcs are reached from the IDC.
+        :param Sequence[Union['VpcArgs', 'VpcArgsDict']] workload_vpcs: workloadVpcs are reached from the IDC. Required: at least one.
         """
         ...
     @overload
