@@ -451,3 +451,12 @@ func lineWith(s, sub string) string {
 	}
 	return ""
 }
+
+// The README shows the TypeScript program the test runs, as it is.
+func TestREADMEShowsTheTypeScriptProgram(t *testing.T) {
+	program, err := os.ReadFile(filepath.Join(repo, "tests", "nodejs", "hybridlink.ts"))
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join(repo, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "```ts\n"+string(program)+"```\n", "README.md shows tests/nodejs/hybridlink.ts as it is")
+}
