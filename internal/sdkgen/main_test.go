@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/generated"
 )
 
 const root = "../.."
@@ -21,17 +23,7 @@ func TestCommittedFilesAreFresh(t *testing.T) {
 	require.NoError(t, err)
 	committed, err := generatedFiles(root)
 	require.NoError(t, err)
-	for _, name := range committed {
-		_, ok := want[name]
-		assert.True(t, ok, "%s is committed but not generated; run go generate ./cmd/pulumi-resource-hybridlink", name)
-	}
-	for name, content := range want {
-		got, err := os.ReadFile(filepath.Join(root, name))
-		if !assert.NoError(t, err, "%s is generated but not committed; run go generate ./cmd/pulumi-resource-hybridlink", name) {
-			continue
-		}
-		assert.Equal(t, string(content), string(got), "%s differs from a fresh generation; run go generate ./cmd/pulumi-resource-hybridlink", name)
-	}
+	generated.AssertFresh(t, root, want, committed, "go generate ./cmd/pulumi-resource-hybridlink")
 }
 
 func TestSDKsPinTheProviderVersion(t *testing.T) {

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hybridlink/hybridlink/internal/generated"
 )
 
 // The committed shim must be exactly what the generator makes from the
@@ -19,17 +20,7 @@ func TestCommittedShimIsFresh(t *testing.T) {
 
 	committed, err := generatedFiles(root)
 	require.NoError(t, err)
-	for _, name := range committed {
-		_, ok := want[name]
-		assert.True(t, ok, "%s is committed but not generated; run go generate ./shim/...", name)
-	}
-	for name, content := range want {
-		got, err := os.ReadFile(filepath.Join(root, name))
-		if !assert.NoError(t, err, "%s is generated but not committed; run go generate ./shim/...", name) {
-			continue
-		}
-		assert.Equal(t, string(content), string(got), "%s differs from a fresh generation; run go generate ./shim/...", name)
-	}
+	generated.AssertFresh(t, root, want, committed, "go generate ./shim/...")
 }
 
 func TestGeneratedSDKPinsPluginVersion(t *testing.T) {
