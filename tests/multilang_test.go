@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hybridlink/hybridlink/internal/componentpkg"
+	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/sandbox"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
@@ -65,6 +66,23 @@ func TestTypeScript(t *testing.T) {
 	again := run("up")
 	require.Nil(t, again["error"], "%v", again["log"])
 	assert.Equal(t, []string{"same"}, keys(again["changes"]), "a second up must change nothing")
+
+	// A given pre-shared key reaches the IPsec connection as a secret input
+	// and shows nowhere in plaintext: not in the state, the outputs or the log.
+	const psk = "e2e-Psk_from-TypeScript-7"
+	out, err := e.command(e.project, tools.PulumiPath, "config", "set", "--secret", "vpnPsk", psk, "--stack", "dev", "--non-interactive")
+	require.NoError(t, err, out.stderr)
+	withPSK := run("up")
+	require.Nil(t, withPSK["error"], "%v", withPSK["log"])
+	conns := ofType(e.cloudResources(t), inventory.VPNConnection)
+	require.Len(t, conns, 1)
+	got, _ := conns[0].String("ikeConfig.psk")
+	assert.Equal(t, psk, got, "the connection's key is the stack's vpnPsk")
+	exported, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", "dev")
+	require.NoError(t, err, exported.stderr)
+	for what, text := range map[string]string{"state": exported.stdout, "log": withPSK["log"].(string), "outputs": fmt.Sprint(withPSK["outputs"])} {
+		assert.NotContains(t, text, psk, "the pre-shared key in plaintext in the %s", what)
+	}
 
 	down := run("destroy")
 	require.Nil(t, down["error"], "%v", down["log"])
@@ -234,12 +252,18 @@ func (e *foreignEnv) editStack(t *testing.T, old, new string) {
 	editFile(t, stackFile(e.project, "dev"), old, new)
 }
 
-func (e *foreignEnv) snapshot(t *testing.T) []string {
+func (e *foreignEnv) cloudResources(t *testing.T) []inventory.Resource {
 	t.Helper()
 	rs, err := e.cloud.Snapshot()
 	require.NoError(t, err)
+	return rs
+}
+
+// snapshot is the URNs of the cloud's resources.
+func (e *foreignEnv) snapshot(t *testing.T) []string {
+	t.Helper()
 	var out []string
-	for _, r := range rs {
+	for _, r := range e.cloudResources(t) {
 		out = append(out, string(r.URN))
 	}
 	return out
