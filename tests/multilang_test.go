@@ -15,9 +15,11 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hybridlink/hybridlink/components"
 	"github.com/hybridlink/hybridlink/internal/componentpkg"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/localcloud"
@@ -44,7 +46,7 @@ const (
 func TestTypeScript(t *testing.T) {
 	skipShort(t)
 	goRef := deployGoProgram(t)
-	e := newForeignEnv(t, "nodejs")
+	e := newForeignEnv(t, "nodejs", "Pulumi.yaml")
 	node := nodeProject(t)
 	run := func(op string) map[string]any {
 		t.Helper()
@@ -101,7 +103,7 @@ func TestTypeScript(t *testing.T) {
 func TestYAML(t *testing.T) {
 	skipShort(t)
 	goRef := deployGoProgram(t)
-	e := newForeignEnv(t, "yaml")
+	e := newForeignEnv(t, "yaml", "tests/yaml/Pulumi.yaml")
 	pulumi := func(args ...string) (cmdOutput, error) {
 		return e.command(e.project, tools.PulumiPath, append(args, "--stack", "dev", "--non-interactive")...)
 	}
@@ -127,6 +129,39 @@ func TestYAML(t *testing.T) {
 	out, err = up()
 	require.Error(t, err, "a malformed VLAN must fail")
 	e.sameMessageAsGo(t, goRef, out.stdout+out.stderr)
+}
+
+// TestYAMLLegs deploys each leg on its own from Pulumi YAML
+// (tests/yaml/legs/Pulumi.yaml): the hub's advertisement of the VPN routes
+// waits for the VPN leg, which the program passes as a resource reference.
+func TestYAMLLegs(t *testing.T) {
+	skipShort(t)
+	e := newForeignEnv(t, "yaml", "tests/yaml/legs/Pulumi.yaml")
+	out, err := e.command(e.project, tools.PulumiPath, "stack", "init", "dev", "--non-interactive")
+	require.NoError(t, err, out.stderr)
+	out, err = e.command(e.project, tools.PulumiPath, "up", "--yes", "--stack", "dev", "--non-interactive")
+	require.NoError(t, err, out.stdout+out.stderr)
+
+	got := countTypes(e.cloudResources(t), func(r inventory.Resource) tokens.Type { return r.Type })
+	for typ, n := range map[tokens.Type]int{
+		inventory.VBR: 1, inventory.BGPGroup: 1, inventory.BGPPeer: 1,
+		inventory.VPNGateway: 1, inventory.CustomerGateway: 1, inventory.VPNConnection: 1, inventory.VPNRouteEntry: 1,
+		inventory.CEN: 1, inventory.TransitRouter: 1, inventory.TRVPCAttachment: 1, inventory.TRVBRAttachment: 1, inventory.CENRouteEntry: 1,
+	} {
+		assert.Equal(t, n, got[typ], "%s in the cloud", typ)
+	}
+	st := e.export(t)
+	var advertised bool
+	for _, r := range st.Resources {
+		if r.Type == inventory.CENRouteEntry {
+			advertised = slices.Contains(r.Dependencies, "urn:pulumi:dev::hybridlink::"+components.TypeVPNStandbyLeg+"::standby")
+		}
+	}
+	assert.True(t, advertised, "the advertisement depends on the VPN leg")
+
+	out, err = e.command(e.project, tools.PulumiPath, "destroy", "--yes", "--stack", "dev", "--non-interactive")
+	require.NoError(t, err, out.stdout+out.stderr)
+	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
 }
 
 // goReference is the Go program's deployment of the dev stack, and its
@@ -166,20 +201,17 @@ type foreignEnv struct {
 	cloud   *localcloud.Cloud
 }
 
-func newForeignEnv(t *testing.T, runtime string) *foreignEnv {
+// project is the Pulumi.yaml to use, relative to the repository root.
+func newForeignEnv(t *testing.T, runtime, project string) *foreignEnv {
 	t.Helper()
 	state := t.TempDir()
 	e := &foreignEnv{project: filepath.Join(state, "project")}
 	require.NoError(t, os.MkdirAll(filepath.Join(e.project, "stacks"), 0o755))
-	project := filepath.Join(e.project, "Pulumi.yaml")
-	switch runtime {
-	case "nodejs":
+	copyFile(t, filepath.Join(repo, project), filepath.Join(e.project, "Pulumi.yaml"))
+	if runtime == "nodejs" {
 		// The inline program needs the project and its config declarations,
 		// not a language host.
-		copyFile(t, filepath.Join(repo, "Pulumi.yaml"), project)
-		editFile(t, project, "runtime: go\n", "runtime: nodejs\n")
-	case "yaml":
-		copyFile(t, filepath.Join(repo, "tests", "yaml", "Pulumi.yaml"), project)
+		editFile(t, filepath.Join(e.project, "Pulumi.yaml"), "runtime: go\n", "runtime: nodejs\n")
 	}
 	copyFile(t, stackFile(repo, "dev"), stackFile(e.project, "dev"))
 
@@ -277,12 +309,7 @@ func (e *foreignEnv) snapshot(t *testing.T) []string {
 // components' children the Go SDK's.
 func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string) {
 	t.Helper()
-	out, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", "dev")
-	require.NoError(t, err, out.stderr)
-	var untyped apitype.UntypedDeployment
-	require.NoError(t, json.Unmarshal([]byte(out.stdout), &untyped))
-	var dep apitype.DeploymentV3
-	require.NoError(t, json.Unmarshal(untyped.Deployment, &dep))
+	dep := e.export(t)
 
 	want, wantOutputs := comparable(goRef.resources)
 	got, gotOutputs := comparable(dep.Resources)
@@ -300,6 +327,17 @@ func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string) {
 	// The Go program renders these from its own code (internal/onprem),
 	// not from the component.
 	assert.Equal(t, []string{"bgp", "onPremConfig"}, goOnly, "%s: stack outputs only the Go program exports", what)
+}
+
+func (e *foreignEnv) export(t *testing.T) apitype.DeploymentV3 {
+	t.Helper()
+	out, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", "dev")
+	require.NoError(t, err, out.stderr)
+	var untyped apitype.UntypedDeployment
+	require.NoError(t, json.Unmarshal([]byte(out.stdout), &untyped))
+	var dep apitype.DeploymentV3
+	require.NoError(t, json.Unmarshal(untyped.Deployment, &dep))
+	return dep
 }
 
 // sameMessageAsGo checks that a failed operation reported the Go program's

@@ -41,8 +41,12 @@ func makeWireType(t reflect.Type) (reflect.Type, error) {
 	switch {
 	case t == prefixType || t == addrType:
 		return reflect.TypeFor[string](), nil
-	case t == stringInputType || t == resourcesType:
+	case t == stringInputType:
 		return t, nil
+	case t == resourcesType:
+		// CopyTo turns a resource reference into a pulumi.Resource only
+		// where the destination is an empty interface.
+		return reflect.TypeFor[[]any](), nil
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -102,7 +106,14 @@ func fromWire(dst, src reflect.Value, path string, errs *components.ArgErrors) {
 			dst.Set(src)
 		}
 	case t == resourcesType:
-		dst.Set(src)
+		for i := range src.Len() {
+			r, ok := src.Index(i).Interface().(pulumi.Resource)
+			if !ok {
+				*errs = append(*errs, &components.ArgError{Field: fmt.Sprintf("%s[%d]", path, i), Value: fmt.Sprint(src.Index(i).Interface()), Problem: "is not a resource", Fix: "pass the resources to wait for, e.g. the VPN leg itself"})
+				continue
+			}
+			dst.Set(reflect.Append(dst, reflect.ValueOf(r)))
+		}
 	case t.Kind() == reflect.Pointer:
 		if !src.IsNil() {
 			dst.Set(reflect.New(t.Elem()))
