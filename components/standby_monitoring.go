@@ -15,10 +15,10 @@ import (
 type ContactGroupArgs struct {
 	// Name of the group, unique in the account: 1–128 letters, digits, '_',
 	// '-' or '.'. Required.
-	Name string
+	Name string `pulumi:"name"`
 	// Contacts are the names of existing CloudMonitor alarm contacts (the
 	// people on call). Required: at least one.
-	Contacts []string
+	Contacts []string `pulumi:"contacts"`
 }
 
 // StandbyMonitoringArgs pages an operator when a link of the hybrid
@@ -29,30 +29,34 @@ type ContactGroupArgs struct {
 // that document them, are listed in docs/monitoring.md.
 type StandbyMonitoringArgs struct {
 	// ContactGroup is created and receives every alarm. Required.
-	ContactGroup ContactGroupArgs
+	ContactGroup ContactGroupArgs `pulumi:"contactGroup"`
 	// Webhook is an http or https URL the alarms and the event rule also
 	// call; nil for none. A webhook URL usually carries a token: pass a
 	// secret (pulumi.ToSecret, config.GetSecret), and the resources keep it
 	// secret in the state.
-	Webhook pulumi.StringInput
-	// CENID and VBRID name the VBR whose CEN health check the circuit alarms
-	// read (CENHubArgs.VBRHealthCheck must be configured, or they have no
-	// data). Required (HybridConnection sets them: leave them unset there).
-	CENID, VBRID pulumi.StringInput
+	Webhook pulumi.StringInput `pulumi:"webhook,optional" provider:"secret"`
+	// CENID is the CEN instance whose health check of the VBR the circuit
+	// alarms read (CENHubArgs.VBRHealthCheck must be configured, or they
+	// have no data). Required (HybridConnection sets it: leave it unset
+	// there).
+	CENID pulumi.StringInput `pulumi:"cenId,optional"`
+	// VBRID is the VBR that health check probes. Required (HybridConnection
+	// sets it: leave it unset there).
+	VBRID pulumi.StringInput `pulumi:"vbrId,optional"`
 	// LossRatePercent pages (Critical) when the health check loses at least
 	// that share of its probes: 1–100, 0 for the default 10.
-	LossRatePercent int
+	LossRatePercent int `pulumi:"lossRatePercent,optional"`
 	// LatencyMs warns when the health check's round trip exceeds it:
 	// 1–10000, 0 for the default 100.
-	LatencyMs int
+	LatencyMs int `pulumi:"latencyMs,optional"`
 	// Times is how many one-minute periods in a row a condition must hold:
 	// at least 1, 0 for the default 3.
-	Times int
+	Times int `pulumi:"times,optional"`
 	// SilenceSecs is how long a firing alarm waits before it notifies
 	// again: 300–86400, 0 for the default 3600.
-	SilenceSecs int
+	SilenceSecs int `pulumi:"silenceSecs,optional"`
 	// Tags are set on the alarms.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // Validate returns every problem with the arguments as ArgErrors.
@@ -110,10 +114,12 @@ func (a *StandbyMonitoringArgs) validateSettings(c checker) {
 type StandbyMonitoring struct {
 	pulumi.ResourceState
 
+	// ContactGroupName is the contact group the alarms notify.
 	ContactGroupName pulumi.StringOutput `pulumi:"contactGroupName"`
-	// CircuitLossAlarmID and CircuitLatencyAlarmID are the alarm rules on
-	// the CEN health check of the VBR.
-	CircuitLossAlarmID    pulumi.StringOutput `pulumi:"circuitLossAlarmId"`
+	// CircuitLossAlarmID is the alarm rule on the loss rate of the CEN
+	// health check of the VBR.
+	CircuitLossAlarmID pulumi.StringOutput `pulumi:"circuitLossAlarmId"`
+	// CircuitLatencyAlarmID is the alarm rule on its latency.
 	CircuitLatencyAlarmID pulumi.StringOutput `pulumi:"circuitLatencyAlarmId"`
 	// VPNEventRuleName is the event rule on the IPsec connection.
 	VPNEventRuleName pulumi.StringOutput `pulumi:"vpnEventRuleName"`

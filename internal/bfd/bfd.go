@@ -21,13 +21,15 @@ const (
 // Timers are a BFD session's timers. Zero fields take the defaults (see
 // WithDefaults).
 type Timers struct {
-	// MinTxIntervalMs is the interval at which this end sends BFD packets
-	// and MinRxIntervalMs the shortest at which it accepts them, 200–1000
-	// ms on a VBR.
-	MinTxIntervalMs, MinRxIntervalMs int
+	// MinTxIntervalMs is the interval at which this end sends BFD packets,
+	// 200–1000 ms on a VBR.
+	MinTxIntervalMs int `pulumi:"minTxIntervalMs,optional"`
+	// MinRxIntervalMs is the shortest interval at which this end accepts
+	// them, 200–1000 ms on a VBR.
+	MinRxIntervalMs int `pulumi:"minRxIntervalMs,optional"`
 	// DetectMultiplier is how many packets may be missed before the
 	// session is declared down, 3–10 on a VBR.
-	DetectMultiplier int
+	DetectMultiplier int `pulumi:"detectMultiplier,optional"`
 }
 
 // WithDefaults fills zero fields with the defaults: 1000 ms, multiplier 3.

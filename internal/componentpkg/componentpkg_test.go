@@ -30,7 +30,7 @@ func TestSpecBindsAndMirrorsTheGoTypes(t *testing.T) {
 	for tok := range spec.Resources {
 		tokens = append(tokens, tok)
 	}
-	assert.ElementsMatch(t, []string{components.TypeHybridConnection, components.TypeExpressConnectLeg, components.TypeVPNStandbyLeg, components.TypeCENHub}, tokens)
+	assert.ElementsMatch(t, []string{components.TypeHybridConnection, components.TypeExpressConnectLeg, components.TypeVPNStandbyLeg, components.TypeCENHub, components.TypeStandbyMonitoring}, tokens)
 
 	hc := spec.Resources[components.TypeHybridConnection]
 	assert.True(t, hc.IsComponent)

@@ -53,6 +53,7 @@ var Components = []component{
 	componentOf(components.TypeExpressConnectLeg, components.NewExpressConnectLeg),
 	componentOf(components.TypeVPNStandbyLeg, components.NewVPNStandbyLeg),
 	componentOf(components.TypeCENHub, components.NewCENHub),
+	componentOf(components.TypeStandbyMonitoring, components.NewStandbyMonitoring),
 }
 
 // typeNames name the object types of the schema: the Go structs the Args
@@ -70,6 +71,9 @@ var typeNames = map[reflect.Type]string{
 	reflect.TypeFor[components.ZoneVSwitch]():            "ZoneVSwitch",
 	reflect.TypeFor[components.VBRHealthCheckArgs]():     "VbrHealthCheck",
 	reflect.TypeFor[components.RouteAdvertisementArgs](): "RouteAdvertisement",
+	reflect.TypeFor[components.BFDTimers]():              "BfdTimers",
+	reflect.TypeFor[components.StandbyMonitoringArgs]():  "StandbyMonitoringSpec",
+	reflect.TypeFor[components.ContactGroupArgs]():       "ContactGroup",
 }
 
 // typeToken is the schema token of an object type.

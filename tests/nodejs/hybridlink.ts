@@ -5,6 +5,7 @@ import * as hybridlink from "@hybridlink/hybridlink";
 type VpcArgs = hybridlink.types.input.components.VpcArgs;
 type ExpressConnectArgs = hybridlink.types.input.components.ExpressConnectLegSpecArgs;
 type VpnArgs = hybridlink.types.input.components.VpnStandbyLegSpecArgs;
+type MonitoringArgs = hybridlink.types.input.components.StandbyMonitoringSpecArgs;
 
 interface VpcConfig {
     name: string;
@@ -46,6 +47,7 @@ export async function program() {
     const workloadVpcs = config.requireObject<VpcConfig[]>("workloadVpcs").map(vpc);
     const transitVpc = vpc(config.requireObject<VpcConfig>("transitVpc"));
     const vpnConfig = config.requireObject<VpnArgs>("vpn");
+    const { enabled: alarms, ...monitoring } = config.getObject<MonitoringArgs & { enabled?: boolean }>("alarms") ?? {};
 
     const hc = new hybridlink.components.HybridConnection("hybridlink", {
         region: new pulumi.Config("alicloud").require("region"),
@@ -56,6 +58,7 @@ export async function program() {
         vpn: { ...vpnConfig, psk: config.getSecret("vpnPsk") },
         cenId: config.get("cenId"),
         vbrHealthCheck: config.getBoolean("vbrHealthCheck"),
+        monitoring: alarms ? { ...(monitoring as MonitoringArgs), webhook: config.getSecret("alarmWebhook") } : undefined,
         protect: config.getBoolean("protect"),
         tags,
     });

@@ -2,6 +2,8 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "../types/input";
+import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
@@ -67,6 +69,7 @@ export class ExpressConnectLeg extends pulumi.ComponentResource {
             }
             resourceInputs["authKey"] = args?.authKey ? pulumi.secret(args.authKey) : undefined;
             resourceInputs["bandwidthMbps"] = args?.bandwidthMbps;
+            resourceInputs["bfd"] = args?.bfd;
             resourceInputs["enableBfd"] = args?.enableBfd;
             resourceInputs["localAsn"] = args?.localAsn;
             resourceInputs["localGatewayIp"] = args?.localGatewayIp;
@@ -104,7 +107,11 @@ export interface ExpressConnectLegArgs {
      */
     bandwidthMbps?: number;
     /**
-     * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+     */
+    bfd?: inputs.components.BfdTimersArgs;
+    /**
+     * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
      */
     enableBfd?: boolean;
     /**

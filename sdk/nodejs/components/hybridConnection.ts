@@ -109,6 +109,7 @@ export class HybridConnection extends pulumi.ComponentResource {
             resourceInputs["cenId"] = args?.cenId;
             resourceInputs["expressConnect"] = args?.expressConnect;
             resourceInputs["idcPrefixes"] = args?.idcPrefixes;
+            resourceInputs["monitoring"] = args?.monitoring;
             resourceInputs["protect"] = args?.protect;
             resourceInputs["region"] = args?.region;
             resourceInputs["tags"] = args?.tags;
@@ -166,6 +167,10 @@ export interface HybridConnectionArgs {
      * idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
      */
     idcPrefixes: string[];
+    /**
+     * monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
+     */
+    monitoring?: inputs.components.StandbyMonitoringSpecArgs;
     /**
      * protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
      */

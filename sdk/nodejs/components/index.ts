@@ -20,6 +20,11 @@ export type HybridConnection = import("./hybridConnection").HybridConnection;
 export const HybridConnection: typeof import("./hybridConnection").HybridConnection = null as any;
 utilities.lazyLoad(exports, ["HybridConnection"], () => require("./hybridConnection"));
 
+export { StandbyMonitoringArgs } from "./standbyMonitoring";
+export type StandbyMonitoring = import("./standbyMonitoring").StandbyMonitoring;
+export const StandbyMonitoring: typeof import("./standbyMonitoring").StandbyMonitoring = null as any;
+utilities.lazyLoad(exports, ["StandbyMonitoring"], () => require("./standbyMonitoring"));
+
 export { VpnStandbyLegArgs } from "./vpnStandbyLeg";
 export type VpnStandbyLeg = import("./vpnStandbyLeg").VpnStandbyLeg;
 export const VpnStandbyLeg: typeof import("./vpnStandbyLeg").VpnStandbyLeg = null as any;
@@ -36,6 +41,8 @@ const _module = {
                 return new ExpressConnectLeg(name, <any>undefined, { urn })
             case "hybridlink:components:HybridConnection":
                 return new HybridConnection(name, <any>undefined, { urn })
+            case "hybridlink:components:StandbyMonitoring":
+                return new StandbyMonitoring(name, <any>undefined, { urn })
             case "hybridlink:components:VpnStandbyLeg":
                 return new VpnStandbyLeg(name, <any>undefined, { urn })
             default:

@@ -7,6 +7,38 @@ import * as outputs from "../types/output";
 
 export namespace components {
     /**
+     * Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+     */
+    export interface BfdTimersArgs {
+        /**
+         * detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
+         */
+        detectMultiplier?: number;
+        /**
+         * minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
+         */
+        minRxIntervalMs?: number;
+        /**
+         * minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
+         */
+        minTxIntervalMs?: number;
+    }
+
+    /**
+     * ContactGroupArgs is the CloudMonitor alarm contact group that StandbyMonitoring creates and notifies.
+     */
+    export interface ContactGroupArgs {
+        /**
+         * contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
+         */
+        contacts: string[];
+        /**
+         * name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
+         */
+        name: string;
+    }
+
+    /**
      * ExpressConnectLegArgs describes the primary path on an existing circuit.
      */
     export interface ExpressConnectLegSpecArgs {
@@ -19,7 +51,11 @@ export namespace components {
          */
         bandwidthMbps?: number;
         /**
-         * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+         * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+         */
+        bfd?: inputs.components.BfdTimersArgs;
+        /**
+         * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
          */
         enableBfd?: boolean;
         /**
@@ -146,6 +182,48 @@ export namespace components {
          * vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
          */
         vpc: string;
+    }
+
+    /**
+     * StandbyMonitoringArgs pages an operator when a link of the hybrid connection fails, above all the standby one, which carries no traffic and so fails silently: CloudMonitor alarms on the CEN health check of the VBR (the circuit) and an event rule on the IPsec connection's negotiation and health-check failures (the VPN). The metrics and events, and the pages that document them, are listed in docs/monitoring.md.
+     */
+    export interface StandbyMonitoringSpecArgs {
+        /**
+         * cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
+         */
+        cenId?: pulumi.Input<string | undefined>;
+        /**
+         * contactGroup is created and receives every alarm. Required.
+         */
+        contactGroup: inputs.components.ContactGroupArgs;
+        /**
+         * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+         */
+        latencyMs?: number;
+        /**
+         * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+         */
+        lossRatePercent?: number;
+        /**
+         * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+         */
+        silenceSecs?: number;
+        /**
+         * tags are set on the alarms.
+         */
+        tags?: {[key: string]: string};
+        /**
+         * times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+         */
+        times?: number;
+        /**
+         * vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
+         */
+        vbrId?: pulumi.Input<string | undefined>;
+        /**
+         * webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+         */
+        webhook?: pulumi.Input<string | undefined>;
     }
 
     /**

@@ -26,6 +26,7 @@ _utilities.register(
    "hybridlink:components:CenHub": "CenHub",
    "hybridlink:components:ExpressConnectLeg": "ExpressConnectLeg",
    "hybridlink:components:HybridConnection": "HybridConnection",
+   "hybridlink:components:StandbyMonitoring": "StandbyMonitoring",
    "hybridlink:components:VpnStandbyLeg": "VpnStandbyLeg"
   }
  }

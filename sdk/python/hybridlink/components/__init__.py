@@ -9,5 +9,6 @@ import typing
 from .cen_hub import *
 from .express_connect_leg import *
 from .hybrid_connection import *
+from .standby_monitoring import *
 from .vpn_standby_leg import *
 from ._inputs import *

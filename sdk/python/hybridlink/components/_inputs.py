@@ -15,6 +15,10 @@ else:
 from .. import _utilities
 
 __all__ = [
+    'BfdTimersArgs',
+    'BfdTimersArgsDict',
+    'ContactGroupArgs',
+    'ContactGroupArgsDict',
     'ExpressConnectLegSpecArgs',
     'ExpressConnectLegSpecArgsDict',
     'IkeSettingsArgs',
@@ -25,6 +29,8 @@ __all__ = [
     'IpsecSettingsArgsDict',
     'RouteAdvertisementArgs',
     'RouteAdvertisementArgsDict',
+    'StandbyMonitoringSpecArgs',
+    'StandbyMonitoringSpecArgsDict',
     'VSwitchArgs',
     'VSwitchArgsDict',
     'VbrHealthCheckArgs',
@@ -38,6 +44,132 @@ __all__ = [
     'ZoneVSwitchArgs',
     'ZoneVSwitchArgsDict',
 ]
+
+class BfdTimersArgsDict(TypedDict):
+    """
+    Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+    """
+    detect_multiplier: NotRequired[_builtins.int]
+    """
+    detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
+    """
+    min_rx_interval_ms: NotRequired[_builtins.int]
+    """
+    minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
+    """
+    min_tx_interval_ms: NotRequired[_builtins.int]
+    """
+    minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
+    """
+
+@pulumi.input_type
+class BfdTimersArgs:
+    def __init__(__self__, *,
+                 detect_multiplier: Optional[_builtins.int] = None,
+                 min_rx_interval_ms: Optional[_builtins.int] = None,
+                 min_tx_interval_ms: Optional[_builtins.int] = None):
+        """
+        Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+
+        :param _builtins.int detect_multiplier: detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
+        :param _builtins.int min_rx_interval_ms: minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
+        :param _builtins.int min_tx_interval_ms: minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
+        """
+        if detect_multiplier is not None:
+            pulumi.set(__self__, "detect_multiplier", detect_multiplier)
+        if min_rx_interval_ms is not None:
+            pulumi.set(__self__, "min_rx_interval_ms", min_rx_interval_ms)
+        if min_tx_interval_ms is not None:
+            pulumi.set(__self__, "min_tx_interval_ms", min_tx_interval_ms)
+
+    @_builtins.property
+    @pulumi.getter(name="detectMultiplier")
+    def detect_multiplier(self) -> Optional[_builtins.int]:
+        """
+        detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
+        """
+        return pulumi.get(self, "detect_multiplier")
+
+    @detect_multiplier.setter
+    def detect_multiplier(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "detect_multiplier", value)
+
+    @_builtins.property
+    @pulumi.getter(name="minRxIntervalMs")
+    def min_rx_interval_ms(self) -> Optional[_builtins.int]:
+        """
+        minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
+        """
+        return pulumi.get(self, "min_rx_interval_ms")
+
+    @min_rx_interval_ms.setter
+    def min_rx_interval_ms(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "min_rx_interval_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="minTxIntervalMs")
+    def min_tx_interval_ms(self) -> Optional[_builtins.int]:
+        """
+        minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
+        """
+        return pulumi.get(self, "min_tx_interval_ms")
+
+    @min_tx_interval_ms.setter
+    def min_tx_interval_ms(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "min_tx_interval_ms", value)
+
+
+class ContactGroupArgsDict(TypedDict):
+    """
+    ContactGroupArgs is the CloudMonitor alarm contact group that StandbyMonitoring creates and notifies.
+    """
+    contacts: Sequence[_builtins.str]
+    """
+    contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
+    """
+    name: _builtins.str
+    """
+    name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
+    """
+
+@pulumi.input_type
+class ContactGroupArgs:
+    def __init__(__self__, *,
+                 contacts: Sequence[_builtins.str],
+                 name: _builtins.str):
+        """
+        ContactGroupArgs is the CloudMonitor alarm contact group that StandbyMonitoring creates and notifies.
+
+        :param Sequence[_builtins.str] contacts: contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
+        :param _builtins.str name: name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
+        """
+        pulumi.set(__self__, "contacts", contacts)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def contacts(self) -> Sequence[_builtins.str]:
+        """
+        contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
+        """
+        return pulumi.get(self, "contacts")
+
+    @contacts.setter
+    def contacts(self, value: Sequence[_builtins.str]):
+        pulumi.set(self, "contacts", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: _builtins.str):
+        pulumi.set(self, "name", value)
+
 
 class ExpressConnectLegSpecArgsDict(TypedDict):
     """
@@ -71,9 +203,13 @@ class ExpressConnectLegSpecArgsDict(TypedDict):
     """
     bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
     """
+    bfd: NotRequired['BfdTimersArgsDict']
+    """
+    bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+    """
     enable_bfd: NotRequired[_builtins.bool]
     """
-    enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+    enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
     """
     local_asn: NotRequired[_builtins.int]
     """
@@ -98,6 +234,7 @@ class ExpressConnectLegSpecArgs:
                  vlan_id: _builtins.int,
                  auth_key: pulumi.Input[Optional[_builtins.str]] = None,
                  bandwidth_mbps: Optional[_builtins.int] = None,
+                 bfd: Optional['BfdTimersArgs'] = None,
                  enable_bfd: Optional[_builtins.bool] = None,
                  local_asn: Optional[_builtins.int] = None,
                  peering_subnet_mask: Optional[_builtins.str] = None,
@@ -112,7 +249,8 @@ class ExpressConnectLegSpecArgs:
         :param _builtins.int vlan_id: vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
         :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
         :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
         :param _builtins.str peering_subnet_mask: peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
         :param Mapping[str, _builtins.str] tags: tags are applied to the VBR.
@@ -126,6 +264,8 @@ class ExpressConnectLegSpecArgs:
             pulumi.set(__self__, "auth_key", auth_key)
         if bandwidth_mbps is not None:
             pulumi.set(__self__, "bandwidth_mbps", bandwidth_mbps)
+        if bfd is not None:
+            pulumi.set(__self__, "bfd", bfd)
         if enable_bfd is not None:
             pulumi.set(__self__, "enable_bfd", enable_bfd)
         if local_asn is not None:
@@ -220,10 +360,22 @@ class ExpressConnectLegSpecArgs:
         pulumi.set(self, "bandwidth_mbps", value)
 
     @_builtins.property
+    @pulumi.getter
+    def bfd(self) -> Optional['BfdTimersArgs']:
+        """
+        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        """
+        return pulumi.get(self, "bfd")
+
+    @bfd.setter
+    def bfd(self, value: Optional['BfdTimersArgs']):
+        pulumi.set(self, "bfd", value)
+
+    @_builtins.property
     @pulumi.getter(name="enableBfd")
     def enable_bfd(self) -> Optional[_builtins.bool]:
         """
-        enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+        enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
         """
         return pulumi.get(self, "enable_bfd")
 
@@ -657,6 +809,199 @@ class RouteAdvertisementArgs:
     @after.setter
     def after(self, value: Optional[Sequence[Any]]):
         pulumi.set(self, "after", value)
+
+
+class StandbyMonitoringSpecArgsDict(TypedDict):
+    """
+    StandbyMonitoringArgs pages an operator when a link of the hybrid connection fails, above all the standby one, which carries no traffic and so fails silently: CloudMonitor alarms on the CEN health check of the VBR (the circuit) and an event rule on the IPsec connection's negotiation and health-check failures (the VPN). The metrics and events, and the pages that document them, are listed in docs/monitoring.md.
+    """
+    contact_group: 'ContactGroupArgsDict'
+    """
+    contactGroup is created and receives every alarm. Required.
+    """
+    cen_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
+    """
+    latency_ms: NotRequired[_builtins.int]
+    """
+    latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+    """
+    loss_rate_percent: NotRequired[_builtins.int]
+    """
+    lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+    """
+    silence_secs: NotRequired[_builtins.int]
+    """
+    silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+    """
+    tags: NotRequired[Mapping[str, _builtins.str]]
+    """
+    tags are set on the alarms.
+    """
+    times: NotRequired[_builtins.int]
+    """
+    times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+    """
+    vbr_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
+    """
+    webhook: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+    """
+
+@pulumi.input_type
+class StandbyMonitoringSpecArgs:
+    def __init__(__self__, *,
+                 contact_group: 'ContactGroupArgs',
+                 cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 latency_ms: Optional[_builtins.int] = None,
+                 loss_rate_percent: Optional[_builtins.int] = None,
+                 silence_secs: Optional[_builtins.int] = None,
+                 tags: Optional[Mapping[str, _builtins.str]] = None,
+                 times: Optional[_builtins.int] = None,
+                 vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 webhook: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        StandbyMonitoringArgs pages an operator when a link of the hybrid connection fails, above all the standby one, which carries no traffic and so fails silently: CloudMonitor alarms on the CEN health check of the VBR (the circuit) and an event rule on the IPsec connection's negotiation and health-check failures (the VPN). The metrics and events, and the pages that document them, are listed in docs/monitoring.md.
+
+        :param 'ContactGroupArgs' contact_group: contactGroup is created and receives every alarm. Required.
+        :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
+        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
+        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
+        :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+        """
+        pulumi.set(__self__, "contact_group", contact_group)
+        if cen_id is not None:
+            pulumi.set(__self__, "cen_id", cen_id)
+        if latency_ms is not None:
+            pulumi.set(__self__, "latency_ms", latency_ms)
+        if loss_rate_percent is not None:
+            pulumi.set(__self__, "loss_rate_percent", loss_rate_percent)
+        if silence_secs is not None:
+            pulumi.set(__self__, "silence_secs", silence_secs)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
+        if times is not None:
+            pulumi.set(__self__, "times", times)
+        if vbr_id is not None:
+            pulumi.set(__self__, "vbr_id", vbr_id)
+        if webhook is not None:
+            pulumi.set(__self__, "webhook", webhook)
+
+    @_builtins.property
+    @pulumi.getter(name="contactGroup")
+    def contact_group(self) -> 'ContactGroupArgs':
+        """
+        contactGroup is created and receives every alarm. Required.
+        """
+        return pulumi.get(self, "contact_group")
+
+    @contact_group.setter
+    def contact_group(self, value: 'ContactGroupArgs'):
+        pulumi.set(self, "contact_group", value)
+
+    @_builtins.property
+    @pulumi.getter(name="cenId")
+    def cen_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
+        """
+        return pulumi.get(self, "cen_id")
+
+    @cen_id.setter
+    def cen_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "cen_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="latencyMs")
+    def latency_ms(self) -> Optional[_builtins.int]:
+        """
+        latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+        """
+        return pulumi.get(self, "latency_ms")
+
+    @latency_ms.setter
+    def latency_ms(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "latency_ms", value)
+
+    @_builtins.property
+    @pulumi.getter(name="lossRatePercent")
+    def loss_rate_percent(self) -> Optional[_builtins.int]:
+        """
+        lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+        """
+        return pulumi.get(self, "loss_rate_percent")
+
+    @loss_rate_percent.setter
+    def loss_rate_percent(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "loss_rate_percent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="silenceSecs")
+    def silence_secs(self) -> Optional[_builtins.int]:
+        """
+        silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        """
+        return pulumi.get(self, "silence_secs")
+
+    @silence_secs.setter
+    def silence_secs(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "silence_secs", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        tags are set on the alarms.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: Optional[Mapping[str, _builtins.str]]):
+        pulumi.set(self, "tags", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def times(self) -> Optional[_builtins.int]:
+        """
+        times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        """
+        return pulumi.get(self, "times")
+
+    @times.setter
+    def times(self, value: Optional[_builtins.int]):
+        pulumi.set(self, "times", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vbrId")
+    def vbr_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
+        """
+        return pulumi.get(self, "vbr_id")
+
+    @vbr_id.setter
+    def vbr_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vbr_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def webhook(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+        """
+        return pulumi.get(self, "webhook")
+
+    @webhook.setter
+    def webhook(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "webhook", value)
 
 
 class VSwitchArgsDict(TypedDict):

@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from .. import _utilities
+from ._inputs import *
 
 __all__ = ['ExpressConnectLegArgs', 'ExpressConnectLeg']
 
@@ -26,6 +27,7 @@ class ExpressConnectLegArgs:
                  vlan_id: _builtins.int,
                  auth_key: pulumi.Input[Optional[_builtins.str]] = None,
                  bandwidth_mbps: Optional[_builtins.int] = None,
+                 bfd: Optional['BfdTimersArgs'] = None,
                  enable_bfd: Optional[_builtins.bool] = None,
                  local_asn: Optional[_builtins.int] = None,
                  peering_subnet_mask: Optional[_builtins.str] = None,
@@ -40,7 +42,8 @@ class ExpressConnectLegArgs:
         :param _builtins.int vlan_id: vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
         :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
         :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
         :param _builtins.str peering_subnet_mask: peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
         :param Mapping[str, _builtins.str] tags: tags are applied to the VBR.
@@ -54,6 +57,8 @@ class ExpressConnectLegArgs:
             pulumi.set(__self__, "auth_key", auth_key)
         if bandwidth_mbps is not None:
             pulumi.set(__self__, "bandwidth_mbps", bandwidth_mbps)
+        if bfd is not None:
+            pulumi.set(__self__, "bfd", bfd)
         if enable_bfd is not None:
             pulumi.set(__self__, "enable_bfd", enable_bfd)
         if local_asn is not None:
@@ -148,10 +153,22 @@ class ExpressConnectLegArgs:
         pulumi.set(self, "bandwidth_mbps", value)
 
     @_builtins.property
+    @pulumi.getter
+    def bfd(self) -> Optional['BfdTimersArgs']:
+        """
+        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        """
+        return pulumi.get(self, "bfd")
+
+    @bfd.setter
+    def bfd(self, value: Optional['BfdTimersArgs']):
+        pulumi.set(self, "bfd", value)
+
+    @_builtins.property
     @pulumi.getter(name="enableBfd")
     def enable_bfd(self) -> Optional[_builtins.bool]:
         """
-        enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+        enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
         """
         return pulumi.get(self, "enable_bfd")
 
@@ -204,6 +221,7 @@ class ExpressConnectLeg(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  auth_key: pulumi.Input[Optional[_builtins.str]] = None,
                  bandwidth_mbps: Optional[_builtins.int] = None,
+                 bfd: Optional[Union['BfdTimersArgs', 'BfdTimersArgsDict']] = None,
                  enable_bfd: Optional[_builtins.bool] = None,
                  local_asn: Optional[_builtins.int] = None,
                  local_gateway_ip: Optional[_builtins.str] = None,
@@ -221,7 +239,8 @@ class ExpressConnectLeg(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
         :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected in about a second instead of after the BGP hold time.
+        :param Union['BfdTimersArgs', 'BfdTimersArgsDict'] bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
         :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
         :param _builtins.str local_gateway_ip: localGatewayIp is the cloud side of the peering link (10.1.0.1 in the reference plan). Required.
         :param _builtins.int peer_asn: peerAsn is the on-premises AS (65530 in the reference plan). Required.
@@ -257,6 +276,7 @@ class ExpressConnectLeg(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  auth_key: pulumi.Input[Optional[_builtins.str]] = None,
                  bandwidth_mbps: Optional[_builtins.int] = None,
+                 bfd: Optional[Union['BfdTimersArgs', 'BfdTimersArgsDict']] = None,
                  enable_bfd: Optional[_builtins.bool] = None,
                  local_asn: Optional[_builtins.int] = None,
                  local_gateway_ip: Optional[_builtins.str] = None,
@@ -279,6 +299,7 @@ class ExpressConnectLeg(pulumi.ComponentResource):
 
             __props__.__dict__["auth_key"] = None if auth_key is None else pulumi.Output.secret(auth_key)
             __props__.__dict__["bandwidth_mbps"] = bandwidth_mbps
+            __props__.__dict__["bfd"] = bfd
             __props__.__dict__["enable_bfd"] = enable_bfd
             __props__.__dict__["local_asn"] = local_asn
             if local_gateway_ip is None and not opts.urn:

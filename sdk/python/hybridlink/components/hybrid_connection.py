@@ -27,6 +27,7 @@ class HybridConnectionArgs:
                  vpn: 'VpnStandbyLegSpecArgs',
                  workload_vpcs: Sequence['VpcArgs'],
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 monitoring: Optional['StandbyMonitoringSpecArgs'] = None,
                  protect: Optional[_builtins.bool] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  vbr_health_check: Optional[_builtins.bool] = None):
@@ -40,6 +41,7 @@ class HybridConnectionArgs:
         :param 'VpnStandbyLegSpecArgs' vpn: vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
         :param Sequence['VpcArgs'] workload_vpcs: workloadVpcs are reached from the IDC. Required: at least one.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
+        :param 'StandbyMonitoringSpecArgs' monitoring: monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
         :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP.
@@ -52,6 +54,8 @@ class HybridConnectionArgs:
         pulumi.set(__self__, "workload_vpcs", workload_vpcs)
         if cen_id is not None:
             pulumi.set(__self__, "cen_id", cen_id)
+        if monitoring is not None:
+            pulumi.set(__self__, "monitoring", monitoring)
         if protect is not None:
             pulumi.set(__self__, "protect", protect)
         if tags is not None:
@@ -145,6 +149,18 @@ class HybridConnectionArgs:
 
     @_builtins.property
     @pulumi.getter
+    def monitoring(self) -> Optional['StandbyMonitoringSpecArgs']:
+        """
+        monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
+        """
+        return pulumi.get(self, "monitoring")
+
+    @monitoring.setter
+    def monitoring(self, value: Optional['StandbyMonitoringSpecArgs']):
+        pulumi.set(self, "monitoring", value)
+
+    @_builtins.property
+    @pulumi.getter
     def protect(self) -> Optional[_builtins.bool]:
         """
         protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
@@ -189,6 +205,7 @@ class HybridConnection(pulumi.ComponentResource):
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
                  express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  idc_prefixes: Optional[Sequence[_builtins.str]] = None,
+                 monitoring: Optional[Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict']] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
@@ -205,6 +222,7 @@ class HybridConnection(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
         :param Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict'] express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
+        :param Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict'] monitoring: monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
         :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
@@ -240,6 +258,7 @@ class HybridConnection(pulumi.ComponentResource):
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
                  express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  idc_prefixes: Optional[Sequence[_builtins.str]] = None,
+                 monitoring: Optional[Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict']] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
@@ -265,6 +284,7 @@ class HybridConnection(pulumi.ComponentResource):
             if idc_prefixes is None and not opts.urn:
                 raise TypeError("Missing required property 'idc_prefixes'")
             __props__.__dict__["idc_prefixes"] = idc_prefixes
+            __props__.__dict__["monitoring"] = monitoring
             __props__.__dict__["protect"] = protect
             if region is None and not opts.urn:
                 raise TypeError("Missing required property 'region'")
