@@ -200,7 +200,7 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 		return nil, err
 	}
 	hub := &CENHub{}
-	if err := ctx.RegisterComponentResource(TypeCENHub, name, hub, opts...); err != nil {
+	if err := registerComponent(ctx, TypeCENHub, name, hub, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(hub)

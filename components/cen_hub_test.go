@@ -13,7 +13,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/mockcloud"
 )
 
-const typeCENHub = "hybridlink:components:CenHub"
+const typeCENHub = "hybridlink:index:CenHub"
 
 func zones(a, b string) []components.ZoneVSwitch {
 	return []components.ZoneVSwitch{

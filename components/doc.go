@@ -33,7 +33,9 @@
 // *ArgError). Each names the field path, the value (never a secret), the
 // rule and the fix; a bad name is reported against the field "name".
 //
-// The Pulumi type tokens (hybridlink:components:ExpressConnectLeg,
+// The Pulumi type tokens (hybridlink:index:ExpressConnectLeg,
 // …:VpnStandbyLeg, …:CenHub, …:StandbyMonitoring, …:HybridConnection) are
-// part of the resources' URNs and stay as they are.
+// part of the resources' URNs and stay as they are. Each component carries
+// an alias to its token before v0.1.0 (hybridlink:components:<Name>), so a
+// stack deployed with those is updated in place, not replaced.
 package components

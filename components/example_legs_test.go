@@ -181,10 +181,10 @@ func Example_testingUnderMocks() {
 	// 1 alicloud:vpn/customerGateway:CustomerGateway
 	// 1 alicloud:vpn/gateway:Gateway
 	// 1 alicloud:vpn/routeEntry:RouteEntry
-	// 1 hybridlink:components:CenHub
-	// 1 hybridlink:components:ExpressConnectLeg
-	// 1 hybridlink:components:HybridConnection
-	// 1 hybridlink:components:VpnStandbyLeg
+	// 1 hybridlink:index:CenHub
+	// 1 hybridlink:index:ExpressConnectLeg
+	// 1 hybridlink:index:HybridConnection
+	// 1 hybridlink:index:VpnStandbyLeg
 }
 
 // exampleArgs is a single-tunnel connection of one workload VPC.

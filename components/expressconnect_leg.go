@@ -193,7 +193,7 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 		return nil, err
 	}
 	leg := &ExpressConnectLeg{}
-	if err := ctx.RegisterComponentResource(TypeExpressConnectLeg, name, leg, opts...); err != nil {
+	if err := registerComponent(ctx, TypeExpressConnectLeg, name, leg, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(leg)

@@ -12,7 +12,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-const typeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
+const typeExpressConnectLeg = "hybridlink:index:ExpressConnectLeg"
 
 // referenceECArgs is the design's reference primary path.
 func referenceECArgs() *components.ExpressConnectLegArgs {

@@ -382,7 +382,7 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 		return nil, err
 	}
 	hc := &HybridConnection{}
-	if err := ctx.RegisterComponentResource(TypeHybridConnection, name, hc, opts...); err != nil {
+	if err := registerComponent(ctx, TypeHybridConnection, name, hc, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(hc)

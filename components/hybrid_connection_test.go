@@ -14,7 +14,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-const typeHybridConnection = "hybridlink:components:HybridConnection"
+const typeHybridConnection = "hybridlink:index:HybridConnection"
 
 func vsw(id, zone, cidr string) components.VSwitch {
 	return components.VSwitch{VSwitchID: pulumi.String(id), ZoneID: zone, CIDR: pfx(cidr)}

@@ -3,20 +3,40 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Component type tokens, part of every URN of a component's resources. The
 // package schema for other languages (cmd/pulumi-resource-hybridlink) uses
-// the same ones, so a stack's URNs do not depend on its program's language.
+// the same ones, so a stack's URNs do not depend on its program's language;
+// in the index module, so the SDKs export the components at the top level
+// (hybridlink.HybridConnection).
 const (
-	TypeExpressConnectLeg = "hybridlink:components:ExpressConnectLeg"
-	TypeVPNStandbyLeg     = "hybridlink:components:VpnStandbyLeg"
-	TypeCENHub            = "hybridlink:components:CenHub"
-	TypeHybridConnection  = "hybridlink:components:HybridConnection"
-	TypeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
+	TypeExpressConnectLeg = "hybridlink:index:ExpressConnectLeg"
+	TypeVPNStandbyLeg     = "hybridlink:index:VpnStandbyLeg"
+	TypeCENHub            = "hybridlink:index:CenHub"
+	TypeHybridConnection  = "hybridlink:index:HybridConnection"
+	TypeStandbyMonitoring = "hybridlink:index:StandbyMonitoring"
 )
+
+// formerModule is the module the type tokens had before v0.1.0 moved them to
+// index.
+const formerModule = "components"
+
+// registerComponent registers a component of type token, aliased to the
+// token's former module so that a stack deployed with the former tokens
+// keeps its resources instead of replacing them (children inherit the alias).
+// The caller's opts are not modified.
+func registerComponent(ctx *pulumi.Context, token, name string, c pulumi.ComponentResource, opts []pulumi.ResourceOption) error {
+	pkg, rest, _ := strings.Cut(token, ":")
+	_, typeName, _ := strings.Cut(rest, ":")
+	former := pkg + ":" + formerModule + ":" + typeName
+	opts = append(slices.Clip(opts), pulumi.Aliases([]pulumi.Alias{{Type: pulumi.String(former)}}))
+	return ctx.RegisterComponentResource(token, name, c, opts...)
+}
 
 // Alibaba Cloud names (VBR, VPN gateway, CEN, attachments…) must start with a
 // letter, hold letters, digits, '.', '_' and '-', and fit 128 characters;

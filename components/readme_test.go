@@ -83,5 +83,5 @@ func TestREADMESnippet(t *testing.T) {
 		ri.ConfigSecretKeys = []string{"example:vpnPsk"}
 	})
 	require.NoError(t, err)
-	assert.Equal(t, 1, m.byType["hybridlink:components:HybridConnection"])
+	assert.Equal(t, 1, m.byType["hybridlink:index:HybridConnection"])
 }

@@ -141,7 +141,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		return nil, err
 	}
 	m := &StandbyMonitoring{}
-	if err := ctx.RegisterComponentResource(TypeStandbyMonitoring, name, m, opts...); err != nil {
+	if err := registerComponent(ctx, TypeStandbyMonitoring, name, m, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(m)

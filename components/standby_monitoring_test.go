@@ -11,7 +11,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-const typeStandbyMonitoring = "hybridlink:components:StandbyMonitoring"
+const typeStandbyMonitoring = "hybridlink:index:StandbyMonitoring"
 
 func referenceMonitoringArgs() *components.StandbyMonitoringArgs {
 	return &components.StandbyMonitoringArgs{

@@ -229,7 +229,7 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 		return nil, err
 	}
 	leg := &VPNStandbyLeg{}
-	if err := ctx.RegisterComponentResource(TypeVPNStandbyLeg, name, leg, opts...); err != nil {
+	if err := registerComponent(ctx, TypeVPNStandbyLeg, name, leg, opts); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(leg)

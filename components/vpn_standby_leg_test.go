@@ -13,7 +13,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-const typeVPNStandbyLeg = "hybridlink:components:VpnStandbyLeg"
+const typeVPNStandbyLeg = "hybridlink:index:VpnStandbyLeg"
 
 const testPSK = "s3cret-Psk_42"
 

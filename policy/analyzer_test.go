@@ -143,7 +143,7 @@ func res(t tokens.Type, parent tokens.Type, name string, props map[string]any, d
 
 var unknown = resource.MakeComputed(resource.NewProperty(""))
 
-const vpnLeg = "hybridlink:components:HybridConnection$hybridlink:components:VpnStandbyLeg"
+const vpnLeg = "hybridlink:index:HybridConnection$hybridlink:index:VpnStandbyLeg"
 
 // previewStack is a first preview of a new stack: a VPN gateway (in a VPC
 // of another stack) and two weight-100 routes to one destination, every ID

@@ -72,10 +72,10 @@ type typedName struct {
 // the hybrid connection.
 func expectedResources(prod bool) []typedName {
 	const (
-		hc  = "hybridlink:components:HybridConnection"
-		ec  = "hybridlink:components:ExpressConnectLeg"
-		vpn = "hybridlink:components:VpnStandbyLeg"
-		hub = "hybridlink:components:CenHub"
+		hc  = "hybridlink:index:HybridConnection"
+		ec  = "hybridlink:index:ExpressConnectLeg"
+		vpn = "hybridlink:index:VpnStandbyLeg"
+		hub = "hybridlink:index:CenHub"
 	)
 	want := []typedName{
 		{inventory.VPC, "workload"},
@@ -110,7 +110,7 @@ func expectedResources(prod bool) []typedName {
 	}
 	if prod {
 		want = append(want, typedName{inventory.VBRHealthCheck, "hybridlink-hub-vbr-health-check"},
-			typedName{"hybridlink:components:StandbyMonitoring", "hybridlink-monitoring"},
+			typedName{"hybridlink:index:StandbyMonitoring", "hybridlink-monitoring"},
 			typedName{inventory.AlarmContactGroup, "hybridlink-monitoring-contacts"},
 			typedName{inventory.Alarm, "hybridlink-monitoring-circuit-loss"},
 			typedName{inventory.Alarm, "hybridlink-monitoring-circuit-latency"},

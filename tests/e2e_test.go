@@ -100,18 +100,18 @@ func wantCloud(c stackCase, n int) map[tokens.Type]int {
 func stateOnly(c stackCase) map[tokens.Type]int {
 	m := maps.Clone(stateAlways)
 	if c.alarms {
-		m["hybridlink:components:StandbyMonitoring"] = 1
+		m["hybridlink:index:StandbyMonitoring"] = 1
 	}
 	return m
 }
 
 var stateAlways = map[tokens.Type]int{
-	"pulumi:pulumi:Stack":                     1,
-	inventory.Provider:                        1,
-	"hybridlink:components:HybridConnection":  1,
-	"hybridlink:components:ExpressConnectLeg": 1,
-	"hybridlink:components:VpnStandbyLeg":     1,
-	"hybridlink:components:CenHub":            1,
+	"pulumi:pulumi:Stack":                1,
+	inventory.Provider:                   1,
+	"hybridlink:index:HybridConnection":  1,
+	"hybridlink:index:ExpressConnectLeg": 1,
+	"hybridlink:index:VpnStandbyLeg":     1,
+	"hybridlink:index:CenHub":            1,
 }
 
 // protectedTypes are the resources of the Express Connect leg and the CEN
@@ -120,7 +120,7 @@ var protectedTypes = []tokens.Type{
 	inventory.VBR, inventory.BGPGroup, inventory.BGPPeer,
 	inventory.CEN, inventory.TransitRouter, inventory.TRVPCAttachment, inventory.TRVBRAttachment,
 	inventory.TRAssociation, inventory.TRPropagation, inventory.CENRouteEntry, inventory.VBRHealthCheck,
-	"hybridlink:components:ExpressConnectLeg", "hybridlink:components:CenHub",
+	"hybridlink:index:ExpressConnectLeg", "hybridlink:index:CenHub",
 }
 
 // TestEndToEnd runs each committed stack through the real engine, the

@@ -42,16 +42,16 @@ func TestSpecBindsAndMirrorsTheGoTypes(t *testing.T) {
 
 	// The address plan is plain, so Construct validates it before anything
 	// is registered; IDs and secrets are inputs.
-	vpc := spec.Types["hybridlink:components:Vpc"].Properties
+	vpc := spec.Types["hybridlink:index:Vpc"].Properties
 	assert.True(t, vpc["cidr"].Plain)
 	assert.True(t, vpc["vSwitches"].Plain)
 	assert.False(t, vpc["id"].Plain)
-	ec := spec.Types["hybridlink:components:ExpressConnectLegSpec"].Properties
+	ec := spec.Types["hybridlink:index:ExpressConnectLegSpec"].Properties
 	assert.True(t, ec["vlanId"].Plain)
 	assert.Equal(t, "integer", ec["vlanId"].Type)
 	assert.True(t, ec["authKey"].Secret)
 	assert.False(t, ec["authKey"].Plain)
-	assert.True(t, spec.Types["hybridlink:components:VpnStandbyLegSpec"].Properties["psk"].Secret)
+	assert.True(t, spec.Types["hybridlink:index:VpnStandbyLegSpec"].Properties["psk"].Secret)
 }
 
 func TestSpecWantsEveryDoc(t *testing.T) {

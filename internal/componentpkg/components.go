@@ -16,11 +16,12 @@ import (
 
 // Name is the package name, and Version its version: the provider plugin's
 // (resource-hybridlink) and the SDKs'. Module is the module of every token,
-// the components' (hybridlink:components:HybridConnection).
+// index: the SDKs export the components and their types at the top level
+// (hybridlink:index:HybridConnection is hybridlink.HybridConnection).
 const (
 	Name    = "hybridlink"
 	Version = "0.1.0"
-	Module  = "components"
+	Module  = "index"
 )
 
 // component is one component resource of the package.

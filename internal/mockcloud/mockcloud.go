@@ -38,6 +38,8 @@ type Registered struct {
 	// DeleteBeforeReplace and AdditionalSecretOutputs are the options set.
 	DeleteBeforeReplace     bool
 	AdditionalSecretOutputs []string
+	// AliasTypes are the types of the aliases set (pulumi.Alias{Type: …}).
+	AliasTypes []string
 	// DependsOn are all the resources it depends on, as the Go SDK sends
 	// them: the explicit pulumi.DependsOn ones (a component expanded to its
 	// children) and those its inputs came from. PropertyDeps are the URNs
@@ -89,6 +91,11 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Protect = rpc.GetProtect()
 		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
+		for _, a := range rpc.GetAliases() {
+			if typ := a.GetSpec().GetType(); typ != "" {
+				r.AliasTypes = append(r.AliasTypes, typ)
+			}
+		}
 		for _, d := range rpc.GetDependencies() {
 			r.DependsOn = append(r.DependsOn, resource.URN(d))
 		}

@@ -17,10 +17,10 @@ import (
 // Component types, as the components register them; a resource's URN carries
 // its parents' types.
 const (
-	hybridConnection = "hybridlink:components:HybridConnection"
-	expressLeg       = hybridConnection + "$hybridlink:components:ExpressConnectLeg"
-	vpnLeg           = hybridConnection + "$hybridlink:components:VpnStandbyLeg"
-	cenHub           = hybridConnection + "$hybridlink:components:CenHub"
+	hybridConnection = "hybridlink:index:HybridConnection"
+	expressLeg       = hybridConnection + "$hybridlink:index:ExpressConnectLeg"
+	vpnLeg           = hybridConnection + "$hybridlink:index:VpnStandbyLeg"
+	cenHub           = hybridConnection + "$hybridlink:index:CenHub"
 )
 
 // A fixture is a stack as the engine sends it to AnalyzeStack: type tokens,

@@ -5,20 +5,64 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { CenHubArgs } from "./cenHub";
+export type CenHub = import("./cenHub").CenHub;
+export const CenHub: typeof import("./cenHub").CenHub = null as any;
+utilities.lazyLoad(exports, ["CenHub"], () => require("./cenHub"));
+
+export { ExpressConnectLegArgs } from "./expressConnectLeg";
+export type ExpressConnectLeg = import("./expressConnectLeg").ExpressConnectLeg;
+export const ExpressConnectLeg: typeof import("./expressConnectLeg").ExpressConnectLeg = null as any;
+utilities.lazyLoad(exports, ["ExpressConnectLeg"], () => require("./expressConnectLeg"));
+
+export { HybridConnectionArgs } from "./hybridConnection";
+export type HybridConnection = import("./hybridConnection").HybridConnection;
+export const HybridConnection: typeof import("./hybridConnection").HybridConnection = null as any;
+utilities.lazyLoad(exports, ["HybridConnection"], () => require("./hybridConnection"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { StandbyMonitoringArgs } from "./standbyMonitoring";
+export type StandbyMonitoring = import("./standbyMonitoring").StandbyMonitoring;
+export const StandbyMonitoring: typeof import("./standbyMonitoring").StandbyMonitoring = null as any;
+utilities.lazyLoad(exports, ["StandbyMonitoring"], () => require("./standbyMonitoring"));
+
+export { VpnStandbyLegArgs } from "./vpnStandbyLeg";
+export type VpnStandbyLeg = import("./vpnStandbyLeg").VpnStandbyLeg;
+export const VpnStandbyLeg: typeof import("./vpnStandbyLeg").VpnStandbyLeg = null as any;
+utilities.lazyLoad(exports, ["VpnStandbyLeg"], () => require("./vpnStandbyLeg"));
+
 
 // Export sub-modules:
-import * as components from "./components";
 import * as types from "./types";
 
 export {
-    components,
     types,
 };
+
+const _module = {
+    version: utilities.getVersion(),
+    construct: (name: string, type: string, urn: string): pulumi.Resource => {
+        switch (type) {
+            case "hybridlink:index:CenHub":
+                return new CenHub(name, <any>undefined, { urn })
+            case "hybridlink:index:ExpressConnectLeg":
+                return new ExpressConnectLeg(name, <any>undefined, { urn })
+            case "hybridlink:index:HybridConnection":
+                return new HybridConnection(name, <any>undefined, { urn })
+            case "hybridlink:index:StandbyMonitoring":
+                return new StandbyMonitoring(name, <any>undefined, { urn })
+            case "hybridlink:index:VpnStandbyLeg":
+                return new VpnStandbyLeg(name, <any>undefined, { urn })
+            default:
+                throw new Error(`unknown resource type ${type}`);
+        }
+    },
+};
+pulumi.runtime.registerResourceModule("hybridlink", "index", _module)
 pulumi.runtime.registerResourcePackage("hybridlink", {
     version: utilities.getVersion(),
     constructProvider: (name: string, type: string, urn: string): pulumi.ProviderResource => {

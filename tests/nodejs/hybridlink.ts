@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as hybridlink from "@hybridlink/hybridlink";
 
-type VpcArgs = hybridlink.types.input.components.VpcArgs;
-type ExpressConnectArgs = hybridlink.types.input.components.ExpressConnectLegSpecArgs;
-type VpnArgs = hybridlink.types.input.components.VpnStandbyLegSpecArgs;
-type MonitoringArgs = hybridlink.types.input.components.StandbyMonitoringSpecArgs;
+type VpcArgs = hybridlink.types.input.VpcArgs;
+type ExpressConnectArgs = hybridlink.types.input.ExpressConnectLegSpecArgs;
+type VpnArgs = hybridlink.types.input.VpnStandbyLegSpecArgs;
+type MonitoringArgs = hybridlink.types.input.StandbyMonitoringSpecArgs;
 
 interface VpcConfig {
     name: string;
@@ -49,7 +49,7 @@ export async function program() {
     const vpnConfig = config.requireObject<VpnArgs>("vpn");
     const { enabled: alarms, ...monitoring } = config.getObject<MonitoringArgs & { enabled?: boolean }>("alarms") ?? {};
 
-    const hc = new hybridlink.components.HybridConnection("hybridlink", {
+    const hc = new hybridlink.HybridConnection("hybridlink", {
         region: new pulumi.Config("alicloud").require("region"),
         workloadVpcs,
         transitVpc,

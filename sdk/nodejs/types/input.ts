@@ -5,380 +5,378 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
-export namespace components {
+/**
+ * Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+ */
+export interface BfdTimersArgs {
     /**
-     * Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+     * detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
      */
-    export interface BfdTimersArgs {
-        /**
-         * detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
-         */
-        detectMultiplier?: number;
-        /**
-         * minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
-         */
-        minRxIntervalMs?: number;
-        /**
-         * minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
-         */
-        minTxIntervalMs?: number;
-    }
+    detectMultiplier?: number;
+    /**
+     * minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
+     */
+    minRxIntervalMs?: number;
+    /**
+     * minTxIntervalMs is the interval at which this end sends BFD packets, 200–1000 ms on a VBR.
+     */
+    minTxIntervalMs?: number;
+}
 
+/**
+ * ContactGroupArgs is the CloudMonitor alarm contact group that StandbyMonitoring creates and notifies.
+ */
+export interface ContactGroupArgs {
     /**
-     * ContactGroupArgs is the CloudMonitor alarm contact group that StandbyMonitoring creates and notifies.
+     * contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
      */
-    export interface ContactGroupArgs {
-        /**
-         * contacts are the names of existing CloudMonitor alarm contacts (the people on call). Required: at least one.
-         */
-        contacts: string[];
-        /**
-         * name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
-         */
-        name: string;
-    }
+    contacts: string[];
+    /**
+     * name of the group, unique in the account: 1–128 letters, digits, '_', '-' or '.'. Required.
+     */
+    name: string;
+}
 
+/**
+ * ExpressConnectLegArgs describes the primary path on an existing circuit.
+ */
+export interface ExpressConnectLegSpecArgs {
     /**
-     * ExpressConnectLegArgs describes the primary path on an existing circuit.
+     * authKey is the BGP MD5 key; nil for none. It is stored as a secret.
      */
-    export interface ExpressConnectLegSpecArgs {
-        /**
-         * authKey is the BGP MD5 key; nil for none. It is stored as a secret.
-         */
-        authKey?: pulumi.Input<string | undefined>;
-        /**
-         * bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-         */
-        bandwidthMbps?: number;
-        /**
-         * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
-         */
-        bfd?: inputs.components.BfdTimersArgs;
-        /**
-         * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
-         */
-        enableBfd?: boolean;
-        /**
-         * localAsn is the Alibaba Cloud side's AS; 0 means 45104.
-         */
-        localAsn?: number;
-        /**
-         * localGatewayIp is the cloud side of the peering link (10.1.0.1 in the reference plan). Required.
-         */
-        localGatewayIp: string;
-        /**
-         * peerAsn is the on-premises AS (65530 in the reference plan). Required.
-         */
-        peerAsn: number;
-        /**
-         * peerGatewayIp is the on-premises side of the peering link (10.1.0.2 in the reference plan). Required.
-         */
-        peerGatewayIp: string;
-        /**
-         * peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
-         */
-        peeringSubnetMask?: string;
-        /**
-         * physicalConnectionId is the Express Connect circuit (pc-…). Required.
-         */
-        physicalConnectionId: pulumi.Input<string>;
-        /**
-         * tags are applied to the VBR.
-         */
-        tags?: {[key: string]: string};
-        /**
-         * vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
-         */
-        vlanId: number;
-    }
+    authKey?: pulumi.Input<string | undefined>;
+    /**
+     * bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+     */
+    bandwidthMbps?: number;
+    /**
+     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+     */
+    bfd?: inputs.BfdTimersArgs;
+    /**
+     * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
+     */
+    enableBfd?: boolean;
+    /**
+     * localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+     */
+    localAsn?: number;
+    /**
+     * localGatewayIp is the cloud side of the peering link (10.1.0.1 in the reference plan). Required.
+     */
+    localGatewayIp: string;
+    /**
+     * peerAsn is the on-premises AS (65530 in the reference plan). Required.
+     */
+    peerAsn: number;
+    /**
+     * peerGatewayIp is the on-premises side of the peering link (10.1.0.2 in the reference plan). Required.
+     */
+    peerGatewayIp: string;
+    /**
+     * peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
+     */
+    peeringSubnetMask?: string;
+    /**
+     * physicalConnectionId is the Express Connect circuit (pc-…). Required.
+     */
+    physicalConnectionId: pulumi.Input<string>;
+    /**
+     * tags are applied to the VBR.
+     */
+    tags?: {[key: string]: string};
+    /**
+     * vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
+     */
+    vlanId: number;
+}
 
+/**
+ * IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
+ */
+export interface IkeSettingsArgs {
     /**
-     * IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
+     * md5, sha1, sha256, sha384, sha512
      */
-    export interface IkeSettingsArgs {
-        /**
-         * md5, sha1, sha256, sha384, sha512
-         */
-        authAlg?: string;
-        /**
-         * aes, aes192, aes256, des, 3des
-         */
-        encAlg?: string;
-        /**
-         * 0–86400
-         */
-        lifetimeSecs?: number;
-        /**
-         * DH group: group1, group2, group5, group14
-         */
-        pfs?: string;
-        /**
-         * ikev1 or ikev2
-         */
-        version?: string;
-    }
+    authAlg?: string;
+    /**
+     * aes, aes192, aes256, des, 3des
+     */
+    encAlg?: string;
+    /**
+     * 0–86400
+     */
+    lifetimeSecs?: number;
+    /**
+     * DH group: group1, group2, group5, group14
+     */
+    pfs?: string;
+    /**
+     * ikev1 or ikev2
+     */
+    version?: string;
+}
 
+/**
+ * IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken VPN is noticed before the circuit fails rather than when it does.
+ */
+export interface IpsecHealthCheckArgs {
     /**
-     * IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken VPN is noticed before the circuit fails rather than when it does.
+     * destinationIp is an on-premises address that answers ICMP. Required.
      */
-    export interface IpsecHealthCheckArgs {
-        /**
-         * destinationIp is an on-premises address that answers ICMP. Required.
-         */
-        destinationIp: string;
-        /**
-         * seconds between probes; default 3
-         */
-        intervalSecs?: number;
-        /**
-         * failed probes before the tunnel is down; default 3
-         */
-        retries?: number;
-        /**
-         * sourceIp is an address in the transit VPC the probe is sent from. Required.
-         */
-        sourceIp: string;
-    }
+    destinationIp: string;
+    /**
+     * seconds between probes; default 3
+     */
+    intervalSecs?: number;
+    /**
+     * failed probes before the tunnel is down; default 3
+     */
+    retries?: number;
+    /**
+     * sourceIp is an address in the transit VPC the probe is sent from. Required.
+     */
+    sourceIp: string;
+}
 
+/**
+ * IPsecSettings are the IPsec (phase 2) parameters. Zero fields take hybridlink's defaults (see WithDefaults).
+ */
+export interface IpsecSettingsArgs {
     /**
-     * IPsecSettings are the IPsec (phase 2) parameters. Zero fields take hybridlink's defaults (see WithDefaults).
+     * md5, sha1, sha256, sha384, sha512
      */
-    export interface IpsecSettingsArgs {
-        /**
-         * md5, sha1, sha256, sha384, sha512
-         */
-        authAlg?: string;
-        /**
-         * aes, aes192, aes256, des, 3des
-         */
-        encAlg?: string;
-        /**
-         * 0–86400
-         */
-        lifetimeSecs?: number;
-        /**
-         * disabled, group1, group2, group5, group14
-         */
-        pfs?: string;
-    }
+    authAlg?: string;
+    /**
+     * aes, aes192, aes256, des, 3des
+     */
+    encAlg?: string;
+    /**
+     * 0–86400
+     */
+    lifetimeSecs?: number;
+    /**
+     * disabled, group1, group2, group5, group14
+     */
+    pfs?: string;
+}
 
+/**
+ * RouteAdvertisementArgs publishes routes of a VPC's route table to CEN. Routes toward a VPN gateway are not advertised to the transit router by default; without this the standby path silently does not exist.
+ */
+export interface RouteAdvertisementArgs {
     /**
-     * RouteAdvertisementArgs publishes routes of a VPC's route table to CEN. Routes toward a VPN gateway are not advertised to the transit router by default; without this the standby path silently does not exist.
+     * after are the resources that put the routes in the table (the VPN leg's Routes); advertising waits for them.
      */
-    export interface RouteAdvertisementArgs {
-        /**
-         * after are the resources that put the routes in the table (the VPN leg's Routes); advertising waits for them.
-         */
-        after?: any[];
-        /**
-         * prefixes are the destinations to advertise (the IDC prefixes).
-         */
-        prefixes: string[];
-        /**
-         * routeTableId is that VPC's system route table. Required.
-         */
-        routeTableId: pulumi.Input<string>;
-        /**
-         * vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
-         */
-        vpc: string;
-    }
+    after?: any[];
+    /**
+     * prefixes are the destinations to advertise (the IDC prefixes).
+     */
+    prefixes: string[];
+    /**
+     * routeTableId is that VPC's system route table. Required.
+     */
+    routeTableId: pulumi.Input<string>;
+    /**
+     * vpc names the VPC attachment (VPCAttachmentArgs.Name) whose system route table holds the routes. Required.
+     */
+    vpc: string;
+}
 
+/**
+ * StandbyMonitoringArgs pages an operator when a link of the hybrid connection fails, above all the standby one, which carries no traffic and so fails silently: CloudMonitor alarms on the CEN health check of the VBR (the circuit) and an event rule on the IPsec connection's negotiation and health-check failures (the VPN). The metrics and events, and the pages that document them, are listed in docs/monitoring.md.
+ */
+export interface StandbyMonitoringSpecArgs {
     /**
-     * StandbyMonitoringArgs pages an operator when a link of the hybrid connection fails, above all the standby one, which carries no traffic and so fails silently: CloudMonitor alarms on the CEN health check of the VBR (the circuit) and an event rule on the IPsec connection's negotiation and health-check failures (the VPN). The metrics and events, and the pages that document them, are listed in docs/monitoring.md.
+     * cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
      */
-    export interface StandbyMonitoringSpecArgs {
-        /**
-         * cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
-         */
-        cenId?: pulumi.Input<string | undefined>;
-        /**
-         * contactGroup is created and receives every alarm. Required.
-         */
-        contactGroup: inputs.components.ContactGroupArgs;
-        /**
-         * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
-         */
-        latencyMs?: number;
-        /**
-         * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
-         */
-        lossRatePercent?: number;
-        /**
-         * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
-         */
-        silenceSecs?: number;
-        /**
-         * tags are set on the alarms.
-         */
-        tags?: {[key: string]: string};
-        /**
-         * times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
-         */
-        times?: number;
-        /**
-         * vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
-         */
-        vbrId?: pulumi.Input<string | undefined>;
-        /**
-         * webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
-         */
-        webhook?: pulumi.Input<string | undefined>;
-    }
+    cenId?: pulumi.Input<string | undefined>;
+    /**
+     * contactGroup is created and receives every alarm. Required.
+     */
+    contactGroup: inputs.ContactGroupArgs;
+    /**
+     * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+     */
+    latencyMs?: number;
+    /**
+     * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+     */
+    lossRatePercent?: number;
+    /**
+     * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+     */
+    silenceSecs?: number;
+    /**
+     * tags are set on the alarms.
+     */
+    tags?: {[key: string]: string};
+    /**
+     * times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+     */
+    times?: number;
+    /**
+     * vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
+     */
+    vbrId?: pulumi.Input<string | undefined>;
+    /**
+     * webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+     */
+    webhook?: pulumi.Input<string | undefined>;
+}
 
+/**
+ * VSwitch is an existing vSwitch of a VPC.
+ */
+export interface VSwitchArgs {
     /**
-     * VSwitch is an existing vSwitch of a VPC.
+     * cidr is the vSwitch's block, inside its VPC's. Required.
      */
-    export interface VSwitchArgs {
-        /**
-         * cidr is the vSwitch's block, inside its VPC's. Required.
-         */
-        cidr: string;
-        /**
-         * vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
-         */
-        vSwitchId: pulumi.Input<string>;
-        /**
-         * zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
-         */
-        zoneId: string;
-    }
+    cidr: string;
+    /**
+     * vSwitchId is required by NewHybridConnection (not by Validate, so a program can validate before it creates the vSwitch).
+     */
+    vSwitchId: pulumi.Input<string>;
+    /**
+     * zoneId is the vSwitch's zone, e.g. cn-hangzhou-h. Required.
+     */
+    zoneId: string;
+}
 
+/**
+ * VBRHealthCheckArgs makes CEN probe the on-premises side of the VBR, so a dead circuit is withdrawn without waiting for BGP timers.
+ */
+export interface VbrHealthCheckArgs {
     /**
-     * VBRHealthCheckArgs makes CEN probe the on-premises side of the VBR, so a dead circuit is withdrawn without waiting for BGP timers.
+     * healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
      */
-    export interface VbrHealthCheckArgs {
-        /**
-         * healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
-         */
-        healthyThreshold?: number;
-        /**
-         * intervalSecs is the probe interval, 2–3 seconds; default 2.
-         */
-        intervalSecs?: number;
-        /**
-         * region is the VBR's region, e.g. cn-hangzhou.
-         */
-        region: string;
-        /**
-         * sourceIp is the probe's source; unset lets Alibaba Cloud choose.
-         */
-        sourceIp?: string;
-        /**
-         * targetIp is the on-premises peering IP. Required.
-         */
-        targetIp: string;
-    }
+    healthyThreshold?: number;
+    /**
+     * intervalSecs is the probe interval, 2–3 seconds; default 2.
+     */
+    intervalSecs?: number;
+    /**
+     * region is the VBR's region, e.g. cn-hangzhou.
+     */
+    region: string;
+    /**
+     * sourceIp is the probe's source; unset lets Alibaba Cloud choose.
+     */
+    sourceIp?: string;
+    /**
+     * targetIp is the on-premises peering IP. Required.
+     */
+    targetIp: string;
+}
 
+/**
+ * VPC is an existing VPC with the vSwitches the transit router (and, in the transit VPC, the VPN gateway) use.
+ */
+export interface VpcArgs {
     /**
-     * VPC is an existing VPC with the vSwitches the transit router (and, in the transit VPC, the VPN gateway) use.
+     * cidr is the VPC's IPv4 block. Required.
      */
-    export interface VpcArgs {
-        /**
-         * cidr is the VPC's IPv4 block. Required.
-         */
-        cidr: string;
-        /**
-         * name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
-         */
-        name: string;
-        /**
-         * routeTableId is the VPC's system route table; required for the transit VPC, whose VPN routes are advertised from it.
-         */
-        routeTableId?: pulumi.Input<string | undefined>;
-        /**
-         * vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
-         */
-        vSwitches: inputs.components.VSwitchArgs[];
-        /**
-         * vpcId is required by NewHybridConnection (not by Validate).
-         */
-        vpcId: pulumi.Input<string>;
-    }
+    cidr: string;
+    /**
+     * name is the VPC's role in names ("workload", "transit"). Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
+     */
+    name: string;
+    /**
+     * routeTableId is the VPC's system route table; required for the transit VPC, whose VPN routes are advertised from it.
+     */
+    routeTableId?: pulumi.Input<string | undefined>;
+    /**
+     * vSwitches are required and must span at least two zones; in the transit VPC the first hosts the VPN gateway and, for a dual-tunnel gateway, the second its disaster-recovery tunnel.
+     */
+    vSwitches: inputs.VSwitchArgs[];
+    /**
+     * vpcId is required by NewHybridConnection (not by Validate).
+     */
+    vpcId: pulumi.Input<string>;
+}
 
+/**
+ * VPCAttachmentArgs attaches one VPC to the transit router.
+ */
+export interface VpcAttachmentArgs {
     /**
-     * VPCAttachmentArgs attaches one VPC to the transit router.
+     * name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
      */
-    export interface VpcAttachmentArgs {
-        /**
-         * name is the VPC's role ("workload", "transit"); the attachment is the child <hub>-<Name>. Required: 1–40 letters, digits, '.', '_', '-', distinct among the VPCs.
-         */
-        name: string;
-        /**
-         * vpcId is the VPC to attach. Required.
-         */
-        vpcId: pulumi.Input<string>;
-        /**
-         * zoneMappings need vSwitches in at least two distinct zones, so the attachment survives a zone failure.
-         */
-        zoneMappings: inputs.components.ZoneVSwitchArgs[];
-    }
+    name: string;
+    /**
+     * vpcId is the VPC to attach. Required.
+     */
+    vpcId: pulumi.Input<string>;
+    /**
+     * zoneMappings need vSwitches in at least two distinct zones, so the attachment survives a zone failure.
+     */
+    zoneMappings: inputs.ZoneVSwitchArgs[];
+}
 
+/**
+ * VPNStandbyLegArgs describes the standby path: where the VPN gateway is placed and how the IPsec connection to the on-premises gateway is set up.
+ */
+export interface VpnStandbyLegSpecArgs {
     /**
-     * VPNStandbyLegArgs describes the standby path: where the VPN gateway is placed and how the IPsec connection to the on-premises gateway is set up.
+     * bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
      */
-    export interface VpnStandbyLegSpecArgs {
-        /**
-         * bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
-         */
-        bandwidthMbps: number;
-        /**
-         * customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
-         */
-        customerGatewayIp: string;
-        /**
-         * disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
-         */
-        disasterRecoveryVSwitchId?: pulumi.Input<string | undefined>;
-        /**
-         * dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
-         */
-        dualTunnel?: boolean;
-        /**
-         * healthCheck probes the on-premises side through the tunnel; nil for none.
-         */
-        healthCheck?: inputs.components.IpsecHealthCheckArgs;
-        /**
-         * idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
-         */
-        idcPrefixes?: string[];
-        /**
-         * ike are the phase-1 parameters; zero fields take hybridlink's defaults.
-         */
-        ike?: inputs.components.IkeSettingsArgs;
-        /**
-         * ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
-         */
-        ipsec?: inputs.components.IpsecSettingsArgs;
-        /**
-         * psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
-         */
-        psk?: pulumi.Input<string | undefined>;
-        /**
-         * tags are applied to the gateway, customer gateway and connection.
-         */
-        tags?: {[key: string]: string};
-        /**
-         * vSwitchId is the VPN gateway's vSwitch in the transit VPC. Required. (HybridConnection: the transit VPC's first vSwitch.)
-         */
-        vSwitchId?: pulumi.Input<string | undefined>;
-        /**
-         * vpcId is the transit VPC. Required. (HybridConnection fills it from its TransitVPC; leave it unset there.)
-         */
-        vpcId?: pulumi.Input<string | undefined>;
-    }
+    bandwidthMbps: number;
+    /**
+     * customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
+     */
+    customerGatewayIp: string;
+    /**
+     * disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
+     */
+    disasterRecoveryVSwitchId?: pulumi.Input<string | undefined>;
+    /**
+     * dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
+     */
+    dualTunnel?: boolean;
+    /**
+     * healthCheck probes the on-premises side through the tunnel; nil for none.
+     */
+    healthCheck?: inputs.IpsecHealthCheckArgs;
+    /**
+     * idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
+     */
+    idcPrefixes?: string[];
+    /**
+     * ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+     */
+    ike?: inputs.IkeSettingsArgs;
+    /**
+     * ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+     */
+    ipsec?: inputs.IpsecSettingsArgs;
+    /**
+     * psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
+     */
+    psk?: pulumi.Input<string | undefined>;
+    /**
+     * tags are applied to the gateway, customer gateway and connection.
+     */
+    tags?: {[key: string]: string};
+    /**
+     * vSwitchId is the VPN gateway's vSwitch in the transit VPC. Required. (HybridConnection: the transit VPC's first vSwitch.)
+     */
+    vSwitchId?: pulumi.Input<string | undefined>;
+    /**
+     * vpcId is the transit VPC. Required. (HybridConnection fills it from its TransitVPC; leave it unset there.)
+     */
+    vpcId?: pulumi.Input<string | undefined>;
+}
 
+/**
+ * ZoneVSwitch is a VPC attachment's foothold in one zone.
+ */
+export interface ZoneVSwitchArgs {
     /**
-     * ZoneVSwitch is a VPC attachment's foothold in one zone.
+     * vSwitchId is the attached VPC's vSwitch in that zone. Required.
      */
-    export interface ZoneVSwitchArgs {
-        /**
-         * vSwitchId is the attached VPC's vSwitch in that zone. Required.
-         */
-        vSwitchId: pulumi.Input<string>;
-        /**
-         * zoneId is the zone, e.g. cn-hangzhou-h. Required.
-         */
-        zoneId: string;
-    }
+    vSwitchId: pulumi.Input<string>;
+    /**
+     * zoneId is the zone, e.g. cn-hangzhou-h. Required.
+     */
+    zoneId: string;
 }

@@ -6,28 +6,26 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .cen_hub import *
+from .express_connect_leg import *
+from .hybrid_connection import *
 from .provider import *
-
-# Make subpackages available:
-if typing.TYPE_CHECKING:
-    import hybridlink.components as __components
-    components = __components
-else:
-    components = _utilities.lazy_import('hybridlink.components')
-
+from .standby_monitoring import *
+from .vpn_standby_leg import *
+from ._inputs import *
 _utilities.register(
     resource_modules="""
 [
  {
   "pkg": "hybridlink",
-  "mod": "components",
-  "fqn": "hybridlink.components",
+  "mod": "index",
+  "fqn": "hybridlink",
   "classes": {
-   "hybridlink:components:CenHub": "CenHub",
-   "hybridlink:components:ExpressConnectLeg": "ExpressConnectLeg",
-   "hybridlink:components:HybridConnection": "HybridConnection",
-   "hybridlink:components:StandbyMonitoring": "StandbyMonitoring",
-   "hybridlink:components:VpnStandbyLeg": "VpnStandbyLeg"
+   "hybridlink:index:CenHub": "CenHub",
+   "hybridlink:index:ExpressConnectLeg": "ExpressConnectLeg",
+   "hybridlink:index:HybridConnection": "HybridConnection",
+   "hybridlink:index:StandbyMonitoring": "StandbyMonitoring",
+   "hybridlink:index:VpnStandbyLeg": "VpnStandbyLeg"
   }
  }
 ]

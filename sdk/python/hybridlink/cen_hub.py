@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
-from .. import _utilities
+from . import _utilities
 from ._inputs import *
 
 __all__ = ['CenHubArgs', 'CenHub']
@@ -121,7 +121,7 @@ class CenHubArgs:
         pulumi.set(self, "vbr_id", value)
 
 
-@pulumi.type_token("hybridlink:components:CenHub")
+@pulumi.type_token("hybridlink:index:CenHub")
 class CenHub(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
@@ -200,7 +200,7 @@ class CenHub(pulumi.ComponentResource):
             __props__.__dict__["vbr_attachment_id"] = None
             __props__.__dict__["vpc_attachment_ids"] = None
         super(CenHub, __self__).__init__(
-            'hybridlink:components:CenHub',
+            'hybridlink:index:CenHub',
             resource_name,
             __props__,
             opts,

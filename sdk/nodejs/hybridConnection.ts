@@ -2,16 +2,16 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../types/input";
-import * as outputs from "../types/output";
-import * as utilities from "../utilities";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as utilities from "./utilities";
 
 /**
  * HybridConnection is the whole active/standby connection of one environment. Its outputs carry the names of OutputVPNInternetIP and its siblings, which hybridlink's program exports as stack outputs.
  */
 export class HybridConnection extends pulumi.ComponentResource {
     /** @internal */
-    public static readonly __pulumiType = 'hybridlink:components:HybridConnection';
+    public static readonly __pulumiType = 'hybridlink:index:HybridConnection';
 
     /**
      * Returns true if the given object is an instance of HybridConnection.  This is designed to work even
@@ -162,7 +162,7 @@ export interface HybridConnectionArgs {
     /**
      * expressConnect is the primary path, as NewExpressConnectLeg takes it.
      */
-    expressConnect: inputs.components.ExpressConnectLegSpecArgs;
+    expressConnect: inputs.ExpressConnectLegSpecArgs;
     /**
      * idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
      */
@@ -170,7 +170,7 @@ export interface HybridConnectionArgs {
     /**
      * monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
      */
-    monitoring?: inputs.components.StandbyMonitoringSpecArgs;
+    monitoring?: inputs.StandbyMonitoringSpecArgs;
     /**
      * protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
      */
@@ -186,7 +186,7 @@ export interface HybridConnectionArgs {
     /**
      * transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
      */
-    transitVpc: inputs.components.VpcArgs;
+    transitVpc: inputs.VpcArgs;
     /**
      * vbrHealthCheck makes CEN probe the on-premises peering IP.
      */
@@ -194,9 +194,9 @@ export interface HybridConnectionArgs {
     /**
      * vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
      */
-    vpn: inputs.components.VpnStandbyLegSpecArgs;
+    vpn: inputs.VpnStandbyLegSpecArgs;
     /**
      * workloadVpcs are reached from the IDC. Required: at least one.
      */
-    workloadVpcs: inputs.components.VpcArgs[];
+    workloadVpcs: inputs.VpcArgs[];
 }

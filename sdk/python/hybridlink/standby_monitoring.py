@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
-from .. import _utilities
+from . import _utilities
 from ._inputs import *
 
 __all__ = ['StandbyMonitoringArgs', 'StandbyMonitoring']
@@ -169,7 +169,7 @@ class StandbyMonitoringArgs:
         pulumi.set(self, "webhook", value)
 
 
-@pulumi.type_token("hybridlink:components:StandbyMonitoring")
+@pulumi.type_token("hybridlink:index:StandbyMonitoring")
 class StandbyMonitoring(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
@@ -260,7 +260,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
             __props__.__dict__["contact_group_name"] = None
             __props__.__dict__["vpn_event_rule_name"] = None
         super(StandbyMonitoring, __self__).__init__(
-            'hybridlink:components:StandbyMonitoring',
+            'hybridlink:index:StandbyMonitoring',
             resource_name,
             __props__,
             opts,

@@ -2,16 +2,16 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../types/input";
-import * as outputs from "../types/output";
-import * as utilities from "../utilities";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as utilities from "./utilities";
 
 /**
  * VPNStandbyLeg is the standby path: VPN gateway, customer gateway, IPsec connection and one destination route per IDC prefix.
  */
 export class VpnStandbyLeg extends pulumi.ComponentResource {
     /** @internal */
-    public static readonly __pulumiType = 'hybridlink:components:VpnStandbyLeg';
+    public static readonly __pulumiType = 'hybridlink:index:VpnStandbyLeg';
 
     /**
      * Returns true if the given object is an instance of VpnStandbyLeg.  This is designed to work even
@@ -128,7 +128,7 @@ export interface VpnStandbyLegArgs {
     /**
      * healthCheck probes the on-premises side through the tunnel; nil for none.
      */
-    healthCheck?: inputs.components.IpsecHealthCheckArgs;
+    healthCheck?: inputs.IpsecHealthCheckArgs;
     /**
      * idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
      */
@@ -136,11 +136,11 @@ export interface VpnStandbyLegArgs {
     /**
      * ike are the phase-1 parameters; zero fields take hybridlink's defaults.
      */
-    ike?: inputs.components.IkeSettingsArgs;
+    ike?: inputs.IkeSettingsArgs;
     /**
      * ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
      */
-    ipsec?: inputs.components.IpsecSettingsArgs;
+    ipsec?: inputs.IpsecSettingsArgs;
     /**
      * psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
      */

@@ -2,16 +2,16 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../types/input";
-import * as outputs from "../types/output";
-import * as utilities from "../utilities";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as utilities from "./utilities";
 
 /**
  * CENHub is the CEN instance, its transit router and the attachments of the VPCs and the VBR, each associated with and propagating to the transit router's system route table.
  */
 export class CenHub extends pulumi.ComponentResource {
     /** @internal */
-    public static readonly __pulumiType = 'hybridlink:components:CenHub';
+    public static readonly __pulumiType = 'hybridlink:index:CenHub';
 
     /**
      * Returns true if the given object is an instance of CenHub.  This is designed to work even
@@ -88,7 +88,7 @@ export interface CenHubArgs {
     /**
      * advertise publishes a VPC's routes (the VPN routes in the transit VPC) to the transit router; nil for none.
      */
-    advertise?: inputs.components.RouteAdvertisementArgs;
+    advertise?: inputs.RouteAdvertisementArgs;
     /**
      * cenId is an existing CEN instance; nil creates one.
      */
@@ -100,7 +100,7 @@ export interface CenHubArgs {
     /**
      * vbrHealthCheck makes CEN probe the on-premises peering IP over the VBR; nil for none.
      */
-    vbrHealthCheck?: inputs.components.VbrHealthCheckArgs;
+    vbrHealthCheck?: inputs.VbrHealthCheckArgs;
     /**
      * vbrId is the Express Connect VBR to attach; nil attaches none.
      */
@@ -108,5 +108,5 @@ export interface CenHubArgs {
     /**
      * vpcs are the VPC attachments. Required: at least one.
      */
-    vpcs: inputs.components.VpcAttachmentArgs[];
+    vpcs: inputs.VpcAttachmentArgs[];
 }

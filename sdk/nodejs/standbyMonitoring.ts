@@ -2,16 +2,16 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../types/input";
-import * as outputs from "../types/output";
-import * as utilities from "../utilities";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as utilities from "./utilities";
 
 /**
  * StandbyMonitoring is the contact group, the circuit's alarms and the VPN's event rule of one hybrid connection.
  */
 export class StandbyMonitoring extends pulumi.ComponentResource {
     /** @internal */
-    public static readonly __pulumiType = 'hybridlink:components:StandbyMonitoring';
+    public static readonly __pulumiType = 'hybridlink:index:StandbyMonitoring';
 
     /**
      * Returns true if the given object is an instance of StandbyMonitoring.  This is designed to work even
@@ -90,7 +90,7 @@ export interface StandbyMonitoringArgs {
     /**
      * contactGroup is created and receives every alarm. Required.
      */
-    contactGroup: inputs.components.ContactGroupArgs;
+    contactGroup: inputs.ContactGroupArgs;
     /**
      * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
      */

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
-from .. import _utilities
+from . import _utilities
 from ._inputs import *
 
 __all__ = ['ExpressConnectLegArgs', 'ExpressConnectLeg']
@@ -213,7 +213,7 @@ class ExpressConnectLegArgs:
         pulumi.set(self, "tags", value)
 
 
-@pulumi.type_token("hybridlink:components:ExpressConnectLeg")
+@pulumi.type_token("hybridlink:index:ExpressConnectLeg")
 class ExpressConnectLeg(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
@@ -324,7 +324,7 @@ class ExpressConnectLeg(pulumi.ComponentResource):
             __props__.__dict__["vbr_id"] = None
             __props__.__dict__["vbr_route_table_id"] = None
         super(ExpressConnectLeg, __self__).__init__(
-            'hybridlink:components:ExpressConnectLeg',
+            'hybridlink:index:ExpressConnectLeg',
             resource_name,
             __props__,
             opts,

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
-from .. import _utilities
+from . import _utilities
 from ._inputs import *
 
 __all__ = ['HybridConnectionArgs', 'HybridConnection']
@@ -196,7 +196,7 @@ class HybridConnectionArgs:
         pulumi.set(self, "vbr_health_check", value)
 
 
-@pulumi.type_token("hybridlink:components:HybridConnection")
+@pulumi.type_token("hybridlink:index:HybridConnection")
 class HybridConnection(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
@@ -315,7 +315,7 @@ class HybridConnection(pulumi.ComponentResource):
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["vpnPreSharedKey"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(HybridConnection, __self__).__init__(
-            'hybridlink:components:HybridConnection',
+            'hybridlink:index:HybridConnection',
             resource_name,
             __props__,
             opts,

@@ -2,16 +2,16 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
-import * as inputs from "../types/input";
-import * as outputs from "../types/output";
-import * as utilities from "../utilities";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
+import * as utilities from "./utilities";
 
 /**
  * ExpressConnectLeg is the primary path: a VBR on the circuit, a BGP group toward the on-premises AS and a BGP peer at the on-premises peering IP.
  */
 export class ExpressConnectLeg extends pulumi.ComponentResource {
     /** @internal */
-    public static readonly __pulumiType = 'hybridlink:components:ExpressConnectLeg';
+    public static readonly __pulumiType = 'hybridlink:index:ExpressConnectLeg';
 
     /**
      * Returns true if the given object is an instance of ExpressConnectLeg.  This is designed to work even
@@ -109,7 +109,7 @@ export interface ExpressConnectLegArgs {
     /**
      * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
      */
-    bfd?: inputs.components.BfdTimersArgs;
+    bfd?: inputs.BfdTimersArgs;
     /**
      * enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
      */

@@ -12,7 +12,7 @@ if sys.version_info >= (3, 11):
     from typing import NotRequired, TypedDict, TypeAlias
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
-from .. import _utilities
+from . import _utilities
 from ._inputs import *
 
 __all__ = ['VpnStandbyLegArgs', 'VpnStandbyLeg']
@@ -216,7 +216,7 @@ class VpnStandbyLegArgs:
         pulumi.set(self, "vpc_id", value)
 
 
-@pulumi.type_token("hybridlink:components:VpnStandbyLeg")
+@pulumi.type_token("hybridlink:index:VpnStandbyLeg")
 class VpnStandbyLeg(pulumi.ComponentResource):
     @overload
     def __init__(__self__,
@@ -326,7 +326,7 @@ class VpnStandbyLeg(pulumi.ComponentResource):
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["preSharedKey"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(VpnStandbyLeg, __self__).__init__(
-            'hybridlink:components:VpnStandbyLeg',
+            'hybridlink:index:VpnStandbyLeg',
             resource_name,
             __props__,
             opts,
