@@ -7,21 +7,20 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
 var (
 	// repo is the module root: Pulumi.yaml, stacks/, go.mod.
 	repo string
-	// tools are the pinned Pulumi CLI and the policy pack, built once.
-	tools *sandbox.Tools
-	// cli is the hybridlink binary, built once into a temporary directory.
+	// tools are the pinned Pulumi CLI and the policy pack.
+	tools *toolbuild.Tools
+	// cli is the hybridlink binary, in .cache/bin like ./test.sh's.
 	cli string
 )
 
@@ -47,26 +46,21 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	sandboxBefore := listing(filepath.Join(repo, ".sandbox"))
-	// The first build of the pinned CLI takes minutes; BuildTools says so.
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	// The tests use the tools ./test.sh builds before them: the pinned
+	// Pulumi CLI takes minutes to build, which go test would spend without
+	// a word. The policy pack and the hybridlink CLI are relinked here only
+	// when their sources changed since.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var log bytes.Buffer
 	start := time.Now()
-	if tools, err = sandbox.BuildTools(ctx, repo, &log); err != nil {
+	if tools, err = toolbuild.Prebuilt(ctx, repo, &log); err != nil {
 		fmt.Fprintf(os.Stderr, "tests: %v\n%s", err, log.String())
 		return 1
 	}
-	bin, err := os.MkdirTemp("", "hybridlink-tests-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "tests:", err)
-		return 1
-	}
-	defer os.RemoveAll(bin)
-	cli = filepath.Join(bin, "hybridlink")
-	build := exec.CommandContext(ctx, "go", "build", "-o", cli, "./cmd/hybridlink")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "tests: building the hybridlink CLI: %v\n%s", err, out)
+	cli = filepath.Join(repo, ".cache", "bin", "hybridlink")
+	if err := toolbuild.GoBuild(ctx, repo, cli, "./cmd/hybridlink"); err != nil {
+		fmt.Fprintf(os.Stderr, "tests: building the hybridlink CLI: %v\n", err)
 		return 1
 	}
 	if testing.Verbose() {

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 
 	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 	"github.com/hybridlink/hybridlink/stacks"
 )
 
@@ -38,7 +39,7 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 	if err != nil {
 		return nil, nil, err
 	}
-	tools, err := sandbox.BuildTools(ctx, repo, os.Stderr)
+	tools, err := toolbuild.Build(ctx, repo, os.Stderr)
 	if err != nil {
 		return nil, nil, err
 	}

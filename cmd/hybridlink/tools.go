@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
-	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
 // tools builds the pinned Pulumi CLI and the policy pack ahead of time, so
@@ -21,6 +23,11 @@ func tools(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = sandbox.BuildTools(ctx, repo, os.Stderr)
-	return err
+	start := time.Now()
+	t, err := toolbuild.Build(ctx, repo, os.Stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "tools: ready in %s: Pulumi CLI %s, policy pack %s\n", time.Since(start).Round(100*time.Millisecond), t.PulumiPath, t.PolicyPack)
+	return nil
 }

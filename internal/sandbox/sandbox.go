@@ -23,6 +23,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
 // Options configure a sandbox.
@@ -37,7 +38,7 @@ type Options struct {
 	// Program is the Pulumi program to run inline. Required: the CLI passes
 	// stacks.Program, the program main.go runs.
 	Program pulumi.RunFunc
-	Tools   *Tools
+	Tools   *toolbuild.Tools
 	// NoPolicy runs without the policy pack (for measurements).
 	NoPolicy bool
 	// Passphrase decrypts the stack's secrets; default the sandbox one.
@@ -64,7 +65,7 @@ type Sandbox struct {
 // pass a context that outlives every operation, not one operation's.
 func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if opts.Tools == nil {
-		return nil, fmt.Errorf("sandbox: no tools; call BuildTools first")
+		return nil, fmt.Errorf("sandbox: no tools; call toolbuild.Build first")
 	}
 	opts.StateDir = StateDir(opts.ProjectDir, opts.StateDir)
 	if opts.Program == nil {
