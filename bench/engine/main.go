@@ -13,21 +13,19 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hybridlink/hybridlink/bench/internal/measure"
 	"github.com/hybridlink/hybridlink/internal/sandbox"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 	"github.com/hybridlink/hybridlink/stacks"
 )
 
@@ -54,16 +52,12 @@ func run() error {
 	dir := flag.String("dir", ".", "the repository (go.mod, Pulumi.yaml, stacks/)")
 	deployed := flag.Bool("deployed", false, "deploy the stack first, so the previews find no changes (default: a fresh stack, every resource a create)")
 	flag.Parse()
-	if *rounds < 1 {
-		return fmt.Errorf("-rounds must be at least 1")
-	}
-	repo, err := filepath.Abs(*dir)
+	repo, ctx, cancel, err := measure.Start(*rounds, *dir)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
-	tools, err := sandbox.BuildTools(ctx, repo, os.Stderr)
+	tools, err := toolbuild.Build(ctx, repo, os.Stderr)
 	if err != nil {
 		return err
 	}
@@ -116,35 +110,16 @@ func run() error {
 		state = "deployed stack: no changes"
 	}
 	fmt.Printf("Sandbox preview, %s; %d rounds alternating, Pulumi CLI %s, %s/%s, %d CPUs, load %s\n\n",
-		state, *rounds, tools.PulumiVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), loadAverage())
+		state, *rounds, tools.PulumiVersion, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), measure.LoadAverage())
 	fmt.Println("| variant | median | min | max |")
 	fmt.Println("|---|---:|---:|---:|")
 	for _, v := range variants {
-		fmt.Printf("| %s | %s | %s | %s |\n", v.name, seconds(median(v.times)), seconds(slices.Min(v.times)), seconds(slices.Max(v.times)))
+		fmt.Printf("| %s | %s |\n", v.name, measure.Row(v.times))
 	}
-	empty, noPack, pack := median(variants[0].times), median(variants[1].times), median(variants[2].times)
+	empty, noPack, pack := measure.Median(variants[0].times), measure.Median(variants[1].times), measure.Median(variants[2].times)
 	fmt.Printf("\n%s, no pack / empty program: %.2f×\n", *stack, float64(noPack)/float64(empty))
 	fmt.Printf("%s, with pack / %s, no pack: %.2f×\n", *stack, *stack, float64(pack)/float64(noPack))
 	return nil
-}
-
-func median(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	if n := len(s); n%2 == 0 {
-		return (s[n/2-1] + s[n/2]) / 2
-	}
-	return s[len(s)/2]
-}
-
-func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
 // copyProject copies Pulumi.yaml and the stack files into dir.
