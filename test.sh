@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The README's test command, on a fresh Debian or Ubuntu machine with Go:
+# installs the system packages the tests run when they are missing, builds
+# the tools the tests use (visibly, before them), then runs go test.
+#
+#   ./test.sh                 everything: go test ./...
+#   ./test.sh ./internal/...  the same preparation, then go test of these
+#
+# A script rather than a hybridlink subcommand: it prints from its first
+# second, while `go run ./cmd/hybridlink` would first compile about 950
+# packages without a word.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# ---- Prerequisites: one entry each, in the order they are needed. ----------
+
+# Debian packages the tests need (installed with apt-get when missing).
+packages=(
+  frr                          # vtysh --dryrun checks the rendered frr.conf (internal/onprem)
+  strongswan-swanctl           # swanctl, for the failover lab
+  strongswan-charon            # charon, the IKE daemon, for the failover lab
+  libcharon-extra-plugins      # charon plugins the lab's configuration loads
+  libstrongswan-extra-plugins  # crypto plugins the lab's proposals need
+  nftables                     # nft, the lab's link faults
+  iproute2                     # ip, the lab's network namespaces
+)
+
+# Build steps, run in order before the tests; each prints its own progress.
+steps=(
+  "build_go .cache/bin/hybridlink ./cmd/hybridlink"   # the operator CLI
+  ".cache/bin/hybridlink tools"                       # the pinned Pulumi CLI and the policy pack
+)
+
+# go test's own limit: the end-to-end tests run the real engine for minutes
+# on a loaded 2-core machine, beyond go test's default of 10 minutes.
+test_timeout=60m
+
+# ---- Helpers ----------------------------------------------------------------
+
+start=$SECONDS
+elapsed() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+say() { printf '== %s  [%s]\n' "$*" "$(elapsed $((SECONDS - start)))"; }
+
+# ticking WHAT PROGRESS CMD... runs CMD and, every 15 s until it ends, prints
+# how long it has run and what the function PROGRESS prints (":" for
+# nothing); go says nothing while it downloads or compiles.
+ticker_pid=""
+trap '[ -z "$ticker_pid" ] || kill "$ticker_pid" 2>/dev/null' EXIT
+ticking() {
+  local what=$1 progress=$2 rc=0
+  shift 2
+  ( t0=$SECONDS; while sleep 15; do printf '   %s: %s%s\n' "$what" "$(elapsed $((SECONDS - t0)))" "$($progress)"; done ) &
+  ticker_pid=$!
+  "$@" || rc=$?
+  kill "$ticker_pid" 2>/dev/null || true
+  ticker_pid=""
+  return "$rc"
+}
+
+# install_packages installs the missing entries of $packages with apt-get.
+install_packages() {
+  local missing=() p sudo=""
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "system packages: installed (${packages[*]})"
+    return
+  fi
+  say "system packages: installing ${missing[*]}"
+  if ! command -v apt-get >/dev/null; then
+    echo "test.sh: the tests need the Debian packages ${missing[*]}; without apt-get, install their equivalents" >&2
+    exit 1
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "test.sh: installing ${missing[*]} needs root: run this as root, or first: apt-get install ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build_go OUT PKG builds a Go command into OUT, counting the packages go
+# compiles (-v lists them). Go links in .cache/tmp and renames the result
+# over OUT, so an interrupted build leaves no half-written OUT; an unchanged
+# OUT is not relinked.
+build_log="" build_total=0
+build_go() {
+  local out=$1 pkg=$2 rc=0
+  mkdir -p .cache/tmp
+  build_log=$(mktemp)
+  build_total=$(go list -deps "$pkg" | wc -l)
+  ticking "$pkg" compiled env GOTMPDIR="$PWD/.cache/tmp" go build -v -o "$out" "$pkg" 2>"$build_log" || rc=$?
+  [ "$rc" -eq 0 ] || grep '[ :]' "$build_log" >&2 || cat "$build_log" >&2
+  rm -f "$build_log"
+  return "$rc"
+}
+compiled() { printf ', %d of at most %d packages compiled' "$(grep -cv '[ :]' "$build_log")" "$build_total"; }
+
+# ---- Run --------------------------------------------------------------------
+
+say "$(go version)"
+install_packages
+say "go modules: downloading what is missing"
+ticking "go mod download" : go mod download
+for s in "${steps[@]}"; do
+  say "build: $s"
+  eval "$s"
+done
+[ $# -gt 0 ] || set -- ./...
+say "go test -timeout $test_timeout $*"
+go test -timeout "$test_timeout" "$@"
+say "ok"
