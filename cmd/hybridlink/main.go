@@ -21,6 +21,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hybridlink/hybridlink/internal/termquery"
 )
 
 // exitError carries a process exit code for a failure already reported.
@@ -46,6 +48,7 @@ var commands = []command{
 }
 
 func main() {
+	termquery.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:]))
