@@ -26,18 +26,30 @@ type cliResult struct {
 // the repository root.
 func runCLI(t *testing.T, args ...string) cliResult {
 	t.Helper()
-	return runCLIEnv(t, nil, args...)
+	return runCLIAt(t, repo, nil, args...)
 }
 
-// runCLIEnv runs the hybridlink binary with extra environment, the
+// runCLIIn runs the hybridlink binary from dir.
+func runCLIIn(t *testing.T, dir string, args ...string) cliResult {
+	t.Helper()
+	return runCLIAt(t, dir, nil, args...)
+}
+
+// runCLIEnv runs the hybridlink binary with extra environment.
+func runCLIEnv(t *testing.T, env []string, args ...string) cliResult {
+	t.Helper()
+	return runCLIAt(t, repo, env, args...)
+}
+
+// runCLIAt runs the hybridlink binary from dir with extra environment, the
 // caller's ALICLOUD_REGION removed so that the stack files (or env) decide
 // the region.
-func runCLIEnv(t *testing.T, env []string, args ...string) cliResult {
+func runCLIAt(t *testing.T, dir string, env []string, args ...string) cliResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, cli, args...)
-	cmd.Dir = repo
+	cmd.Dir = dir
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, stacks.RegionEnv+"=") {
 			cmd.Env = append(cmd.Env, kv)

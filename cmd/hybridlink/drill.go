@@ -46,8 +46,8 @@ func drillCmd(ctx context.Context, args []string) error {
 	fs.DurationVar(&d.settle, "settle", 5*time.Minute, "failover test with --real: how long each step waits for the transit router's routes to converge")
 	fs.IntVar(&d.bgpPref, "onprem-bgp-preference", 0, "model the on-premises gateway with this BGP preference instead of the stack's (as it is actually configured)")
 	fs.IntVar(&d.staticPref, "onprem-static-preference", 0, "model the on-premises gateway with this static-route preference instead of the stack's")
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	if err := f.parse(fs, args); err != nil {
+		return err
 	}
 	switch drill.Method(d.method) {
 	case drill.FaultSwitch:

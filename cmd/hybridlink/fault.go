@@ -21,8 +21,8 @@ func fault(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("fault", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
-	if err := fs.Parse(args[2:]); err != nil {
-		return exitError{2}
+	if err := f.parse(fs, args[2:]); err != nil {
+		return err
 	}
 	cloud, err := sandbox.OpenCloud(sandbox.StateDir(f.dir, f.state))
 	if err != nil {
@@ -42,6 +42,9 @@ func fault(_ context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "local cloud: the circuit is %s, the VPN is %s\n", upDown(faults.CircuitDown), upDown(faults.VPNDown))
+	if rs, err := cloud.Snapshot(); err == nil && len(rs) == 0 {
+		fmt.Fprintf(os.Stderr, "local cloud: nothing is deployed in %s yet; the switch applies to what `hybridlink sandbox up --stack <s>` deploys\n", sandbox.StateDir(f.dir, f.state))
+	}
 	return nil
 }
 
@@ -51,8 +54,8 @@ func routes(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("routes", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	if err := f.parse(fs, args); err != nil {
+		return err
 	}
 	env, err := loadStack(f, false)
 	if err != nil {

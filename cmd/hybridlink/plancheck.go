@@ -14,11 +14,15 @@ import (
 // line per conflict; it exits 1 when there is any.
 func planCheck(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("plan-check", flag.ContinueOnError)
-	dir := fs.String("dir", ".", "project directory (holds Pulumi.yaml and stacks/)")
+	dir := fs.String("dir", "", "project directory (holds Pulumi.yaml and stacks/); default: the nearest one at or above the working directory")
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
-	sources, err := stackSources(filepath.Join(*dir, "stacks"))
+	root, err := projectRoot(*dir)
+	if err != nil {
+		return err
+	}
+	sources, err := stackSources(filepath.Join(root, "stacks"))
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/hybridlink/hybridlink/internal/toolbuild"
@@ -15,11 +14,11 @@ import (
 // CI and the first sandbox run do not pay for it later.
 func tools(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("tools", flag.ContinueOnError)
-	dir := fs.String("dir", ".", "project directory (go.mod)")
+	dir := fs.String("dir", "", "project directory (Pulumi.yaml, go.mod); default: the nearest one at or above the working directory")
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
-	repo, err := filepath.Abs(*dir)
+	repo, err := projectRoot(*dir)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,7 +50,13 @@ type File struct {
 func Read(dir, stack string) (*File, error) {
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	info, err := os.Stat(path)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		names, lerr := List(dir)
+		if lerr != nil || len(names) == 0 {
+			return nil, fmt.Errorf("stack %q: there is no %s, nor any other stack file in %s", stack, path, dir)
+		}
+		return nil, fmt.Errorf("stack %q: there is no %s; the stacks are %s", stack, path, strings.Join(names, ", "))
+	} else if err != nil {
 		return nil, fmt.Errorf("stack %q: %w", stack, err)
 	}
 	// Refused before it is parsed: a deployment could not take it, and a

@@ -38,7 +38,9 @@ func TestList(t *testing.T) {
 func TestReadErrors(t *testing.T) {
 	_, err := Read(stacksDir, "staging")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `stack "staging"`)
+	assert.Contains(t, err.Error(), `stack "staging": there is no `+filepath.Join(stacksDir, "Pulumi.staging.yaml")+"; the stacks are dev, prod")
+	_, err = Read(t.TempDir(), "staging")
+	assert.ErrorContains(t, err, "nor any other stack file in")
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "Pulumi.broken.yaml")
