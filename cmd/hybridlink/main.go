@@ -4,7 +4,9 @@
 //
 //	hybridlink plan-check                         address plans of all stacks are disjoint
 //	hybridlink check --stack <s>                  sandbox preview with the policy pack
-//	hybridlink sandbox <preview|up|destroy|refresh> --stack <s>
+//	hybridlink sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]
+//	hybridlink pulumi --stack <s> -- <args>       the pinned Pulumi CLI on the sandbox's stack
+//	hybridlink localcloud serve                   serve the local cloud for the plain pulumi CLI
 //	hybridlink drill --stack <s> [--method fault-switch|failover-test] [--real [--yes]] [--report f.md]
 //	                                              failover drill: normal, circuit down, restored, VPN down
 //	hybridlink fault <circuit|vpn> <down|up>       throw the local cloud's fault switch
@@ -44,7 +46,9 @@ var commands = []command{
 	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
 	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
-	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
+	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
+	{"pulumi", "pulumi --stack <s> -- <args>: run the pinned Pulumi CLI on the sandbox's stack, its local cloud serving", pulumiCmd},
+	{"localcloud", "localcloud serve [--state dir]: serve the local cloud and print the environment for the plain pulumi CLI", localcloudCmd},
 }
 
 func main() {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 
 	"github.com/hybridlink/hybridlink/internal/sandbox"
@@ -21,10 +22,38 @@ type sandboxFlags struct {
 }
 
 func (f *sandboxFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.stack, "stack", "", "stack to run: dev or prod (required)")
-	fs.StringVar(&f.dir, "dir", ".", "project directory (Pulumi.yaml, stacks/, go.mod)")
-	fs.StringVar(&f.state, "state", "", "sandbox state directory (default <dir>/.sandbox)")
+	f.registerStack(fs)
 	fs.BoolVar(&f.noPolicy, "no-policy", false, "run without the policy pack")
+}
+
+// registerStack registers the flags that name a stack's sandbox: --stack,
+// and the project's and state's directories.
+func (f *sandboxFlags) registerStack(fs *flag.FlagSet) {
+	fs.StringVar(&f.stack, "stack", "", "stack to run: dev or prod (required)")
+	f.registerState(fs)
+}
+
+// registerState registers the flags that locate a sandbox: the project's
+// and the state's directories.
+func (f *sandboxFlags) registerState(fs *flag.FlagSet) {
+	fs.StringVar(&f.dir, "dir", "", "project directory (Pulumi.yaml, stacks/, go.mod); default: the nearest one at or above the working directory")
+	fs.StringVar(&f.state, "state", "", "sandbox state directory (default <project>/.sandbox)")
+}
+
+// parse parses the command line and finds the project; the project and
+// state directories it leaves are absolute.
+func (f *sandboxFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return exitError{2}
+	}
+	var err error
+	if f.dir, err = projectRoot(f.dir); err != nil {
+		return err
+	}
+	if f.state != "" {
+		f.state, err = filepath.Abs(f.state)
+	}
+	return err
 }
 
 // open validates the stack file, builds the tools and opens the sandbox of
@@ -35,15 +64,11 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 	if err != nil {
 		return nil, nil, err
 	}
-	repo, err := filepath.Abs(f.dir)
+	tools, err := toolbuild.Build(ctx, f.dir, os.Stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	tools, err := toolbuild.Build(ctx, repo, os.Stderr)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: repo, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
+	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: f.dir, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
 		Passphrase: passphrase(), OnPrem: env.OnPremModel()})
 	return s, env, err
 }
@@ -59,11 +84,18 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	var f sandboxFlags
 	f.register(fs)
 	unprotect := fs.Bool("unprotect", false, "destroy: first unprotect the protected resources (prod)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitError{2}
+	diff := fs.Bool("diff", false, "preview, up: show every changed property, as pulumi's --diff")
+	var targets stringList
+	fs.Var(&targets, "target", "preview, up: change only this resource (URN; repeatable), as pulumi's --target")
+	if err := f.parse(fs, args[1:]); err != nil {
+		return err
 	}
 	switch op {
-	case "preview", "up", "destroy", "refresh":
+	case "preview", "up":
+	case "destroy", "refresh":
+		if *diff || len(targets) > 0 {
+			return fmt.Errorf("sandbox %s: --diff and --target apply to preview and up", op)
+		}
 	default:
 		return fmt.Errorf("unknown sandbox operation %q: use preview, up, destroy or refresh", op)
 	}
@@ -74,9 +106,12 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	defer s.Close()
 	switch op {
 	case "preview":
-		_, err = s.Preview(ctx)
+		_, err = s.Preview(ctx, previewOptions(*diff, targets)...)
 	case "up":
-		_, err = s.Up(ctx)
+		var res auto.UpResult
+		if res, err = s.Up(ctx, upOptions(*diff, targets)...); err == nil {
+			printUpSummary(os.Stderr, f, res)
+		}
 	case "destroy":
 		_, err = s.Destroy(ctx, *unprotect)
 	case "refresh":
@@ -97,8 +132,8 @@ func check(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitError{2}
+	if err := f.parse(fs, args); err != nil {
+		return err
 	}
 	f.noPolicy = false
 	s, _, err := f.open(ctx)

@@ -88,32 +88,19 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if _, err := stackfile.Read(filepath.Join(project, "stacks"), opts.Stack); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	backend := filepath.Join(state, "backend")
-	if err := os.MkdirAll(backend, 0o700); err != nil {
-		return nil, err
-	}
-	cloud, err := OpenCloud(state)
+	cloud, env, stop, err := ServeCloud(ctx, state, opts.Passphrase)
 	if err != nil {
 		return nil, err
 	}
 	if len(opts.OnPrem.IDCPrefixes) > 0 {
+		// Before the engine's first operation, which the cloud answers
+		// with the on-premises gateway's routes in mind.
 		if err := cloud.SetOnPrem(opts.Stack, opts.OnPrem); err != nil {
+			_ = stop()
 			return nil, err
 		}
 	}
-	port, stop, err := cloud.Serve(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, env: map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + backend,
-		"PULUMI_CONFIG_PASSPHRASE": opts.Passphrase,
-		// The engine uses the provider already listening instead of
-		// launching a resource-alicloud plugin.
-		"PULUMI_DEBUG_PROVIDERS":   fmt.Sprintf("alicloud:%d", port),
-		"PULUMI_HOME":              filepath.Join(state, "home"),
-		"PULUMI_SKIP_UPDATE_CHECK": "true",
-	}}
+	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, env: env}
 	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
 		auto.WorkDir(project), auto.Pulumi(opts.Tools.Pulumi), auto.EnvVars(s.env))
 	if err != nil {
@@ -174,10 +161,25 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 // and changes nothing if the preview fails: the pack's stack policies
 // (cidr-no-overlap, vpn-route-single-weight-100, …) run only at the end of
 // an operation, so an up without the preview would create every resource
-// before a mandatory stack-policy violation failed it.
+// before a mandatory stack-policy violation failed it. The preview takes
+// the update's --diff and targets, so it shows what the update will do.
 func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
 	if packs := s.policyPacks(); len(packs) > 0 {
-		if _, err := s.Stack.Preview(ctx, optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)); err != nil {
+		var up optup.Options
+		for _, o := range opts {
+			o.ApplyOption(&up)
+		}
+		preview := []optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)}
+		if up.Diff {
+			preview = append(preview, optpreview.Diff())
+		}
+		if len(up.Target) > 0 {
+			preview = append(preview, optpreview.Target(up.Target))
+		}
+		if up.TargetDependents {
+			preview = append(preview, optpreview.TargetDependents())
+		}
+		if _, err := s.Stack.Preview(ctx, preview...); err != nil {
 			return auto.UpResult{}, fmt.Errorf("sandbox: the preview before the update failed, nothing was changed: %w", err)
 		}
 	}
@@ -214,10 +216,6 @@ func (s *Sandbox) Unprotect(ctx context.Context) error {
 
 // Pulumi runs another pulumi command against the sandbox's stack.
 func (s *Sandbox) Pulumi(ctx context.Context, args ...string) (stdout, stderr string, code int, err error) {
-	var env []string
-	for k, v := range s.env {
-		env = append(env, k+"="+v)
-	}
 	args = append(args, "--stack", s.opts.Stack, "--non-interactive")
-	return s.opts.Tools.Pulumi.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, env, args...)
+	return s.opts.Tools.Pulumi.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, EnvList(s.env), args...)
 }

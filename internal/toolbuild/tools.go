@@ -81,6 +81,13 @@ func prepareTools(ctx context.Context, repo string, log io.Writer, buildCLI bool
 	return t, nil
 }
 
+// Pulumi returns the path of the Pulumi CLI to run, building the pinned one
+// (with progress on log) when it is missing: for callers that run it
+// directly rather than through the Automation API.
+func Pulumi(ctx context.Context, repo string, log io.Writer) (string, error) {
+	return pulumiBinary(ctx, repo, log, true)
+}
+
 // pulumiBinary returns the Pulumi CLI to use, building the pinned one on
 // first use when buildCLI.
 func pulumiBinary(ctx context.Context, repo string, log io.Writer, buildCLI bool) (string, error) {
