@@ -41,10 +41,21 @@ func countPackages(ctx context.Context, repo, pkg string) (int, error) {
 	return bytes.Count(out, []byte("\n")), nil
 }
 
-// GoBuild builds the main package pkg of the module at repo into out; go
-// relinks out only when pkg's sources changed.
+// GoBuild builds the main package pkg of the module at repo into out when
+// the module changed since out was built; go then relinks out only when
+// pkg's own sources changed.
 func GoBuild(ctx context.Context, repo, out, pkg string) error {
-	return goBuild(ctx, repo, out, "", pkg, nil)
+	digest, err := inputsDigest(repo, pkg)
+	if err != nil {
+		return err
+	}
+	if stamped(out, digest) {
+		return nil
+	}
+	if err := goBuild(ctx, repo, out, "", pkg, nil); err != nil {
+		return err
+	}
+	return stamp(out, digest)
 }
 
 // goBuild builds pkg into out. go links into a temporary directory under
