@@ -31,7 +31,7 @@ const BuildCommand = "go run ./cmd/hybridlink tools"
 
 // ColdBuildTime is how long the first build of the pinned CLI takes with
 // empty Go caches on a 2-core machine, as measured (README, "Timings").
-const ColdBuildTime = "about 9 minutes (16 on a loaded machine)"
+const ColdBuildTime = "about 11 minutes on 2 busy cores, less on idle ones"
 
 // Tools are the binaries a sandbox runs: the Pulumi CLI and the policy pack.
 type Tools struct {
