@@ -21,8 +21,8 @@
 // Tests compare every vendor's rendering of the committed stacks with
 // testdata/golden (go test ./internal/onprem/ -update rewrites them) and run
 // FRR's own check, vtysh --dryrun --inputfile, on the rendered frr.conf. That
-// check needs FRR installed (Debian/Ubuntu: apt-get install -y frr); without
-// vtysh the tests fail unless HYBRIDLINK_SKIP_FRR_CHECK=1 is set.
+// check needs FRR installed (Debian/Ubuntu: apt-get install -y frr, which
+// ./test.sh does); without vtysh the tests fail.
 package onprem
 
 import (
