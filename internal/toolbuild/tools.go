@@ -116,10 +116,10 @@ func pulumiBinary(ctx context.Context, repo string, log io.Writer, buildCLI bool
 		return "", err
 	}
 	if !buildCLI {
-		return "", fmt.Errorf("tools: the pinned Pulumi CLI %s is not built (%s is missing): run ./test.sh, or `%s` (%s the first time), or set %s to a Pulumi CLI you have",
+		return "", fmt.Errorf("tools: the pinned Pulumi CLI %s is not built (%s is missing): run ./test.sh, or `%s` (the first build takes %s), or set %s to a Pulumi CLI you have",
 			version, bin, BuildCommand, ColdBuildTime, PulumiEnv)
 	}
-	fmt.Fprintf(log, "tools: building the pinned Pulumi CLI %s from source into %s; the first time this takes %s, later runs reuse it.\n"+
+	fmt.Fprintf(log, "tools: building the pinned Pulumi CLI %s from source into %s; the first build takes %s, and later runs reuse it.\n"+
 		"tools: to use a Pulumi CLI you have instead: %s=path (the pulumi on PATH) or %s=/path/to/pulumi\n",
 		version, filepath.Dir(bin), ColdBuildTime, PulumiEnv, PulumiEnv)
 	start := time.Now()
