@@ -183,7 +183,10 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 			return auto.UpResult{}, fmt.Errorf("sandbox: the preview before the update failed, nothing was changed: %w", err)
 		}
 	}
-	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...)}, opts...)
+	// ShowSecrets(false): the summary the Automation API reads back after
+	// the update needs no decrypted configuration (that costs a key
+	// derivation, about 0.5 s, and would hold the secrets in plaintext).
+	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...), optup.ShowSecrets(false)}, opts...)
 	return s.Stack.Up(ctx, opts...)
 }
 
