@@ -15,6 +15,10 @@ import (
 	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
+// programOp maps the pulumi commands that run the program to the sandbox
+// operation that runs it inline.
+var programOp = map[string]string{"up": "up", "update": "up", "preview": "preview"}
+
 // pulumiCmd runs the pinned Pulumi CLI on a stack of the sandbox: with the
 // sandbox's backend, passphrase and PULUMI_HOME, and the local cloud
 // serving as the alicloud provider, so that Pulumi's own hints (`pulumi
@@ -59,6 +63,10 @@ func pulumiCmd(ctx context.Context, args []string) error {
 	run.Stdin, run.Stdout, run.Stderr = os.Stdin, os.Stdout, os.Stderr
 	var exit *exec.ExitError
 	if err := run.Run(); errors.As(err, &exit) {
+		if op := programOp[fs.Arg(0)]; op != "" {
+			fmt.Fprintf(os.Stderr, "hybridlink: pulumi %s runs the Go program through pulumi-language-go, which a standard Pulumi install brings; `%s sandbox %s --stack %s%s` runs it inline\n",
+				fs.Arg(0), invokedAs(), op, f.stack, stateFlag(f))
+		}
 		return exitError{exit.ExitCode()}
 	} else if err != nil {
 		return err
