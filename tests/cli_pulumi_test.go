@@ -9,12 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
@@ -70,10 +72,18 @@ func TestCLIPulumiTargetDiff(t *testing.T) {
 		if err := json.Unmarshal(export.Deployment, &deployment); err != nil {
 			t.Fatal(err)
 		}
+		// The route entry, and a propagation it does not depend on (it
+		// waits for the transit VPC's).
 		urn := map[tokens.Type]string{}
+		var entryDeps []resource.URN
 		for _, res := range deployment.Resources {
-			if _, seen := urn[res.Type]; !seen {
-				urn[res.Type] = string(res.URN)
+			if res.Type == cenRouteEntry && urn[cenRouteEntry] == "" {
+				urn[cenRouteEntry], entryDeps = string(res.URN), res.Dependencies
+			}
+		}
+		for _, res := range deployment.Resources {
+			if res.Type == propagation && urn[propagation] == "" && !slices.Contains(entryDeps, res.URN) {
+				urn[propagation] = string(res.URN)
 			}
 		}
 		entries, props := count(cenRouteEntry), count(propagation)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -13,9 +14,11 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
-// previewOptions pass `sandbox preview`'s --diff and --target to the engine.
+// previewOptions pass `sandbox preview`'s --diff and --target to the
+// engine; what the CLI writes to stderr (an error that is no resource's
+// diagnostic) reaches the user as it comes.
 func previewOptions(diff bool, targets []string) []optpreview.Option {
-	var opts []optpreview.Option
+	opts := []optpreview.Option{optpreview.ErrorProgressStreams(os.Stderr)}
 	if diff {
 		opts = append(opts, optpreview.Diff())
 	}
@@ -25,9 +28,9 @@ func previewOptions(diff bool, targets []string) []optpreview.Option {
 	return opts
 }
 
-// upOptions pass `sandbox up`'s --diff and --target to the engine.
+// upOptions are previewOptions for `sandbox up`.
 func upOptions(diff bool, targets []string) []optup.Option {
-	var opts []optup.Option
+	opts := []optup.Option{optup.ErrorProgressStreams(os.Stderr)}
 	if diff {
 		opts = append(opts, optup.Diff())
 	}
