@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
@@ -14,11 +13,9 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
-// previewOptions pass `sandbox preview`'s --diff and --target to the
-// engine; what the CLI writes to stderr (an error that is no resource's
-// diagnostic) reaches the user as it comes.
+// previewOptions pass `sandbox preview`'s --diff and --target to the engine.
 func previewOptions(diff bool, targets []string) []optpreview.Option {
-	opts := []optpreview.Option{optpreview.ErrorProgressStreams(os.Stderr)}
+	var opts []optpreview.Option
 	if diff {
 		opts = append(opts, optpreview.Diff())
 	}
@@ -28,9 +25,9 @@ func previewOptions(diff bool, targets []string) []optpreview.Option {
 	return opts
 }
 
-// upOptions are previewOptions for `sandbox up`.
+// upOptions pass `sandbox up`'s --diff and --target to the engine.
 func upOptions(diff bool, targets []string) []optup.Option {
-	opts := []optup.Option{optup.ErrorProgressStreams(os.Stderr)}
+	var opts []optup.Option
 	if diff {
 		opts = append(opts, optup.Diff())
 	}

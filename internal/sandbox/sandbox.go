@@ -49,6 +49,10 @@ type Options struct {
 	// prefixes its gateway advertises over BGP, which the local cloud's
 	// transit router then holds (getTransitRouterRouteEntries).
 	OnPrem routemodel.OnPrem
+	// Err receives what the CLI writes to stderr: errors that are no
+	// resource's diagnostic, such as a --target missing a dependency;
+	// default os.Stderr.
+	Err io.Writer
 }
 
 // Sandbox is one stack's sandbox, with its local cloud serving.
@@ -76,6 +80,9 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	if opts.Out == nil {
 		opts.Out = os.Stdout
+	}
+	if opts.Err == nil {
+		opts.Err = os.Stderr
 	}
 	project, err := filepath.Abs(opts.ProjectDir)
 	if err != nil {
@@ -152,7 +159,7 @@ func (s *Sandbox) policyPacks() []string {
 
 // Preview runs `pulumi preview` with the policy pack.
 func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
-	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
+	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(s.opts.Err), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
 	return s.Stack.Preview(ctx, opts...)
 }
 
@@ -169,7 +176,11 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 		for _, o := range opts {
 			o.ApplyOption(&up)
 		}
-		preview := []optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)}
+		errs := up.ErrorProgressStreams
+		if len(errs) == 0 {
+			errs = []io.Writer{s.opts.Err}
+		}
+		preview := []optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(errs...), optpreview.PolicyPacks(packs...)}
 		if up.Diff {
 			preview = append(preview, optpreview.Diff())
 		}
@@ -186,13 +197,13 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 	// ShowSecrets(false): the summary the Automation API reads back after
 	// the update needs no decrypted configuration (that costs a key
 	// derivation, about 0.5 s, and would hold the secrets in plaintext).
-	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...), optup.ShowSecrets(false)}, opts...)
+	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.ErrorProgressStreams(s.opts.Err), optup.PolicyPacks(s.policyPacks()...), optup.ShowSecrets(false)}, opts...)
 	return s.Stack.Up(ctx, opts...)
 }
 
 // Refresh runs `pulumi refresh`.
 func (s *Sandbox) Refresh(ctx context.Context, opts ...optrefresh.Option) (auto.RefreshResult, error) {
-	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out)}, opts...)
+	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out), optrefresh.ErrorProgressStreams(s.opts.Err)}, opts...)
 	return s.Stack.Refresh(ctx, opts...)
 }
 
@@ -204,7 +215,7 @@ func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestro
 			return auto.DestroyResult{}, err
 		}
 	}
-	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out)}, opts...)
+	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out), optdestroy.ErrorProgressStreams(s.opts.Err)}, opts...)
 	return s.Stack.Destroy(ctx, opts...)
 }
 
