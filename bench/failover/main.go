@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hybridlink/hybridlink/bench/internal/measure"
 	"github.com/hybridlink/hybridlink/internal/lab"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
@@ -74,21 +75,12 @@ func run() error {
 			for _, dir := range []routemodel.Direction{routemodel.Forward, routemodel.Return} {
 				d := got[kind][dir]
 				slices.Sort(d)
-				fmt.Printf("| %s | %s outage | %s | %s | %s | %s | %d |\n", name, kind, dir, ms(median(d)), ms(d[0]), ms(d[len(d)-1]), len(d))
+				fmt.Printf("| %s | %s outage | %s | %s | %s | %s | %d |\n", name, kind, dir, ms(measure.Median(d)), ms(d[0]), ms(d[len(d)-1]), len(d))
 			}
 		}
 		fmt.Printf("| %s | detection the timers predict | | %s | | | |\n", name, detection)
 	}
 	return nil
-}
-
-// median of sorted durations.
-func median(d []time.Duration) time.Duration {
-	n := len(d)
-	if n%2 == 1 {
-		return d[n/2]
-	}
-	return (d[n/2-1] + d[n/2]) / 2
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
