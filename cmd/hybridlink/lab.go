@@ -18,7 +18,7 @@ import (
 func labCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
 	stack := fs.String("stack", "", "stack to run: dev or prod (required)")
-	dir := fs.String("dir", ".", "project directory (stacks/)")
+	dir := fs.String("dir", "", "project directory (Pulumi.yaml, stacks/); default: the nearest one at or above the working directory")
 	report := fs.String("report", "", "write the report as Markdown to this file, with the timeline plots next to it (<name>-forward.svg, <name>-return.svg)")
 	keep := fs.Bool("keep", false, "leave the namespaces and daemons running afterwards (remove them with the next run)")
 	staticPref := fs.Int("onprem-static-preference", 0, "run the on-premises gateway with this static-route preference, and tell the route model (as the drill's flag)")
@@ -29,7 +29,11 @@ func labCmd(ctx context.Context, args []string) error {
 	if *stack == "" {
 		return fmt.Errorf("--stack is required (dev or prod)")
 	}
-	s, err := lab.LoadStack(*dir, *stack, passphrase())
+	root, err := projectRoot(*dir)
+	if err != nil {
+		return err
+	}
+	s, err := lab.LoadStack(root, *stack, passphrase())
 	if err != nil {
 		return err
 	}
