@@ -58,12 +58,10 @@ func (f *sandboxFlags) parse(fs *flag.FlagSet, args []string) error {
 
 // open validates the stack file, builds the tools and opens the sandbox of
 // f.stack. Validating the file itself, beyond what the program sees, also
-// catches misspelt keys, which a running program cannot list. It leaves the
-// secrets encrypted: the program, which the engine runs next, validates
-// their values, and deriving the passphrase's key here too would cost every
-// command another 0.2–0.5 s.
+// catches misspelt keys, which a running program cannot list, and secure
+// values that do not decrypt, before anything is created.
 func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Environment, error) {
-	env, err := loadStack(*f, false)
+	env, err := loadStack(*f, true)
 	if err != nil {
 		return nil, nil, err
 	}
