@@ -25,10 +25,16 @@ packages=(
   iproute2                     # ip, the lab's network namespaces
 )
 
-# Build steps, run in order before the tests; each prints its own progress.
+# Steps run in order before the tests; each prints its own progress.
 steps=(
+  "require_node 20"                                   # the TypeScript test runs on Node.js 20 or later
+  "npm_ci tests/nodejs"                               # and its npm packages (package-lock.json), once
   "build_go .cache/bin/hybridlink ./cmd/hybridlink"   # the operator CLI
   ".cache/bin/hybridlink tools"                       # the pinned Pulumi CLI and the policy pack
+  # The multi-language tests build these themselves; built here first, with
+  # progress, so that the tests find them in Go's cache and only link.
+  "build_go .cache/bin/pulumi-resource-hybridlink ./cmd/pulumi-resource-hybridlink"
+  "build_go .cache/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
 )
 
 # go test's own limit: the end-to-end tests run the real engine for minutes
@@ -95,6 +101,28 @@ build_go() {
   rm -f "$build_log"
   return "$rc"
 }
+# require_node MAJOR fails unless node and npm are installed and node is at
+# least MAJOR: Debian's own nodejs is older, so it is not in $packages.
+require_node() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt "$1" ] || ! command -v npm >/dev/null; then
+    echo "test.sh: the TypeScript test needs Node.js $1 or later and npm (found: $(node --version 2>/dev/null || echo no node)); install them, e.g. from https://nodejs.org or NodeSource's Debian packages" >&2
+    exit 1
+  fi
+  echo "   node $(node --version), npm $(npm --version)"
+}
+
+# npm_ci DIR installs DIR's npm packages from its package-lock.json when it
+# has none yet; the TypeScript test reinstalls them when the SDK changed.
+npm_ci() {
+  if [ -d "$1/node_modules" ]; then
+    echo "   $1/node_modules: installed"
+  else
+    npm ci --prefix "$1" --no-audit --no-fund
+  fi
+}
+
 compiled() { printf ', %d of at most %d packages compiled' "$(grep -cv '[ :]' "$build_log")" "$build_total"; }
 
 # ---- Run --------------------------------------------------------------------
@@ -104,7 +132,7 @@ install_packages
 say "go modules: downloading what is missing"
 ticking "go mod download" : go mod download
 for s in "${steps[@]}"; do
-  say "build: $s"
+  say "$s"
   eval "$s"
 done
 [ $# -gt 0 ] || set -- ./...
