@@ -23,6 +23,7 @@ packages=(
   libstrongswan-extra-plugins  # crypto plugins the lab's proposals need
   nftables                     # nft, the lab's link faults
   iproute2                     # ip, the lab's network namespaces
+  python3                      # byte-compiles the generated Python SDK (internal/sdkgen)
 )
 
 # Steps run in order before the tests; each prints its own progress.
