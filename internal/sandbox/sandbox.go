@@ -8,6 +8,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,6 +49,14 @@ type Options struct {
 	// prefixes its gateway advertises over BGP, which the local cloud's
 	// transit router then holds (getTransitRouterRouteEntries).
 	OnPrem routemodel.OnPrem
+	// KeepStackFile runs the engine on a copy of Pulumi.yaml and the stack
+	// file, so that nothing it writes (a missing encryptionsalt) reaches
+	// them: for checks, which must not change what they check.
+	KeepStackFile bool
+	// Force, once closed, stops the engine at once (Pulumi's forced stop)
+	// instead of letting it finish what is in flight, as ending an
+	// operation's context does; the next run settles what it left.
+	Force <-chan struct{}
 }
 
 // Sandbox is one stack's sandbox, with its local cloud serving.
@@ -57,11 +66,16 @@ type Sandbox struct {
 	Stack     auto.Stack
 	stopCloud func() error
 	env       map[string]string
+	stateDir  string
+	cli       *cli
+	run       *runLock
 }
 
 // Open starts the local cloud and selects (or creates) the stack in the
-// sandbox's file backend. The cloud serves until Close, or until ctx ends:
-// pass a context that outlives every operation, not one operation's.
+// sandbox's file backend. The cloud serves until Close: an operation whose
+// context ends is cancelled gracefully, and the engine needs the cloud to
+// finish what is in flight. Only one Sandbox of a stack and state directory
+// is open at a time; a second Open fails with ErrStackInUse.
 func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if opts.Tools == nil {
 		return nil, fmt.Errorf("sandbox: no tools; call BuildTools first")
@@ -91,6 +105,27 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := os.MkdirAll(backend, 0o700); err != nil {
 		return nil, err
 	}
+	run, err := lockRun(state, opts.Stack)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, opts, project, state, run)
+	if err != nil {
+		_ = run.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, opts Options, project, state string, run *runLock) (*Sandbox, error) {
+	backend := filepath.Join(state, "backend")
+	workDir := project
+	if opts.KeepStackFile {
+		var err error
+		if workDir, err = copyProject(project, state, opts.Stack); err != nil {
+			return nil, err
+		}
+	}
 	cloud, err := OpenCloud(state)
 	if err != nil {
 		return nil, err
@@ -100,11 +135,11 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 			return nil, err
 		}
 	}
-	port, stop, err := cloud.Serve(ctx)
+	port, stop, err := cloud.Serve(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, env: map[string]string{
+	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, stateDir: state, run: run, env: map[string]string{
 		"PULUMI_BACKEND_URL":       "file://" + backend,
 		"PULUMI_CONFIG_PASSPHRASE": opts.Passphrase,
 		// The engine uses the provider already listening instead of
@@ -113,11 +148,15 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 		"PULUMI_HOME":              filepath.Join(state, "home"),
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 	}}
+	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.Pulumi.Version(), force: opts.Force}
 	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
-		auto.WorkDir(project), auto.Pulumi(opts.Tools.Pulumi), auto.EnvVars(s.env))
+		auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
+	if err == nil {
+		err = s.markKnown()
+	}
 	if err != nil {
 		_ = stop()
-		return nil, fmt.Errorf("sandbox: selecting stack %s: %w", opts.Stack, err)
+		return nil, s.explain("selecting", err)
 	}
 	return s, nil
 }
@@ -134,7 +173,16 @@ func StateDir(projectDir, stateDir string) string {
 // OpenCloud opens the local cloud of a sandbox state directory without
 // serving it: to read its resources or throw its fault switch.
 func OpenCloud(stateDir string) (*localcloud.Cloud, error) {
-	return localcloud.Open(filepath.Join(stateDir, "cloud"))
+	latency, err := localcloud.LatencyFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	c, err := localcloud.Open(filepath.Join(stateDir, "cloud"))
+	if err != nil {
+		return nil, err
+	}
+	c.Latency = latency
+	return c, nil
 }
 
 // EngineEnv is the environment the sandbox runs the engine with: its
@@ -149,11 +197,16 @@ func (s *Sandbox) EngineEnv() map[string]string {
 	return env
 }
 
-// PulumiCommand is the Pulumi CLI the sandbox runs.
-func (s *Sandbox) PulumiCommand() auto.PulumiCommand { return s.opts.Tools.Pulumi }
+// PulumiCommand is the Pulumi CLI the sandbox runs, in its own process
+// group and dying with hybridlink (see cli).
+func (s *Sandbox) PulumiCommand() auto.PulumiCommand { return s.cli }
 
-// Close stops the local cloud; its state stays in the state directory.
-func (s *Sandbox) Close() error { return s.stopCloud() }
+// Close stops the local cloud and ends the run's hold on the stack; the
+// state stays in the state directory.
+func (s *Sandbox) Close() error {
+	err := s.stopCloud()
+	return errors.Join(err, s.run.release())
+}
 
 func (s *Sandbox) policyPacks() []string {
 	if s.opts.NoPolicy {
@@ -164,8 +217,12 @@ func (s *Sandbox) policyPacks() []string {
 
 // Preview runs `pulumi preview` with the policy pack.
 func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
+	if err := s.cancelStaleLocks(ctx); err != nil {
+		return auto.PreviewResult{}, err
+	}
 	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
-	return s.Stack.Preview(ctx, opts...)
+	res, err := s.Stack.Preview(ctx, opts...)
+	return res, s.explain("preview", err)
 }
 
 // Up runs `pulumi up` with the policy pack. Like `pulumi up`, and unlike
@@ -175,31 +232,48 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 // an operation, so an up without the preview would create every resource
 // before a mandatory stack-policy violation failed it.
 func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
+	if err := s.recoverRun(ctx, "up"); err != nil {
+		return auto.UpResult{}, err
+	}
 	if packs := s.policyPacks(); len(packs) > 0 {
 		if _, err := s.Stack.Preview(ctx, optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)); err != nil {
-			return auto.UpResult{}, fmt.Errorf("sandbox: the preview before the update failed, nothing was changed: %w", err)
+			err = s.explain("up", err)
+			var f *Failure
+			if errors.As(err, &f) {
+				f.Cause += " (found by the preview before the update: nothing was changed)"
+			}
+			return auto.UpResult{}, err
 		}
 	}
 	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...)}, opts...)
-	return s.Stack.Up(ctx, opts...)
+	res, err := s.Stack.Up(ctx, opts...)
+	return res, s.explain("up", err)
 }
 
 // Refresh runs `pulumi refresh`.
 func (s *Sandbox) Refresh(ctx context.Context, opts ...optrefresh.Option) (auto.RefreshResult, error) {
+	if err := s.recoverRun(ctx, "refresh"); err != nil {
+		return auto.RefreshResult{}, err
+	}
 	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out)}, opts...)
-	return s.Stack.Refresh(ctx, opts...)
+	res, err := s.Stack.Refresh(ctx, opts...)
+	return res, s.explain("refresh", err)
 }
 
 // Destroy runs `pulumi destroy`; with unprotect it first lifts the
 // protection prod sets on the circuit-facing and hub resources.
 func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestroy.Option) (auto.DestroyResult, error) {
+	if err := s.recoverRun(ctx, "destroy"); err != nil {
+		return auto.DestroyResult{}, err
+	}
 	if unprotect {
 		if err := s.Unprotect(ctx); err != nil {
 			return auto.DestroyResult{}, err
 		}
 	}
 	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out)}, opts...)
-	return s.Stack.Destroy(ctx, opts...)
+	res, err := s.Stack.Destroy(ctx, opts...)
+	return res, s.explain("destroy", err)
 }
 
 // Unprotect runs `pulumi state unprotect --all`.
@@ -218,5 +292,5 @@ func (s *Sandbox) Pulumi(ctx context.Context, args ...string) (stdout, stderr st
 		env = append(env, k+"="+v)
 	}
 	args = append(args, "--stack", s.opts.Stack, "--non-interactive")
-	return s.opts.Tools.Pulumi.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, env, args...)
+	return s.cli.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, env, args...)
 }
