@@ -5,6 +5,7 @@
 //	hybridlink plan-check                         address plans of all stacks are disjoint
 //	hybridlink check --stack <s>                  sandbox preview with the policy pack
 //	hybridlink sandbox <preview|up|destroy|refresh> --stack <s>
+//	hybridlink sandbox reset --stack <s>           start the stack's sandbox over
 //	hybridlink drill --stack <s> [--method fault-switch|failover-test] [--real [--yes]] [--report f.md]
 //	                                              failover drill: normal, circuit down, restored, VPN down
 //	hybridlink fault <circuit|vpn> <down|up>       throw the local cloud's fault switch
@@ -19,8 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 // exitError carries a process exit code for a failure already reported.
@@ -42,13 +41,14 @@ var commands = []command{
 	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
 	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
-	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
+	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--unprotect] [--no-policy]: run the real engine against the local cloud; sandbox reset --stack <s>: start the stack's sandbox over", sandboxCmd},
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	ctx, stop := handleInterrupts(context.Background())
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string) int {
