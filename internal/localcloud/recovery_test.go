@@ -124,7 +124,10 @@ func TestCorruptStateIsAnErrorNotAPanic(t *testing.T) {
 					_, err := h.tryCreate(inventory.VPC, "late", props{"cidrBlock": "10.9.0.0/16"})
 					return err
 				},
-				"update": func() error { _, err := h.update(w.vpc1, props{"vpcName": "new", "cidrBlock": "192.168.0.0/16"}); return err },
+				"update": func() error {
+					_, err := h.update(w.vpc1, props{"vpcName": "new", "cidrBlock": "192.168.0.0/16"})
+					return err
+				},
 				"forget": func() error { _, err := h.cloud.Forget("dev"); return err },
 				"faults": func() error { _, err := h.cloud.Faults(); return err },
 			}
