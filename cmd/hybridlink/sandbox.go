@@ -88,7 +88,7 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	// The engine has already printed its diagnostics; err says why in
 	// short and what to do.
 	if err != nil {
-		return fmt.Errorf("sandbox %w", err)
+		return err
 	}
 	return nil
 }

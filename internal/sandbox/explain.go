@@ -23,11 +23,12 @@ func (f *Failure) Error() string {
 
 func (f *Failure) Unwrap() error { return f.Err }
 
-// explain turns an operation's error into a Failure. The engine writes its
+// explain turns an operation's error into a Failure; ctx is the
+// operation's, whose end is an interruption. The engine writes its
 // reasons to stderr, which the Automation API keeps inside its error and
 // the cli keeps as the last run's; the patterns below are the CLI's
 // wording (v3.274.1) for the failures an operator can act on.
-func (s *Sandbox) explain(op string, err error) error {
+func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -40,13 +41,13 @@ func (s *Sandbox) explain(op string, err error) error {
 	up := "hybridlink sandbox up --stack " + s.opts.Stack
 	reset := "hybridlink sandbox reset --stack " + s.opts.Stack
 	switch {
-	case errors.Is(err, context.Canceled) || strings.Contains(stderr, "update canceled") || strings.Contains(stderr, "received; cancelling"):
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		f.Cause = "interrupted"
 		f.Next = fmt.Sprintf("run `%s` (or the same command again): it settles what was in flight and carries on", up)
 	case strings.Contains(stderr, "the stack is currently locked by"):
 		f.Cause = "the stack is locked by another Pulumi run: " + firstLine(after(stderr, "the stack is currently locked by"))
 		f.Next = "wait for that run to end and run this command again; a lock whose process is gone is cancelled by the next run by itself"
-	case containsAny(stderr, "incorrect passphrase", "failed to decrypt", "passphrase must be set", "unable to decrypt", "could not decrypt"):
+	case containsAny(stderr, "incorrect passphrase", "failed to decrypt", "passphrase must be set", "unable to decrypt", "could not decrypt", "message authentication failed"):
 		f.Cause = "the passphrase does not decrypt the stack's secrets: " + errorLines(stderr)
 		f.Next = "unset PULUMI_CONFIG_PASSPHRASE to use the sandbox passphrase of the committed stack files, or set it to the passphrase the stack file was encrypted with; " +
 			"if the sandbox's state was written with another one, `" + reset + "` starts the stack over"

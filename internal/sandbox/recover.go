@@ -29,13 +29,18 @@ import (
 //
 //   - a lock whose process is gone is cancelled (`pulumi cancel`); a lock of
 //     a live process refuses the run;
-//   - a refresh clears the pending creates and settles the pending updates
-//     and deletes (`pulumi refresh --clear-pending-creates`). What an
-//     interrupted create made, the local cloud keeps for the create the
-//     update retries (its creates are idempotent, see localcloud/known.go),
-//     so nothing is made twice. (Pulumi's --import-pending-creates would say
-//     so directly, but v3.274.1 drops the pending operations it imports
-//     instead of adding them to the state.)
+//   - a pending create the local cloud carried out is imported: its
+//     resource, as the engine recorded it when it asked, is added to the
+//     state with the ID the cloud gave it (`pulumi stack export`, edit,
+//     `pulumi stack import`, secrets kept encrypted). Pulumi's own
+//     --import-pending-creates does not do it: v3.274.1 drops the
+//     operations it imports instead of adding them to the state;
+//   - a refresh then reads the imported resources, clears the pending
+//     creates that never happened and settles the pending updates and
+//     deletes (`pulumi refresh --clear-pending-creates`).
+//
+// Should an object still escape the state, the local cloud's creates are
+// idempotent (see localcloud/known.go): the next create finds it.
 
 // checkpointFile is the stack's state in the file backend, or "" if the
 // stack has none yet.
@@ -114,6 +119,7 @@ func (s *Sandbox) recoverRun(ctx context.Context, op string) error {
 		held[r.URN] = append(held[r.URN], r.ID)
 	}
 	var lines []string
+	found := map[resource.URN]resource.ID{}
 	for _, op := range dep.PendingOperations {
 		r := op.Resource
 		if op.Type != apitype.OperationTypeCreating {
@@ -125,15 +131,65 @@ func (s *Sandbox) recoverRun(ctx context.Context, op string) error {
 			return err
 		}
 		if ok {
-			lines = append(lines, fmt.Sprintf("%s %s: created as %s before the interruption; the next create of it finds it", r.Type, r.URN.Name(), id))
+			found[r.URN] = id
+			lines = append(lines, fmt.Sprintf("%s %s: created as %s before the interruption; imported", r.Type, r.URN.Name(), id))
 		} else {
 			lines = append(lines, fmt.Sprintf("%s %s: never created; cleared", r.Type, r.URN.Name()))
 		}
 	}
 	fmt.Fprintf(s.opts.Out, "sandbox: an earlier run of %s was interrupted with %d operation(s) in flight; settling them from the local cloud first:\n  %s\n",
 		s.opts.Stack, len(dep.PendingOperations), strings.Join(lines, "\n  "))
+	if len(found) > 0 {
+		if err := s.importCreated(ctx, found); err != nil {
+			return s.explain(ctx, "importing what the interrupted run created, before "+op, err)
+		}
+	}
 	_, err = s.Stack.Refresh(ctx, optrefresh.ProgressStreams(s.opts.Out), optrefresh.ClearPendingCreates())
-	return s.explain("settling the interrupted run's operations before "+op, err)
+	return s.explain(ctx, "settling the interrupted run's operations before "+op, err)
+}
+
+// importCreated turns the pending creates in found into resources of the
+// state with the IDs found. The state goes through pulumi's export and
+// import as it is stored — secrets encrypted — over pipes, never a file.
+func (s *Sandbox) importCreated(ctx context.Context, found map[resource.URN]resource.ID) error {
+	out, stderr, code, err := s.Pulumi(ctx, "stack", "export")
+	if err != nil {
+		return fmt.Errorf("pulumi stack export (exit %d): %w\n%s", code, err, stderr)
+	}
+	var ud apitype.UntypedDeployment
+	if err := json.Unmarshal([]byte(out), &ud); err != nil {
+		return fmt.Errorf("pulumi stack export: %w", err)
+	}
+	var dep apitype.DeploymentV3
+	if err := json.Unmarshal(ud.Deployment, &dep); err != nil {
+		return fmt.Errorf("pulumi stack export: %w", err)
+	}
+	var pending []apitype.OperationV2
+	for _, op := range dep.PendingOperations {
+		id, ok := found[op.Resource.URN]
+		if op.Type != apitype.OperationTypeCreating || !ok {
+			pending = append(pending, op)
+			continue
+		}
+		// Its parent, provider and dependencies were in the state before
+		// the engine asked for it, so it can go last; the refresh fills in
+		// its outputs.
+		r := op.Resource
+		r.ID = id
+		dep.Resources = append(dep.Resources, r)
+	}
+	dep.PendingOperations = pending
+	if ud.Deployment, err = json.Marshal(dep); err != nil {
+		return err
+	}
+	b, err := json.Marshal(ud)
+	if err != nil {
+		return err
+	}
+	if _, stderr, code, err := s.pulumiWithInput(ctx, bytes.NewReader(b), "stack", "import"); err != nil {
+		return fmt.Errorf("pulumi stack import (exit %d): %w\n%s", code, err, stderr)
+	}
+	return nil
 }
 
 // lockInfo is the content of a file backend lock.

@@ -68,6 +68,7 @@ type Sandbox struct {
 	env       map[string]string
 	stateDir  string
 	cli       *cli
+	workDir   string
 	run       *runLock
 }
 
@@ -149,6 +150,12 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
 	}}
 	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.Pulumi.Version(), force: opts.Force}
+	s.workDir = workDir
+	// A killed run's lock would stop even the selection of the stack.
+	if err := s.cancelStaleLocks(ctx); err != nil {
+		_ = stop()
+		return nil, err
+	}
 	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
 		auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
 	if err == nil {
@@ -156,7 +163,7 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 	}
 	if err != nil {
 		_ = stop()
-		return nil, s.explain("selecting", err)
+		return nil, s.explain(ctx, "opening the sandbox", err)
 	}
 	return s, nil
 }
@@ -222,7 +229,7 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 	}
 	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
 	res, err := s.Stack.Preview(ctx, opts...)
-	return res, s.explain("preview", err)
+	return res, s.explain(ctx, "sandbox preview", err)
 }
 
 // Up runs `pulumi up` with the policy pack. Like `pulumi up`, and unlike
@@ -232,12 +239,12 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 // an operation, so an up without the preview would create every resource
 // before a mandatory stack-policy violation failed it.
 func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
-	if err := s.recoverRun(ctx, "up"); err != nil {
+	if err := s.recoverRun(ctx, "sandbox up"); err != nil {
 		return auto.UpResult{}, err
 	}
 	if packs := s.policyPacks(); len(packs) > 0 {
 		if _, err := s.Stack.Preview(ctx, optpreview.ProgressStreams(s.opts.Out), optpreview.PolicyPacks(packs...)); err != nil {
-			err = s.explain("up", err)
+			err = s.explain(ctx, "sandbox up", err)
 			var f *Failure
 			if errors.As(err, &f) {
 				f.Cause += " (found by the preview before the update: nothing was changed)"
@@ -247,23 +254,23 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 	}
 	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.PolicyPacks(s.policyPacks()...)}, opts...)
 	res, err := s.Stack.Up(ctx, opts...)
-	return res, s.explain("up", err)
+	return res, s.explain(ctx, "sandbox up", err)
 }
 
 // Refresh runs `pulumi refresh`.
 func (s *Sandbox) Refresh(ctx context.Context, opts ...optrefresh.Option) (auto.RefreshResult, error) {
-	if err := s.recoverRun(ctx, "refresh"); err != nil {
+	if err := s.recoverRun(ctx, "sandbox refresh"); err != nil {
 		return auto.RefreshResult{}, err
 	}
 	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out)}, opts...)
 	res, err := s.Stack.Refresh(ctx, opts...)
-	return res, s.explain("refresh", err)
+	return res, s.explain(ctx, "sandbox refresh", err)
 }
 
 // Destroy runs `pulumi destroy`; with unprotect it first lifts the
 // protection prod sets on the circuit-facing and hub resources.
 func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestroy.Option) (auto.DestroyResult, error) {
-	if err := s.recoverRun(ctx, "destroy"); err != nil {
+	if err := s.recoverRun(ctx, "sandbox destroy"); err != nil {
 		return auto.DestroyResult{}, err
 	}
 	if unprotect {
@@ -273,7 +280,7 @@ func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestro
 	}
 	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out)}, opts...)
 	res, err := s.Stack.Destroy(ctx, opts...)
-	return res, s.explain("destroy", err)
+	return res, s.explain(ctx, "sandbox destroy", err)
 }
 
 // Unprotect runs `pulumi state unprotect --all`.
@@ -287,10 +294,14 @@ func (s *Sandbox) Unprotect(ctx context.Context) error {
 
 // Pulumi runs another pulumi command against the sandbox's stack.
 func (s *Sandbox) Pulumi(ctx context.Context, args ...string) (stdout, stderr string, code int, err error) {
+	return s.pulumiWithInput(ctx, nil, args...)
+}
+
+func (s *Sandbox) pulumiWithInput(ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, code int, err error) {
 	var env []string
 	for k, v := range s.env {
 		env = append(env, k+"="+v)
 	}
 	args = append(args, "--stack", s.opts.Stack, "--non-interactive")
-	return s.cli.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, env, args...)
+	return s.cli.Run(ctx, s.workDir, stdin, nil, nil, env, args...)
 }
