@@ -325,18 +325,23 @@ func TestCtrlC(t *testing.T) {
 // TestKilledUp kills `sandbox up --stack prod` with SIGKILL before its
 // first create, in the middle of its creates and during its last ones. The
 // engine and the policy pack die with it, and the next up converges — the
-// stale lock cancelled, the pending creates cleared, every object the
-// killed run made found again, none made twice — with no manual step.
+// stale lock cancelled, the pending creates imported or cleared, every
+// object the killed run made found again, none made twice — with no manual
+// step. A destroy after a killed up leaves nothing in the local cloud: what
+// the killed run made was imported into the state, not forgotten.
 func TestKilledUp(t *testing.T) {
 	skipShort(t)
 	c := prodCase(t)
+	early := func(state string) bool { return len(pulumiLocks(state, c.stack)) > 0 }
+	mid := func(state string) bool { return cloudObjects(state) >= 12 }
 	points := []struct {
-		name string
-		at   func(state string) bool
+		name, then string
+		at         func(state string) bool
 	}{
-		{"early", func(state string) bool { return len(pulumiLocks(state, c.stack)) > 0 }},
-		{"mid-create", func(state string) bool { return cloudObjects(state) >= 12 }},
-		{"last-resources", func(state string) bool { return cloudObjects(state) >= 24 }},
+		{"early", "up", early},
+		{"mid-create", "up", mid},
+		{"last-resources", "up", func(state string) bool { return cloudObjects(state) >= 24 }},
+		{"mid-create-then-destroy", "destroy", mid},
 	}
 	for _, p := range points {
 		t.Run(p.name, func(t *testing.T) {
@@ -356,6 +361,16 @@ func TestKilledUp(t *testing.T) {
 			}
 			locked := len(pulumiLocks(state, c.stack)) > 0
 
+			if p.then == "destroy" {
+				r := runCLI(t, "sandbox", "destroy", "--unprotect", "--stack", c.stack, "--state", state)
+				if r.code != 0 || !strings.Contains(r.stdout, "imported") {
+					t.Fatalf("destroy after the kill: exit %d, want 0 after importing what the killed run made\n%s\n%s", r.code, r.stdout, r.stderr)
+				}
+				if n := cloudObjects(state); n != 0 {
+					t.Errorf("destroy after the kill left %d objects in the local cloud", n)
+				}
+				return
+			}
 			next := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
 			if next.code != 0 {
 				t.Fatalf("the up after the kill: exit %d\n%s\n%s", next.code, next.stdout, next.stderr)
