@@ -34,3 +34,13 @@ func TestStackNames(t *testing.T) {
 		}
 	}
 }
+
+// With Pulumi's own rules switched off, a path is still no stack name.
+func TestStackNamesWithoutPulumisValidation(t *testing.T) {
+	t.Setenv("PULUMI_DISABLE_VALIDATION", "true")
+	for _, name := range []string{"..", "../prod", "a/b", `a\b`} {
+		if err := CheckName(name); err == nil {
+			t.Errorf("CheckName(%q) accepted it", name)
+		}
+	}
+}

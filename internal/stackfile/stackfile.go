@@ -54,6 +54,10 @@ func CheckName(stack string) error {
 	if _, err := tokens.ParseStackName(stack); err != nil {
 		return fmt.Errorf("stack name %q: %w", stack, err)
 	}
+	// PULUMI_DISABLE_VALIDATION turns Pulumi's rules off; a path stays out.
+	if strings.ContainsAny(stack, "/\\\x00") {
+		return fmt.Errorf("stack name %q: a stack name cannot hold a path separator", stack)
+	}
 	if strings.Trim(stack, ".") == "" {
 		return fmt.Errorf("stack name %q: a name of dots only is not a stack; use letters, digits, '-', '_' and '.'", stack)
 	}
