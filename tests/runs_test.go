@@ -276,6 +276,7 @@ func TestCtrlC(t *testing.T) {
 	c := prodCase(t)
 	for _, presses := range []int{1, 2} {
 		t.Run(fmt.Sprintf("%d", presses), func(t *testing.T) {
+			t.Parallel() // each has its own sandbox; most of the time is waiting
 			state := t.TempDir()
 			r := startCLI(t, []string{runLatency}, "sandbox", "up", "--stack", c.stack, "--state", state)
 			r.waitUntil(t, "6 objects in the local cloud", func() bool { return cloudObjects(state) >= 6 })
@@ -327,8 +328,9 @@ func TestCtrlC(t *testing.T) {
 // engine and the policy pack die with it, and the next up converges — the
 // stale lock cancelled, the pending creates imported or cleared, every
 // object the killed run made found again, none made twice — with no manual
-// step. A destroy after a killed up leaves nothing in the local cloud: what
-// the killed run made was imported into the state, not forgotten.
+// step. A refresh after a killed up settles it as well, and a destroy leaves
+// nothing in the local cloud: what the killed run made was imported into
+// the state, not forgotten.
 func TestKilledUp(t *testing.T) {
 	skipShort(t)
 	c := prodCase(t)
@@ -342,9 +344,11 @@ func TestKilledUp(t *testing.T) {
 		{"mid-create", "up", mid},
 		{"last-resources", "up", func(state string) bool { return cloudObjects(state) >= 24 }},
 		{"mid-create-then-destroy", "destroy", mid},
+		{"mid-create-then-refresh", "refresh", mid},
 	}
 	for _, p := range points {
 		t.Run(p.name, func(t *testing.T) {
+			t.Parallel()
 			state := t.TempDir()
 			r := startCLI(t, []string{runLatency}, "sandbox", "up", "--stack", c.stack, "--state", state)
 			r.waitUntil(t, p.name, func() bool { return p.at(state) })
@@ -370,6 +374,16 @@ func TestKilledUp(t *testing.T) {
 					t.Errorf("destroy after the kill left %d objects in the local cloud", n)
 				}
 				return
+			}
+			if p.then == "refresh" {
+				r := runCLI(t, "sandbox", "refresh", "--stack", c.stack, "--state", state)
+				if _, pending := checkpoint(t, state, c.stack); r.code != 0 || len(pending) > 0 {
+					t.Fatalf("refresh after the kill: exit %d, pending %v\n%s\n%s", r.code, pending, r.stdout, r.stderr)
+				}
+				if locked && !strings.Contains(r.stdout, "cancelling that lock (pulumi cancel)") {
+					t.Errorf("the killed run's lock was not reported as cancelled:\n%s", r.stdout)
+				}
+				locked = false // the refresh cancelled it
 			}
 			next := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
 			if next.code != 0 {
