@@ -479,6 +479,13 @@ func TestFailuresSayWhy(t *testing.T) {
 			r := runCLI(t, append(args, "--stack", c.stack, "--state", state)...)
 			expect(t, r, strings.Join(args, " "), "is unreadable", checkpointFile(state), "hybridlink sandbox reset --stack prod")
 		}
+		// Valid JSON that is no consistent state: the same diagnosis.
+		bad := `{"version":3,"checkpoint":{"stack":"prod","latest":{"manifest":{"time":"2026-01-01T00:00:00Z","magic":"x","version":""},"resources":[{"urn":"not-a-urn","custom":true,"type":"x"}]}}}`
+		if err := os.WriteFile(checkpointFile(state), []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
+		expect(t, r, "up on an inconsistent state", "is unreadable", "hybridlink sandbox reset --stack prod")
 		// The way out it names works, and the next up deploys afresh.
 		if r := runCLI(t, "sandbox", "reset", "--stack", c.stack, "--state", state); r.code != 0 || !strings.Contains(r.stderr, "deleted its 27 object(s)") {
 			t.Fatalf("reset: exit %d\n%s", r.code, r.stderr)

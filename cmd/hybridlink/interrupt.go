@@ -28,7 +28,7 @@ func handleInterrupts(parent context.Context) (context.Context, func()) {
 			n++
 			switch n {
 			case 1:
-				fmt.Fprintln(os.Stderr, "hybridlink: interrupted; the engine finishes what is in flight and stops (interrupt again to stop it at once)")
+				fmt.Fprintln(os.Stderr, "hybridlink: interrupted; stopping gracefully — a running engine finishes what is in flight (interrupt again to stop at once)")
 				cancel()
 			case 2:
 				fmt.Fprintln(os.Stderr, "hybridlink: stopping the engine at once; the next `hybridlink sandbox up` settles what it leaves in flight")

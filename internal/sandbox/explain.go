@@ -51,7 +51,7 @@ func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 		f.Cause = "the passphrase does not decrypt the stack's secrets: " + errorLines(stderr)
 		f.Next = "unset PULUMI_CONFIG_PASSPHRASE to use the sandbox passphrase of the committed stack files, or set it to the passphrase the stack file was encrypted with; " +
 			"if the sandbox's state was written with another one, `" + reset + "` starts the stack over"
-	case containsAny(stderr, "could not deserialize deployment", "failed to load checkpoint", "could not read deployment", "unmarshaling checkpoint", "loading checkpoint", "unexpected end of JSON input", "invalid character"):
+	case containsAny(stderr, "failed to load checkpoint", "could not deserialize deployment", "could not read deployment", "snapshot integrity error"):
 		f.Cause = fmt.Sprintf("the sandbox's state of the stack (%s) is unreadable: %s", s.statePath(), errorLines(stderr))
 		f.Next = fmt.Sprintf("restore it from a backup in %s, or `%s` to start the stack over (its objects in the local cloud are deleted)",
 			filepath.Join(s.backendDir(), ".pulumi", "backups", "hybridlink", s.opts.Stack), reset)
