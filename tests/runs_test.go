@@ -467,6 +467,7 @@ func TestFailuresSayWhy(t *testing.T) {
 	}
 
 	t.Run("corrupt-checkpoint", func(t *testing.T) {
+		t.Parallel()
 		state := fresh(t)
 		b, err := os.ReadFile(checkpointFile(state))
 		if err != nil {
@@ -497,6 +498,7 @@ func TestFailuresSayWhy(t *testing.T) {
 	})
 
 	t.Run("state-secrets-do-not-decrypt", func(t *testing.T) {
+		t.Parallel()
 		state := fresh(t)
 		// The state's secrets provider takes dev's salt: the passphrase
 		// checks out, but the state's secrets were encrypted with prod's.
@@ -517,6 +519,7 @@ func TestFailuresSayWhy(t *testing.T) {
 	})
 
 	t.Run("wrong-passphrase", func(t *testing.T) {
+		t.Parallel()
 		cmd := exec.Command(cli, "check", "--stack", c.stack, "--state", t.TempDir())
 		cmd.Dir = repo
 		cmd.Env = append(os.Environ(), "PULUMI_CONFIG_PASSPHRASE=not-the-sandbox-one")
@@ -527,6 +530,7 @@ func TestFailuresSayWhy(t *testing.T) {
 	})
 
 	t.Run("locks", func(t *testing.T) {
+		t.Parallel()
 		state := fresh(t)
 		dir := filepath.Join(state, "backend", ".pulumi", "locks", "organization", "hybridlink", c.stack)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -566,6 +570,7 @@ func TestFailuresSayWhy(t *testing.T) {
 	})
 
 	t.Run("unknown-cloud-record", func(t *testing.T) {
+		t.Parallel()
 		state := fresh(t)
 		path := filepath.Join(state, "cloud", "state.json")
 		b, err := os.ReadFile(path)
