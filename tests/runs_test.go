@@ -30,8 +30,18 @@ import (
 // its creates.
 
 // runLatency makes each create take long enough to interrupt a run between
-// two of them; prod's 27 objects then take a few seconds.
+// two of them; prod's objects then take a few seconds.
 const runLatency = "HYBRIDLINK_CLOUD_LATENCY=150ms"
+
+// cloudTotal is how many objects a deployed stack has in the local cloud:
+// the design's and the transit router's system route table.
+func cloudTotal(c stackCase) int {
+	n := 1
+	for _, k := range wantCloud(c, 1) {
+		n += k
+	}
+	return n
+}
 
 // prodCase is the prod stack's case from stackCases.
 func prodCase(t *testing.T) stackCase {
@@ -342,7 +352,7 @@ func TestKilledUp(t *testing.T) {
 	}{
 		{"early", "up", early},
 		{"mid-create", "up", mid},
-		{"last-resources", "up", func(state string) bool { return cloudObjects(state) >= 24 }},
+		{"last-resources", "up", func(state string) bool { return cloudObjects(state) >= cloudTotal(c)-3 }},
 		{"mid-create-then-destroy", "destroy", mid},
 		{"mid-create-then-refresh", "refresh", mid},
 	}
@@ -360,7 +370,7 @@ func TestKilledUp(t *testing.T) {
 			}
 			noEnginesLeft(t, state)
 			objects := cloudObjects(state)
-			if objects >= 27 {
+			if objects >= cloudTotal(c) {
 				t.Fatalf("the kill came after the last create (%d objects): the point %s was not reached", objects, p.name)
 			}
 			locked := len(pulumiLocks(state, c.stack)) > 0
@@ -488,7 +498,7 @@ func TestFailuresSayWhy(t *testing.T) {
 		r := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
 		expect(t, r, "up on an inconsistent state", "is unreadable", "hybridlink sandbox reset --stack prod")
 		// The way out it names works, and the next up deploys afresh.
-		if r := runCLI(t, "sandbox", "reset", "--stack", c.stack, "--state", state); r.code != 0 || !strings.Contains(r.stderr, "deleted its 27 object(s)") {
+		if r := runCLI(t, "sandbox", "reset", "--stack", c.stack, "--state", state); r.code != 0 || !strings.Contains(r.stderr, fmt.Sprintf("deleted its %d object(s)", cloudTotal(c))) {
 			t.Fatalf("reset: exit %d\n%s", r.code, r.stderr)
 		}
 		if r := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state); r.code != 0 {
