@@ -14,6 +14,7 @@ import (
 )
 
 func main() {
+	dieWithParent()
 	// The engine passes its address and, when it logs or traces, a few
 	// flags; the pack needs neither, so the arguments are not parsed.
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{

@@ -105,8 +105,7 @@ func sandboxDrill(ctx context.Context, f sandboxFlags, d drillFlags) (*drill.Rep
 	defer s.Close()
 	if !d.noDeploy {
 		if _, err := s.Up(ctx); err != nil {
-			fmt.Fprintf(os.Stderr, "hybridlink: deploying %s for the drill failed\n", f.stack)
-			return nil, exitError{1}
+			return nil, fmt.Errorf("drill: deploying the stack: %w", err)
 		}
 	}
 	if drill.Method(d.method) == drill.FaultSwitch {

@@ -5,6 +5,7 @@
 //	hybridlink plan-check                         address plans of all stacks are disjoint
 //	hybridlink check --stack <s>                  sandbox preview with the policy pack
 //	hybridlink sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]
+//	hybridlink sandbox reset --stack <s>           start the stack's sandbox over
 //	hybridlink pulumi --stack <s> -- <args>       the pinned Pulumi CLI on the sandbox's stack
 //	hybridlink localcloud serve                   serve the local cloud for the plain pulumi CLI
 //	hybridlink drill --stack <s> [--method fault-switch|failover-test] [--real [--yes]] [--report f.md]
@@ -21,8 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/hybridlink/hybridlink/internal/termquery"
 )
@@ -46,16 +45,17 @@ var commands = []command{
 	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
 	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
-	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud", sandboxCmd},
+	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud; sandbox reset --stack <s>: start the stack's sandbox over", sandboxCmd},
 	{"pulumi", "pulumi --stack <s> -- <args>: run the pinned Pulumi CLI on the sandbox's stack, its local cloud serving", pulumiCmd},
 	{"localcloud", "localcloud serve [--state dir]: serve the local cloud and print the environment for the plain pulumi CLI", localcloudCmd},
 }
 
 func main() {
 	termquery.Restore()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	ctx, stop := handleInterrupts(context.Background())
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 func run(ctx context.Context, args []string) int {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/hybridlink/hybridlink/components"
+	"github.com/hybridlink/hybridlink/internal/atomicfile"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/sandbox"
 	"github.com/hybridlink/hybridlink/internal/toolbuild"
@@ -146,9 +147,11 @@ func writeFiles(files map[string]string, dir string) error {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return err
 			}
-			// The files may carry secrets: readable by the owner only.
-			if err := os.WriteFile(filepath.Join(dir, n), []byte(files[n]), 0o600); err != nil {
-				return err
+			// The files may carry secrets: readable by the owner only, also
+			// when they replace a file, and never written through a
+			// symbolic link planted at their name or as the directory.
+			if err := atomicfile.Write(dir, n, []byte(files[n])); err != nil {
+				return fmt.Errorf("--out: %w", err)
 			}
 			fmt.Fprintln(os.Stderr, "wrote", filepath.Join(dir, n))
 			continue

@@ -19,6 +19,8 @@ import (
 type sandboxFlags struct {
 	stack, dir, state string
 	noPolicy          bool
+	// keepStackFile: the engine must not write to the stack file (check).
+	keepStackFile bool
 }
 
 func (f *sandboxFlags) register(fs *flag.FlagSet) {
@@ -70,7 +72,7 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 		return nil, nil, err
 	}
 	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: f.dir, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
-		Passphrase: passphrase(), OnPrem: env.OnPremModel()})
+		Passphrase: passphrase(), OnPrem: env.OnPremModel(), Force: forced, KeepStackFile: f.keepStackFile})
 	return s, env, err
 }
 
@@ -78,7 +80,7 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 // local cloud, streaming the engine's output.
 func sandboxCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("sandbox needs an operation: preview, up, destroy or refresh")
+		return fmt.Errorf("sandbox needs an operation: preview, up, destroy, refresh or reset")
 	}
 	op := args[0]
 	fs := flag.NewFlagSet("sandbox "+op, flag.ContinueOnError)
@@ -97,8 +99,10 @@ func sandboxCmd(ctx context.Context, args []string) error {
 		if *diff || len(targets) > 0 {
 			return fmt.Errorf("sandbox %s: --diff and --target apply to preview and up", op)
 		}
+	case "reset":
+		return sandboxReset(f)
 	default:
-		return fmt.Errorf("unknown sandbox operation %q: use preview, up, destroy or refresh", op)
+		return fmt.Errorf("unknown sandbox operation %q: use preview, up, destroy, refresh or reset", op)
 	}
 	s, _, err := f.open(ctx)
 	if err != nil {
@@ -118,10 +122,10 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	case "refresh":
 		_, err = s.Refresh(ctx)
 	}
-	// The engine has already printed its diagnostics.
+	// The engine has already printed its diagnostics; err says why in
+	// short and what to do.
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "hybridlink: sandbox %s of %s failed\n", op, f.stack)
-		return exitError{1}
+		return err
 	}
 	return nil
 }
@@ -136,15 +140,14 @@ func check(ctx context.Context, args []string) error {
 	if err := f.parse(fs, args); err != nil {
 		return err
 	}
-	f.noPolicy = false
+	f.noPolicy, f.keepStackFile = false, true
 	s, _, err := f.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if _, err := s.Preview(ctx, optpreview.Diff()); err != nil {
-		fmt.Fprintf(os.Stderr, "hybridlink: check of %s failed\n", f.stack)
-		return exitError{1}
+		return fmt.Errorf("check: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "hybridlink: check of %s passed\n", f.stack)
 	return nil

@@ -29,6 +29,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/hybridlink/hybridlink/internal/atomicfile"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -51,6 +52,9 @@ type Cloud struct {
 	// type-checks resources against it, as Pulumi YAML does. Nil serves a
 	// stub, which the engine needs no more than that to deploy.
 	Schema []byte
+	// Latency is how long each create, update and delete waits after
+	// making its change, as the real API's do (see LatencyEnv).
+	Latency time.Duration
 }
 
 // Open opens the sandbox in dir, creating the directory and an empty
@@ -117,7 +121,10 @@ type record struct {
 	Region string       `json:"region"`
 	Owner  resource.ID  `json:"owner,omitempty"`
 	// Started is when a failover test job started testing.
-	Started *time.Time           `json:"started,omitempty"`
+	Started *time.Time `json:"started,omitempty"`
+	// Known is set once the engine has shown that its state holds the
+	// object (see known.go); until then a retried create finds it.
+	Known   bool                 `json:"known,omitempty"`
 	Inputs  resource.PropertyMap `json:"-"`
 	Outputs resource.PropertyMap `json:"-"`
 }
@@ -211,6 +218,9 @@ func (c *Cloud) locked(fn func(*state) (save bool, err error)) error {
 		return fmt.Errorf("local cloud: lock %s: %w", c.dir, err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks too
+	if err := c.sweep(); err != nil {
+		return err
+	}
 
 	st, err := c.load()
 	if err != nil {
@@ -234,34 +244,42 @@ func (c *Cloud) load() (*state, error) {
 		return nil, fmt.Errorf("local cloud: %w", err)
 	}
 	var st state
-	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("local cloud: %s is corrupt: %w", filepath.Join(c.dir, stateFile), err)
+	err = json.Unmarshal(b, &st)
+	if err == nil {
+		err = st.checkIntegrity()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("local cloud: %s is corrupt: %w; restore it, or start the local cloud afresh by removing %s (every stack's cloud objects are lost; then run `hybridlink sandbox reset` for each stack)",
+			filepath.Join(c.dir, stateFile), err, c.dir)
 	}
 	return &st, nil
 }
 
-// save writes the state to a temporary file and renames it over the state
-// file, so a crash leaves either the old or the new state, never a mix.
+// sweep removes the temporary files of saves that crashed: under the lock
+// no save runs, so every one is a crashed save's. state.json.* are those of
+// earlier versions, which wrote a named temporary file.
+func (c *Cloud) sweep() error {
+	old, _ := filepath.Glob(filepath.Join(c.dir, stateFile+".*"))
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return fmt.Errorf("local cloud: %w", err)
+		}
+	}
+	if err := atomicfile.Sweep(c.dir); err != nil {
+		return fmt.Errorf("local cloud: %w", err)
+	}
+	return nil
+}
+
+// save replaces the state file: atomically, so a crash leaves the old state
+// or the new one, and through no named temporary file that a crash could
+// leave behind with the secrets the state holds.
 func (c *Cloud) save(st *state) error {
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("local cloud: %w", err)
 	}
-	tmp, err := os.CreateTemp(c.dir, stateFile+".*")
-	if err != nil {
-		return fmt.Errorf("local cloud: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := tmp.Write(append(b, '\n')); err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(c.dir, stateFile))
-	}
-	if err != nil {
+	if err := atomicfile.Write(c.dir, stateFile, append(b, '\n')); err != nil {
 		return fmt.Errorf("local cloud: save state: %w", err)
 	}
 	return nil

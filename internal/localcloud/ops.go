@@ -48,6 +48,9 @@ func (c *Cloud) create(region string, urn resource.URN, t tokens.Type, inputs re
 	}
 	var rec *record
 	err = c.modify(func(st *state) error {
+		if rec = st.retried(t, urn, inputs); rec != nil {
+			return nil
+		}
 		ch := newChecker(st, k, region, urn, inputs)
 		ch.strict = true
 		ch.run()
@@ -97,7 +100,7 @@ func (c *Cloud) update(t tokens.Type, id resource.ID, inputs resource.PropertyMa
 		if err := ch.err(); err != nil {
 			return err
 		}
-		rec.Inputs, rec.Outputs = inputs, b.out
+		rec.Inputs, rec.Outputs, rec.Known = inputs, b.out, true
 		st.settle()
 		return nil
 	})
@@ -105,18 +108,24 @@ func (c *Cloud) update(t tokens.Type, id resource.ID, inputs resource.PropertyMa
 }
 
 // read returns the live object with an ID, or nil. An alarm reports the
-// state it is in now.
+// state it is in now. The engine asking for an object by ID shows that its
+// state holds it.
 func (c *Cloud) read(t tokens.Type, id resource.ID) (*record, error) {
 	var rec *record
-	err := c.view(func(st *state) error {
+	err := c.locked(func(st *state) (bool, error) {
 		rec = st.get(t, id)
-		if rec != nil && t == inventory.Alarm {
+		if rec == nil {
+			return false, nil
+		}
+		save := !rec.Known
+		rec.Known = true
+		if t == inventory.Alarm {
 			now := *rec
 			now.Outputs = rec.Outputs.Copy()
 			now.Outputs["status"] = str(st.alarmState(rec.Outputs).State)
 			rec = &now
 		}
-		return nil
+		return save, nil
 	})
 	return rec, err
 }

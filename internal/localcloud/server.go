@@ -236,6 +236,7 @@ func (p *provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	p.cloud.wait()
 	out, err := marshal(rec.Outputs)
 	if err != nil {
 		return nil, err
@@ -280,6 +281,7 @@ func (p *provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 		if err != nil {
 			return nil, err
 		}
+		p.cloud.wait()
 		outputs = rec.Outputs
 	}
 	out, err := marshal(outputs)
@@ -290,7 +292,11 @@ func (p *provider) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pul
 }
 
 func (p *provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	return &emptypb.Empty{}, p.cloud.delete(tokenOf(req.Urn, req.Type), resource.ID(req.Id))
+	if err := p.cloud.delete(tokenOf(req.Urn, req.Type), resource.ID(req.Id)); err != nil {
+		return nil, err
+	}
+	p.cloud.wait()
+	return &emptypb.Empty{}, nil
 }
 
 func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {

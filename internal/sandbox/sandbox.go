@@ -8,6 +8,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -53,6 +54,14 @@ type Options struct {
 	// resource's diagnostic, such as a --target missing a dependency;
 	// default os.Stderr.
 	Err io.Writer
+	// KeepStackFile runs the engine on a copy of Pulumi.yaml and the stack
+	// file, so that nothing it writes (a missing encryptionsalt) reaches
+	// them: for checks, which must not change what they check.
+	KeepStackFile bool
+	// Force, once closed, stops the engine at once (Pulumi's forced stop)
+	// instead of letting it finish what is in flight, as ending an
+	// operation's context does; the next run settles what it left.
+	Force <-chan struct{}
 }
 
 // Sandbox is one stack's sandbox, with its local cloud serving.
@@ -62,11 +71,17 @@ type Sandbox struct {
 	Stack     auto.Stack
 	stopCloud func() error
 	env       map[string]string
+	stateDir  string
+	cli       *cli
+	workDir   string
+	run       *runLock
 }
 
 // Open starts the local cloud and selects (or creates) the stack in the
-// sandbox's file backend. The cloud serves until Close, or until ctx ends:
-// pass a context that outlives every operation, not one operation's.
+// sandbox's file backend. The cloud serves until Close: an operation whose
+// context ends is cancelled gracefully, and the engine needs the cloud to
+// finish what is in flight. Only one Sandbox of a stack and state directory
+// is open at a time; a second Open fails with ErrStackInUse.
 func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if opts.Tools == nil {
 		return nil, fmt.Errorf("sandbox: no tools; call toolbuild.Build first")
@@ -95,7 +110,30 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if _, err := stackfile.Read(filepath.Join(project, "stacks"), opts.Stack); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	cloud, env, stop, err := ServeCloud(ctx, state, opts.Passphrase)
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		return nil, err
+	}
+	run, err := lockRun(state, opts.Stack)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, opts, project, state, run)
+	if err != nil {
+		_ = run.release()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, opts Options, project, state string, run *runLock) (*Sandbox, error) {
+	workDir := project
+	if opts.KeepStackFile {
+		var err error
+		if workDir, err = copyProject(project, state, opts.Stack); err != nil {
+			return nil, err
+		}
+	}
+	cloud, env, stop, err := ServeCloud(context.WithoutCancel(ctx), state, opts.Passphrase)
 	if err != nil {
 		return nil, err
 	}
@@ -107,12 +145,22 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 			return nil, err
 		}
 	}
-	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, env: env}
+	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, stateDir: state, run: run, env: env}
+	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.Pulumi.Version(), force: opts.Force}
+	s.workDir = workDir
+	// A killed run's lock would stop even the selection of the stack.
+	if err := s.cancelStaleLocks(ctx); err != nil {
+		_ = stop()
+		return nil, err
+	}
 	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
-		auto.WorkDir(project), auto.Pulumi(opts.Tools.Pulumi), auto.EnvVars(s.env))
+		auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
+	if err == nil {
+		err = s.markKnown()
+	}
 	if err != nil {
 		_ = stop()
-		return nil, fmt.Errorf("sandbox: selecting stack %s: %w", opts.Stack, err)
+		return nil, s.explain(ctx, "opening the sandbox", err)
 	}
 	return s, nil
 }
@@ -129,7 +177,16 @@ func StateDir(projectDir, stateDir string) string {
 // OpenCloud opens the local cloud of a sandbox state directory without
 // serving it: to read its resources or throw its fault switch.
 func OpenCloud(stateDir string) (*localcloud.Cloud, error) {
-	return localcloud.Open(filepath.Join(stateDir, "cloud"))
+	latency, err := localcloud.LatencyFromEnv()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	c, err := localcloud.Open(filepath.Join(stateDir, "cloud"))
+	if err != nil {
+		return nil, err
+	}
+	c.Latency = latency
+	return c, nil
 }
 
 // EngineEnv is the environment the sandbox runs the engine with: its
@@ -144,11 +201,16 @@ func (s *Sandbox) EngineEnv() map[string]string {
 	return env
 }
 
-// PulumiCommand is the Pulumi CLI the sandbox runs.
-func (s *Sandbox) PulumiCommand() auto.PulumiCommand { return s.opts.Tools.Pulumi }
+// PulumiCommand is the Pulumi CLI the sandbox runs, in its own process
+// group and dying with hybridlink (see cli).
+func (s *Sandbox) PulumiCommand() auto.PulumiCommand { return s.cli }
 
-// Close stops the local cloud; its state stays in the state directory.
-func (s *Sandbox) Close() error { return s.stopCloud() }
+// Close stops the local cloud and ends the run's hold on the stack; the
+// state stays in the state directory.
+func (s *Sandbox) Close() error {
+	err := s.stopCloud()
+	return errors.Join(err, s.run.release())
+}
 
 func (s *Sandbox) policyPacks() []string {
 	if s.opts.NoPolicy {
@@ -159,8 +221,12 @@ func (s *Sandbox) policyPacks() []string {
 
 // Preview runs `pulumi preview` with the policy pack.
 func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
+	if err := s.cancelStaleLocks(ctx); err != nil {
+		return auto.PreviewResult{}, err
+	}
 	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(s.opts.Err), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
-	return s.Stack.Preview(ctx, opts...)
+	res, err := s.Stack.Preview(ctx, opts...)
+	return res, s.explain(ctx, "sandbox preview", err)
 }
 
 // Up runs `pulumi up` with the policy pack. Like `pulumi up`, and unlike
@@ -171,6 +237,9 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 // before a mandatory stack-policy violation failed it. The preview takes
 // the update's --diff and targets, so it shows what the update will do.
 func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
+	if err := s.recoverRun(ctx, "sandbox up"); err != nil {
+		return auto.UpResult{}, err
+	}
 	if packs := s.policyPacks(); len(packs) > 0 {
 		var up optup.Options
 		for _, o := range opts {
@@ -191,32 +260,46 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 			preview = append(preview, optpreview.TargetDependents())
 		}
 		if _, err := s.Stack.Preview(ctx, preview...); err != nil {
-			return auto.UpResult{}, fmt.Errorf("sandbox: the preview before the update failed, nothing was changed: %w", err)
+			err = s.explain(ctx, "sandbox up", err)
+			var f *Failure
+			if errors.As(err, &f) {
+				f.Cause += " (found by the preview before the update: nothing was changed)"
+			}
+			return auto.UpResult{}, err
 		}
 	}
 	// ShowSecrets(false): the summary the Automation API reads back after
 	// the update needs no decrypted configuration (that costs a key
 	// derivation, about 0.5 s, and would hold the secrets in plaintext).
 	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.ErrorProgressStreams(s.opts.Err), optup.PolicyPacks(s.policyPacks()...), optup.ShowSecrets(false)}, opts...)
-	return s.Stack.Up(ctx, opts...)
+	res, err := s.Stack.Up(ctx, opts...)
+	return res, s.explain(ctx, "sandbox up", err)
 }
 
 // Refresh runs `pulumi refresh`.
 func (s *Sandbox) Refresh(ctx context.Context, opts ...optrefresh.Option) (auto.RefreshResult, error) {
+	if err := s.recoverRun(ctx, "sandbox refresh"); err != nil {
+		return auto.RefreshResult{}, err
+	}
 	opts = append([]optrefresh.Option{optrefresh.ProgressStreams(s.opts.Out), optrefresh.ErrorProgressStreams(s.opts.Err)}, opts...)
-	return s.Stack.Refresh(ctx, opts...)
+	res, err := s.Stack.Refresh(ctx, opts...)
+	return res, s.explain(ctx, "sandbox refresh", err)
 }
 
 // Destroy runs `pulumi destroy`; with unprotect it first lifts the
 // protection prod sets on the circuit-facing and hub resources.
 func (s *Sandbox) Destroy(ctx context.Context, unprotect bool, opts ...optdestroy.Option) (auto.DestroyResult, error) {
+	if err := s.recoverRun(ctx, "sandbox destroy"); err != nil {
+		return auto.DestroyResult{}, err
+	}
 	if unprotect {
 		if err := s.Unprotect(ctx); err != nil {
 			return auto.DestroyResult{}, err
 		}
 	}
 	opts = append([]optdestroy.Option{optdestroy.ProgressStreams(s.opts.Out), optdestroy.ErrorProgressStreams(s.opts.Err)}, opts...)
-	return s.Stack.Destroy(ctx, opts...)
+	res, err := s.Stack.Destroy(ctx, opts...)
+	return res, s.explain(ctx, "sandbox destroy", err)
 }
 
 // Unprotect runs `pulumi state unprotect --all`.
@@ -230,6 +313,10 @@ func (s *Sandbox) Unprotect(ctx context.Context) error {
 
 // Pulumi runs another pulumi command against the sandbox's stack.
 func (s *Sandbox) Pulumi(ctx context.Context, args ...string) (stdout, stderr string, code int, err error) {
+	return s.pulumiWithInput(ctx, nil, args...)
+}
+
+func (s *Sandbox) pulumiWithInput(ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, code int, err error) {
 	args = append(args, "--stack", s.opts.Stack, "--non-interactive")
-	return s.opts.Tools.Pulumi.Run(ctx, s.Stack.Workspace().WorkDir(), nil, nil, nil, EnvList(s.env), args...)
+	return s.cli.Run(ctx, s.workDir, stdin, nil, nil, EnvList(s.env), args...)
 }

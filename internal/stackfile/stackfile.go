@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag/colors"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/hybridlink/hybridlink/internal/limits"
@@ -46,8 +47,30 @@ type File struct {
 	stack *workspace.ProjectStack
 }
 
-// Read reads stacks/Pulumi.<stack>.yaml under dir.
+// CheckName checks a stack name before it is used in a path: Pulumi's rules
+// (letters, digits, '-', '_' and '.', at most 100 characters), and not a
+// name of dots only, which Pulumi accepts but which names a directory ("..":
+// the state would land outside the backend's stack folder).
+func CheckName(stack string) error {
+	if _, err := tokens.ParseStackName(stack); err != nil {
+		return fmt.Errorf("stack name %q: %w", stack, err)
+	}
+	// PULUMI_DISABLE_VALIDATION turns Pulumi's rules off; a path stays out.
+	if strings.ContainsAny(stack, "/\\\x00") {
+		return fmt.Errorf("stack name %q: a stack name cannot hold a path separator", stack)
+	}
+	if strings.Trim(stack, ".") == "" {
+		return fmt.Errorf("stack name %q: a name of dots only is not a stack; use letters, digits, '-', '_' and '.'", stack)
+	}
+	return nil
+}
+
+// Read reads stacks/Pulumi.<stack>.yaml under dir, once the stack's name
+// has passed CheckName.
 func Read(dir, stack string) (*File, error) {
+	if err := CheckName(stack); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hybridlink/hybridlink/internal/sandbox"
+)
+
+// sandboxReset starts a stack's sandbox over: its objects leave the local
+// cloud and its state the file backend, whatever state they are in.
+func sandboxReset(f sandboxFlags) error {
+	if f.stack == "" {
+		return fmt.Errorf("--stack is required (dev or prod)")
+	}
+	state := sandbox.StateDir(f.dir, f.state)
+	n, err := sandbox.Reset(state, f.stack)
+	if err != nil {
+		return fmt.Errorf("sandbox reset: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "hybridlink: reset stack %s of the sandbox in %s: deleted its %d object(s) from the local cloud and its state; `hybridlink sandbox up --stack %s` deploys it afresh\n",
+		f.stack, state, n, f.stack)
+	return nil
+}
