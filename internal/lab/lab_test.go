@@ -115,7 +115,7 @@ func assertPassed(t *testing.T, r *lab.Report, steps int) {
 			}
 		case lab.StepNormal, lab.StepVPNCut:
 			for _, st := range s.Streams {
-				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit", s.Name)
+				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit (BFD sessions down during the step: %d)", s.Name, s.BFDDowns)
 			}
 		}
 	}

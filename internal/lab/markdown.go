@@ -173,6 +173,7 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	for _, t := range r.Transforms {
 		w("- `%s`: %s", t.Name, t.Why)
 	}
+	w("- %s.", bfddRealtime)
 	w("")
 	w("Interface names are the rendered ones (eth0 toward the Internet, eth1 or eth1.<VLAN> toward the VBR); where the kernel has no 802.1Q support the circuit's veth itself carries the VLAN interface's name, untagged.")
 	w("")

@@ -61,11 +61,18 @@ type prober struct {
 	streams  []*stream
 	conns    []*net.UDPConn
 
-	mu    sync.Mutex
-	got   map[int][]rx
-	sent  int64
-	start time.Time
+	mu  sync.Mutex
+	got map[int][]rx
+	// sentAt is when each sequence number went out on every stream: loss
+	// is a probe sent and never received, whatever the sender's or the
+	// receivers' scheduling delays.
+	sentAt []time.Time
+	start  time.Time
 }
+
+// rcvBuf holds a receiver's probes while the machine keeps it from
+// reading: ample for seconds of probes.
+const rcvBuf = 1 << 20
 
 const probeMagic = 0x686c7072 // "hlpr"
 
@@ -83,7 +90,9 @@ func newProber(t *topology, interval time.Duration) (*prober, error) {
 		if err != nil {
 			return nil, fmt.Errorf("probe socket %s in %s: %w", a, n, err)
 		}
-		raw, err := c.SyscallConn()
+		err = c.SetReadBuffer(rcvBuf)
+		raw, rerr := c.SyscallConn()
+		err = errors.Join(err, rerr)
 		if err == nil {
 			cerr := raw.Control(func(fd uintptr) { err = unix.SetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_RECVTOS, 1) })
 			err = errors.Join(err, cerr)
@@ -147,7 +156,7 @@ func (p *prober) run(ctx context.Context) {
 			_, _ = s.src.WriteToUDPAddrPort(buf, netip.AddrPortFrom(s.To, probePort))
 		}
 		p.mu.Lock()
-		p.sent = seq + 1
+		p.sentAt = append(p.sentAt, now)
 		p.mu.Unlock()
 		select {
 		case <-ctx.Done():
@@ -203,4 +212,25 @@ func (p *prober) received(id int) []rx {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]rx(nil), p.got[id]...)
+}
+
+// sentBetween counts the probes sent on each stream after seq and no later
+// than end, and returns when the last of them went out.
+func (p *prober) sentBetween(seq int64, end time.Time) (int, time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n, last := 0, time.Time{}
+	for s := seq + 1; s < int64(len(p.sentAt)) && !p.sentAt[s].After(end); s++ {
+		n, last = n+1, p.sentAt[s]
+	}
+	return n, last
+}
+
+// caughtUp reports whether a stream has received a probe sent after t: its
+// receiver has read everything that arrived before.
+func (p *prober) caughtUp(id int, t time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	got := p.got[id]
+	return len(got) > 0 && got[len(got)-1].Sent.After(t)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type Finding struct {
 	// Mismatch: the lab and the route model disagree. Asymmetric: the two
 	// directions of a pair used different links. Slow: a failover took
 	// longer than the timers predict. Incomplete: the run stopped early.
+	// BFDFlap: BFD went down with no fault on the circuit.
 	Kind    string
 	Message string
 }
@@ -56,6 +58,7 @@ const (
 	Asymmetric = "asymmetric routing"
 	Slow       = "slow failover"
 	Incomplete = "run incomplete"
+	BFDFlap    = "BFD flap"
 )
 
 func (f Finding) String() string { return fmt.Sprintf("%s: %s: %s", f.Step, f.Kind, f.Message) }
@@ -75,6 +78,9 @@ type StepResult struct {
 	// TunnelPackets are the encrypted packets the gateway sent to each VPN
 	// gateway IP (tunnel 1 first) during the step.
 	TunnelPackets []int
+	// BFDDowns counts the BFD sessions that went down on the gateway and
+	// the VBR during the step.
+	BFDDowns int
 }
 
 // StreamResult is one direction of one IDC prefix and VPC over a step.
@@ -166,6 +172,15 @@ func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
 		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Asymmetric, Message: fmt.Sprintf(
 			"IDC %s ⇄ VPC %s: forward over %s, return over %s%s", fwd.IDC, fwd.VPC, fwd.Observed, ret.Observed, also)})
 	}
+	if s.BFDDowns > 0 && !s.Faults.CircuitDown {
+		lost := 0
+		for _, st := range s.Streams {
+			lost += st.Lost
+		}
+		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: BFDFlap, Message: fmt.Sprintf(
+			"BFD flapped: the machine starved bfdd — %d BFD session(s) went down on the gateway and the VBR with no fault on the circuit (load average %s); %d probe(s) lost in the step",
+			s.BFDDowns, loadAverage(), lost)})
+	}
 	if s.Kind == Failover {
 		limit := r.Detection + failoverBudget
 		for _, st := range s.Streams {
@@ -248,4 +263,13 @@ func streamLabel(st *stream) string {
 		return fmt.Sprintf("%s → %s (%s)", st.From, st.To, st.VPC)
 	}
 	return fmt.Sprintf("%s (%s) → %s", st.From, st.VPC, st.To)
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }

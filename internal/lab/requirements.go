@@ -12,6 +12,7 @@ import (
 // bring them.
 var required = []struct{ path, pkg string }{
 	{"ip", "iproute2"},
+	{"chrt", "util-linux"},
 	{"nft", "nftables"},
 	{"vtysh", "frr"},
 	{"/usr/lib/frr/zebra", "frr"},

@@ -144,6 +144,7 @@ func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, 
 	res := &StepResult{Name: s.Name, Title: s.Title, Kind: s.Kind, Faults: s.Faults, Start: time.Now(), Timeout: s.timeout}
 	l.log("step %s: %s", s.Name, s.Title)
 	before := l.t.tunnelPackets(ctx)
+	bfdBefore := l.bfdDowns(ctx)
 	if s.change != nil {
 		if err := s.change(ctx); err != nil {
 			return res, fmt.Errorf("step %s: %w", s.Name, err)
@@ -168,13 +169,36 @@ func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, 
 		return res, err
 	}
 	res.End = time.Now()
+	if err := drain(ctx, p, res.End); err != nil {
+		return res, err
+	}
 	for i, n := range l.t.tunnelPackets(ctx) {
 		res.TunnelPackets = append(res.TunnelPackets, n-before[i])
 	}
+	res.BFDDowns = l.bfdDowns(ctx) - bfdBefore
 	for _, st := range p.streams {
 		res.Streams = append(res.Streams, l.observe(p, st, res, predicted))
 	}
 	return res, nil
+}
+
+// drainMax bounds the wait for probes sent before a step's end: a probe
+// not received by then is lost.
+const drainMax = time.Second
+
+// drain waits until every stream has received a probe sent after end, so
+// that a receiver or sender the machine kept waiting is not taken for loss,
+// or until drainMax has passed (a stream that gets nothing).
+func drain(ctx context.Context, p *prober, end time.Time) error {
+	for deadline := end.Add(drainMax); time.Now().Before(deadline); {
+		if !slices.ContainsFunc(p.streams, func(st *stream) bool { return !p.caughtUp(st.ID, end) }) {
+			return nil
+		}
+		if err := sleep(ctx, 10*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // predictedFor finds the model's path for a stream.
@@ -256,11 +280,12 @@ func (l *lab) observe(p *prober, st *stream, res *StepResult, predicted []routem
 		}
 		prev = r
 	}
-	// Probes lost up to the step's end (an outage the step did not see end).
+	// Probes sent up to the step's end and never received (an outage the
+	// step did not see end); the step drained its receivers first.
 	if prev != nil {
-		if gap := res.End.Sub(prev.Sent) - 3*p.interval; gap > 0 {
-			sr.Lost += int(gap / p.interval)
-			if gap > sr.Outage {
+		if n, last := p.sentBetween(prev.Seq, res.End); n > 0 {
+			sr.Lost += n
+			if gap := last.Sub(prev.Sent); gap > sr.Outage {
 				sr.Outage, sr.GapStart = gap, prev.Sent
 			}
 		}
@@ -282,4 +307,21 @@ func (l *lab) observe(p *prober, st *stream, res *StepResult, predicted []routem
 		}
 	}
 	return sr
+}
+
+// bfdDowns counts the BFD session-down events on both ends of the circuit
+// (0 without BFD; a count that cannot be read counts as none).
+func (l *lab) bfdDowns(ctx context.Context) int {
+	if l.cloud.bfd == nil {
+		return 0
+	}
+	n := 0
+	for _, r := range []ns{l.t.GW, l.t.VBR} {
+		c, err := l.frrs[r].bfdDowns(ctx)
+		if err != nil {
+			l.log("BFD counters: %v", err)
+		}
+		n += c
+	}
+	return n
 }
