@@ -42,6 +42,11 @@ func pulumiCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	state := sandbox.StateDir(f.dir, f.state)
+	release, err := sandbox.LockStack(state, f.stack)
+	if err != nil {
+		return err
+	}
+	defer release()
 	// The CLI gets Ctrl-C from the terminal and cancels gracefully; the
 	// local cloud serves until the CLI has finished.
 	_, env, stop, err := sandbox.ServeCloud(context.WithoutCancel(ctx), state, passphrase())

@@ -54,7 +54,7 @@ func (s *Sandbox) checkpointFile() string {
 	return ""
 }
 
-func (s *Sandbox) backendDir() string { return filepath.Join(s.stateDir, "backend") }
+func (s *Sandbox) backendDir() string { return backendDir(s.stateDir) }
 
 // latestDeployment reads the stack's current state; nil when it has none.
 func (s *Sandbox) latestDeployment() (*apitype.DeploymentV3, error) {
@@ -243,8 +243,12 @@ func liveLock(backend, stack string) (lockInfo, bool) {
 }
 
 // cancelStaleLocks cancels the stack's lock when every process that holds
-// it is gone, and refuses the run when one is alive.
+// it is gone, and refuses the run when one is alive. It first removes what
+// a killed run left half written in the backend (removeTornAttrs).
 func (s *Sandbox) cancelStaleLocks(ctx context.Context) error {
+	if err := removeTornAttrs(s.backendDir(), s.opts.Out); err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
 	var stale []string
 	for _, l := range stackLocks(s.backendDir(), s.opts.Stack) {
 		if l.live() {

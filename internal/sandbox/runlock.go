@@ -60,3 +60,14 @@ func (l *runLock) release() error {
 	l.f = nil
 	return err
 }
+
+// LockStack takes the run lock of stack in stateDir for a command that runs
+// a Pulumi CLI on the stack outside Open (`hybridlink pulumi`), so that it
+// and a sandbox run never work on one stack at once; release ends the hold.
+func LockStack(stateDir, stack string) (release func() error, err error) {
+	l, err := lockRun(stateDir, stack)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}
