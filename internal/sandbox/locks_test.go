@@ -1,9 +1,13 @@
 package sandbox
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,4 +75,43 @@ func TestRunLock(t *testing.T) {
 		t.Fatalf("after release: %v", err)
 	}
 	_ = again.release()
+}
+
+// A run killed before the stack's first checkpoint leaves a lock that
+// `pulumi cancel` cannot lift (it finds no stack): the dead run's lock is
+// removed directly, and a live run's lock still refuses.
+func TestStaleLockWithoutAStack(t *testing.T) {
+	state := t.TempDir()
+	dir := filepath.Join(backendDir(state), ".pulumi", "locks", "organization", "hybridlink", "prod")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	writeLock := func(pid int) string {
+		path := filepath.Join(dir, fmt.Sprintf("lock-%d.json", pid))
+		body := fmt.Sprintf(`{"pid":%d,"username":"root","hostname":%q,"timestamp":%q}`, pid, host, time.Now().Format(time.RFC3339Nano))
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+".attrs", []byte(`{}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	lock := writeLock(dead.Process.Pid)
+	s := &Sandbox{opts: Options{Stack: "prod", Out: io.Discard}, stateDir: state}
+	if err := s.cancelStaleLocks(context.Background()); err != nil {
+		t.Fatalf("a dead run's lock on a stack with no checkpoint: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+		t.Errorf("left behind: %v (was %s)", left, lock)
+	}
+	writeLock(os.Getpid())
+	if err := s.cancelStaleLocks(context.Background()); !errors.Is(err, ErrStackInUse) {
+		t.Errorf("a live run's lock: %v, want ErrStackInUse", err)
+	}
 }

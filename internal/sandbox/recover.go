@@ -210,9 +210,11 @@ func (l lockInfo) String() string {
 // stackLocks reads the file backend's locks of a stack. A lock that cannot
 // be read counts as live: it is never cancelled blindly.
 func stackLocks(backend, stack string) []lockInfo {
-	files, _ := filepath.Glob(filepath.Join(backend, ".pulumi", "locks", "*", "hybridlink", stack, "*.json"))
 	var out []lockInfo
-	for _, f := range files {
+	for _, f := range lockFiles(backend, stack) {
+		if strings.HasSuffix(f, ".attrs") {
+			continue
+		}
 		b, err := os.ReadFile(f)
 		if errors.Is(err, os.ErrNotExist) {
 			continue // released meanwhile
@@ -224,6 +226,36 @@ func stackLocks(backend, stack string) []lockInfo {
 		out = append(out, l)
 	}
 	return out
+}
+
+// lockFiles are the file backend's lock files of stack, with their
+// metadata sidecars.
+func lockFiles(backend, stack string) []string {
+	files, _ := filepath.Glob(filepath.Join(backend, ".pulumi", "locks", "*", "hybridlink", stack, "*.json*"))
+	return files
+}
+
+// removeLockFiles removes the stack's lock files; only for locks whose
+// holders are all gone.
+func removeLockFiles(backend, stack string) error {
+	for _, f := range lockFiles(backend, stack) {
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("sandbox: removing the dead run's lock: %w", err)
+		}
+	}
+	return nil
+}
+
+// stackExists reports whether the backend holds a checkpoint of the stack
+// (in any of the file backend's encodings).
+func (s *Sandbox) stackExists() bool {
+	m, _ := filepath.Glob(filepath.Join(s.backendDir(), ".pulumi", "stacks", "hybridlink", s.opts.Stack+".json*"))
+	for _, f := range m {
+		if !strings.HasSuffix(f, ".attrs") && !strings.HasSuffix(f, ".bak") {
+			return true
+		}
+	}
+	return false
 }
 
 // live reports whether the process that took the lock still runs.
@@ -259,6 +291,13 @@ func (s *Sandbox) cancelStaleLocks(ctx context.Context) error {
 	}
 	if len(stale) == 0 {
 		return nil
+	}
+	if !s.stackExists() {
+		// Killed before the stack's first checkpoint: the engine has no
+		// stack to cancel, and every holder of the lock is gone.
+		fmt.Fprintf(s.opts.Out, "sandbox: stack %s was locked by a run that ended before the stack existed (%s); removing that lock\n",
+			s.opts.Stack, strings.Join(stale, "; "))
+		return removeLockFiles(s.backendDir(), s.opts.Stack)
 	}
 	fmt.Fprintf(s.opts.Out, "sandbox: stack %s was still locked by a run that ended without releasing it (%s); cancelling that lock (pulumi cancel)\n",
 		s.opts.Stack, strings.Join(stale, "; "))
