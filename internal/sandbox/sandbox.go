@@ -110,9 +110,6 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	if _, err := stackfile.Read(filepath.Join(project, "stacks"), opts.Stack); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	if err := os.MkdirAll(state, 0o700); err != nil {
-		return nil, err
-	}
 	run, err := lockRun(state, opts.Stack)
 	if err != nil {
 		return nil, err
@@ -125,6 +122,8 @@ func Open(ctx context.Context, opts Options) (*Sandbox, error) {
 	return s, nil
 }
 
+// open is Open once the stack's run lock is held: it serves the cloud and
+// selects the stack, clearing what a dead run left on the way.
 func open(ctx context.Context, opts Options, project, state string, run *runLock) (*Sandbox, error) {
 	workDir := project
 	if opts.KeepStackFile {
