@@ -40,11 +40,11 @@ type VBRHealthCheckArgs struct {
 	TargetIP netip.Addr `pulumi:"targetIp"`
 	// SourceIP is the probe's source; unset lets Alibaba Cloud choose.
 	SourceIP netip.Addr `pulumi:"sourceIp,optional"`
-	// IntervalSecs is the probe interval, 2–3 seconds; default 2.
-	IntervalSecs int `pulumi:"intervalSecs,optional"`
+	// IntervalSecs is the probe interval, 2–3 seconds; unset for 2.
+	IntervalSecs *int `pulumi:"intervalSecs,optional"`
 	// HealthyThreshold is the probes that must fail before the route is
-	// withdrawn, 3–8; default 8.
-	HealthyThreshold int `pulumi:"healthyThreshold,optional"`
+	// withdrawn, 3–8; unset for 8.
+	HealthyThreshold *int `pulumi:"healthyThreshold,optional"`
 }
 
 // RouteAdvertisementArgs publishes routes of a VPC's route table to CEN.
@@ -119,12 +119,8 @@ func (a *CENHubArgs) validate(c checker) {
 		}
 		checkHost(hcc, "TargetIP", hc.TargetIP, "give the on-premises peering IP of the VBR")
 		checkHost(hcc, "SourceIP", hc.SourceIP, "leave it unset, or give an unused address CEN may probe from")
-		if hc.IntervalSecs != 0 && (hc.IntervalSecs < limits.HealthCheckIntervalMin || hc.IntervalSecs > limits.HealthCheckIntervalMax) {
-			hcc.fail("IntervalSecs", hc.IntervalSecs, "is out of range 2–3", "use 2 or 3, or leave it unset for 2")
-		}
-		if hc.HealthyThreshold != 0 && (hc.HealthyThreshold < limits.HealthyThresholdMin || hc.HealthyThreshold > limits.HealthyThresholdMax) {
-			hcc.fail("HealthyThreshold", hc.HealthyThreshold, "is out of range 3–8", "use 3–8, or leave it unset for 8")
-		}
+		checkInRange(hcc, "IntervalSecs", hc.IntervalSecs, limits.HealthCheckIntervalMin, limits.HealthCheckIntervalMax, "use 2 or 3, or leave it unset for 2")
+		checkInRange(hcc, "HealthyThreshold", hc.HealthyThreshold, limits.HealthyThresholdMin, limits.HealthyThresholdMax, "use 3–8, or leave it unset for 8")
 	}
 	if ad := a.Advertise; ad != nil {
 		adc := c.at("Advertise")
@@ -307,8 +303,8 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 				VbrInstanceId:       args.VBRID,
 				VbrInstanceRegionId: pulumi.String(hc.Region),
 				HealthCheckTargetIp: pulumi.String(hc.TargetIP.String()),
-				HealthCheckInterval: pulumi.Int(orDefaultInt(hc.IntervalSecs, limits.HealthCheckIntervalMin)),
-				HealthyThreshold:    pulumi.Int(orDefaultInt(hc.HealthyThreshold, limits.HealthyThresholdMax)),
+				HealthCheckInterval: pulumi.Int(orDefault(hc.IntervalSecs, limits.HealthCheckIntervalMin)),
+				HealthyThreshold:    pulumi.Int(orDefault(hc.HealthyThreshold, limits.HealthyThresholdMax)),
 			}
 			if hc.SourceIP.IsValid() {
 				hcArgs.HealthCheckSourceIp = pulumi.String(hc.SourceIP.String())

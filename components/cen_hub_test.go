@@ -188,7 +188,7 @@ func TestCenHubExistingCENNoVBR(t *testing.T) {
 func TestCenHubHealthCheckSettings(t *testing.T) {
 	args := referenceHubArgs()
 	args.VBRHealthCheck = &components.VBRHealthCheckArgs{
-		Region: "cn-hangzhou", TargetIP: ip("10.1.0.2"), SourceIP: ip("10.1.0.1"), IntervalSecs: 3, HealthyThreshold: 3,
+		Region: "cn-hangzhou", TargetIP: ip("10.1.0.2"), SourceIP: ip("10.1.0.1"), IntervalSecs: pulumi.IntRef(3), HealthyThreshold: pulumi.IntRef(3),
 	}
 	m, err := run(func(ctx *pulumi.Context) error {
 		_, err := components.NewCENHub(ctx, "hub", args)
@@ -218,8 +218,8 @@ func TestCenHubValidation(t *testing.T) {
 		{"health check without a VBR", func(a *components.CENHubArgs) { a.VBRID = nil }, []string{"VBRHealthCheck"}},
 		{"health check region", func(a *components.CENHubArgs) { a.VBRHealthCheck.Region = "mars-1" }, []string{"VBRHealthCheck.Region"}},
 		{"health check target", func(a *components.CENHubArgs) { a.VBRHealthCheck.TargetIP = netip.Addr{} }, []string{"VBRHealthCheck.TargetIP"}},
-		{"health check interval", func(a *components.CENHubArgs) { a.VBRHealthCheck.IntervalSecs = 4 }, []string{"VBRHealthCheck.IntervalSecs"}},
-		{"health check threshold", func(a *components.CENHubArgs) { a.VBRHealthCheck.HealthyThreshold = 9 }, []string{"VBRHealthCheck.HealthyThreshold"}},
+		{"health check interval", func(a *components.CENHubArgs) { a.VBRHealthCheck.IntervalSecs = new(4) }, []string{"VBRHealthCheck.IntervalSecs"}},
+		{"health check threshold", func(a *components.CENHubArgs) { a.VBRHealthCheck.HealthyThreshold = new(9) }, []string{"VBRHealthCheck.HealthyThreshold"}},
 		{"advertise from an unknown VPC", func(a *components.CENHubArgs) { a.Advertise.VPC = "idc" }, []string{"Advertise.VPC"}},
 		{"advertise without a table", func(a *components.CENHubArgs) { a.Advertise.RouteTableID = nil }, []string{"Advertise.RouteTableID"}},
 		{"advertise a non-canonical prefix", func(a *components.CENHubArgs) {

@@ -19,7 +19,10 @@
 //
 // Each constructor New<Component>(ctx, name, args, opts...) takes an
 // <Component>Args. Fields documented "Required." must be set; a zero value
-// there is an error, never a default. The name is the stem of every child's
+// there is an error, never a default. Every number is a *int
+// (pulumi.IntRef(100)): nil is unset — its default, or an error where it is
+// required — and a value given, 0 included, is the value the rules judge,
+// never replaced by a default. The name is the stem of every child's
 // Pulumi name and Alibaba Cloud name: 2–64 characters, a letter first, then
 // letters, digits, '.', '_' and '-'.
 //

@@ -60,7 +60,7 @@ func ExampleNewExpressConnectLeg() {
 			VLANID:               pulumi.IntRef(100),
 			LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 			PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
-			PeerASN:              65530,
+			PeerASN:              pulumi.IntRef(65530),
 			EnableBFD:            true,
 		})
 		if err != nil {
@@ -82,7 +82,7 @@ func ExampleNewVPNStandbyLeg() {
 			VPCID:             pulumi.String("vpc-bp1transit0000001"),
 			VSwitchID:         pulumi.String("vsw-bp1transith000001"),
 			IDCPrefixes:       []netip.Prefix{netip.MustParsePrefix("172.16.0.0/16")},
-			BandwidthMbps:     10,
+			BandwidthMbps:     pulumi.IntRef(10),
 			CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
 		})
 		if err != nil {
@@ -127,7 +127,7 @@ func ExampleArgErrors() {
 		PhysicalConnectionID: pulumi.String("pc-bp1example000000001"),
 		LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 		PeerGatewayIP:        netip.MustParseAddr("10.1.9.2"),
-		PeerASN:              45104,
+		PeerASN:              pulumi.IntRef(45104),
 	}
 	err := args.Validate()
 	var all components.ArgErrors
@@ -208,8 +208,8 @@ func exampleArgs() *components.HybridConnectionArgs {
 			VLANID:               pulumi.IntRef(0),
 			LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 			PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
-			PeerASN:              65530,
+			PeerASN:              pulumi.IntRef(65530),
 		},
-		VPN: components.VPNStandbyLegArgs{BandwidthMbps: 10, CustomerGatewayIP: netip.MustParseAddr("203.0.113.68")},
+		VPN: components.VPNStandbyLegArgs{BandwidthMbps: pulumi.IntRef(10), CustomerGatewayIP: netip.MustParseAddr("203.0.113.68")},
 	}
 }

@@ -2,6 +2,7 @@ package components
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/expressconnect"
@@ -32,13 +33,14 @@ type ExpressConnectLegArgs struct {
 	// PeeringSubnetMask is the dotted mask of the peering link; default
 	// DefaultPeeringSubnetMask.
 	PeeringSubnetMask string `pulumi:"peeringSubnetMask,optional"`
-	// BandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it
-	// unset, as a shared (hosted) circuit requires.
-	BandwidthMbps int `pulumi:"bandwidthMbps,optional"`
+	// BandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the
+	// offered tiers; unset leaves the VBR without one, as a shared (hosted)
+	// circuit requires.
+	BandwidthMbps *int `pulumi:"bandwidthMbps,optional"`
 	// PeerASN is the on-premises AS (65530 in the reference plan). Required.
-	PeerASN int `pulumi:"peerAsn"`
-	// LocalASN is the Alibaba Cloud side's AS; 0 means 45104.
-	LocalASN int `pulumi:"localAsn,optional"`
+	PeerASN *int `pulumi:"peerAsn"`
+	// LocalASN is the Alibaba Cloud side's AS; unset means 45104.
+	LocalASN *int `pulumi:"localAsn,optional"`
 	// AuthKey is the BGP MD5 key; nil for none. It is stored as a secret.
 	AuthKey pulumi.StringInput `pulumi:"authKey,optional" provider:"secret"`
 	// EnableBFD turns on BFD for the BGP peer, so a circuit failure is
@@ -46,7 +48,7 @@ type ExpressConnectLegArgs struct {
 	// after the BGP hold time.
 	EnableBFD bool `pulumi:"enableBfd,optional"`
 	// BFD are the VBR's BFD timers, used with EnableBFD: intervals
-	// 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They
+	// 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They
 	// are set on the VBR explicitly, so the on-premises end can be
 	// configured to match.
 	BFD BFDTimers `pulumi:"bfd,optional"`
@@ -54,7 +56,7 @@ type ExpressConnectLegArgs struct {
 	Tags map[string]string `pulumi:"tags,optional"`
 }
 
-// BFDTimers are the BFD timers of the BGP session on the circuit; zero
+// BFDTimers are the BFD timers of the BGP session on the circuit; unset
 // fields take the defaults (WithDefaults: 1000 ms, multiplier 3).
 type BFDTimers = bfd.Timers
 
@@ -68,10 +70,10 @@ func (a *ExpressConnectLegArgs) PeeringMask() string {
 
 // AlibabaASN returns the Alibaba Cloud side's AS in effect.
 func (a *ExpressConnectLegArgs) AlibabaASN() int {
-	if a.LocalASN == 0 {
+	if a.LocalASN == nil {
 		return limits.AlibabaASN
 	}
-	return a.LocalASN
+	return *a.LocalASN
 }
 
 // PeeringSubnet returns the peering link's subnet, or an invalid prefix when
@@ -102,17 +104,17 @@ func (a *ExpressConnectLegArgs) validate(c checker) {
 		c.check("VLANID", *a.VLANID, limits.CheckVLAN(*a.VLANID), "use a VLAN ID from 0 to 2999 that is free on the circuit")
 	}
 	a.validatePeering(c)
-	if a.BandwidthMbps != 0 {
-		c.check("BandwidthMbps", a.BandwidthMbps, limits.CheckVBRBandwidth(a.BandwidthMbps), "pick a listed bandwidth, or 0 on a shared circuit")
+	if v := a.BandwidthMbps; v != nil {
+		c.check("BandwidthMbps", *v, limits.CheckVBRBandwidth(*v), "pick a listed bandwidth, or leave it unset on a shared circuit")
 	}
-	if a.LocalASN != 0 {
-		c.check("LocalASN", a.LocalASN, limits.CheckLocalASN(int64(a.LocalASN)), "leave it unset for 45104 unless Alibaba Cloud support assigned a custom AS")
+	if v := a.LocalASN; v != nil {
+		c.check("LocalASN", *v, limits.CheckLocalASN(int64(*v)), "leave it unset for 45104 unless Alibaba Cloud support assigned a custom AS")
 	}
 	const asnFix = "give the on-premises gateway's AS, e.g. a private AS from 64512–65534"
-	if a.PeerASN == 0 {
+	if v := a.PeerASN; v == nil {
 		c.missing("PeerASN", asnFix)
 	} else {
-		c.check("PeerASN", a.PeerASN, limits.CheckPeerASN(int64(a.PeerASN), int64(a.AlibabaASN())), asnFix)
+		c.check("PeerASN", *v, limits.CheckPeerASN(int64(*v), int64(a.AlibabaASN())), asnFix)
 	}
 	a.validateBFD(c)
 	checkTags(c, a.Tags)
@@ -125,7 +127,7 @@ func (a *ExpressConnectLegArgs) validateBFD(c checker) {
 	}
 	for _, err := range a.BFD.Check() {
 		fe := err.(*bfd.FieldError)
-		c.at("BFD").check(fe.Field, fe.Value, err, "use an interval of 200–1000 ms and a multiplier of 3–10; detection takes the multiplier times the slower interval")
+		c.at("BFD").check(fe.Field, fe.Value, err, fmt.Sprintf("use an interval of 200–1000 ms and a multiplier of 3–10 (detection takes the multiplier times the slower interval), or leave it unset for %d ms and %d", bfd.DefaultIntervalMs, bfd.DefaultMultiplier))
 	}
 }
 
@@ -207,14 +209,14 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 		VirtualBorderRouterName: pulumi.String(child(name, "vbr")),
 		Tags:                    tagMap(args.Tags),
 	}
-	if args.BandwidthMbps != 0 {
-		vbrArgs.Bandwidth = pulumi.Int(args.BandwidthMbps)
+	if args.BandwidthMbps != nil {
+		vbrArgs.Bandwidth = pulumi.Int(*args.BandwidthMbps)
 	}
 	if args.EnableBFD {
 		t := args.BFD.WithDefaults()
-		vbrArgs.MinTxInterval = pulumi.IntPtr(t.MinTxIntervalMs)
-		vbrArgs.MinRxInterval = pulumi.IntPtr(t.MinRxIntervalMs)
-		vbrArgs.DetectMultiplier = pulumi.IntPtr(t.DetectMultiplier)
+		vbrArgs.MinTxInterval = pulumi.IntPtr(*t.MinTxIntervalMs)
+		vbrArgs.MinRxInterval = pulumi.IntPtr(*t.MinRxIntervalMs)
+		vbrArgs.DetectMultiplier = pulumi.IntPtr(*t.DetectMultiplier)
 	}
 	vbr, err := expressconnect.NewVirtualBorderRouter(ctx, child(name, "vbr"), vbrArgs, parent)
 	if err != nil {
@@ -223,7 +225,7 @@ func NewExpressConnectLeg(ctx *pulumi.Context, name string, args *ExpressConnect
 
 	groupArgs := &vpc.BgpGroupArgs{
 		RouterId:     vbr.ID(),
-		PeerAsn:      pulumi.Int(args.PeerASN),
+		PeerAsn:      pulumi.Int(*args.PeerASN),
 		LocalAsn:     pulumi.Int(args.AlibabaASN()),
 		BgpGroupName: pulumi.String(child(name, "bgp-group")),
 	}

@@ -21,7 +21,7 @@ func referenceECArgs() *components.ExpressConnectLegArgs {
 		VLANID:               pulumi.IntRef(0),
 		LocalGatewayIP:       ip("10.1.0.1"),
 		PeerGatewayIP:        ip("10.1.0.2"),
-		PeerASN:              65530,
+		PeerASN:              pulumi.IntRef(65530),
 	}
 }
 
@@ -29,7 +29,7 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 	args := referenceECArgs()
 	args.AuthKey = pulumi.String("md5-key")
 	args.EnableBFD = true
-	args.BFD = components.BFDTimers{MinTxIntervalMs: 200, DetectMultiplier: 4}
+	args.BFD = components.BFDTimers{MinTxIntervalMs: pulumi.IntRef(200), DetectMultiplier: pulumi.IntRef(4)}
 	args.Tags = map[string]string{"env": "test"}
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
@@ -93,8 +93,8 @@ func TestExpressConnectLegResourcesAndInputs(t *testing.T) {
 func TestExpressConnectLegOptionalInputs(t *testing.T) {
 	args := referenceECArgs()
 	args.VLANID = pulumi.IntRef(2999)
-	args.BandwidthMbps = 1000
-	args.LocalASN = 64600
+	args.BandwidthMbps = new(1000)
+	args.LocalASN = new(64600)
 	args.LocalGatewayIP, args.PeerGatewayIP = ip("10.1.0.1"), ip("10.1.0.6")
 	args.PeeringSubnetMask = "255.255.255.248"
 	m, err := run(func(ctx *pulumi.Context) error {
@@ -142,7 +142,7 @@ func TestExpressConnectLegArgsHelpers(t *testing.T) {
 	assert.Equal(t, components.DefaultPeeringSubnetMask, a.PeeringMask())
 	assert.Equal(t, 45104, a.AlibabaASN())
 	assert.Equal(t, pfx("10.1.0.0/30"), a.PeeringSubnet())
-	a.LocalASN = 65000
+	a.LocalASN = new(65000)
 	assert.Equal(t, 65000, a.AlibabaASN())
 	a.PeerGatewayIP = ip("10.1.0.9")
 	assert.False(t, a.PeeringSubnet().IsValid(), "no subnet for IPs in different /30s")
@@ -164,12 +164,12 @@ func TestExpressConnectLegValidation(t *testing.T) {
 		{"mask not contiguous", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.0.255.0" }, []string{"PeeringSubnetMask"}},
 		{"mask /31", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.255.255.254" }, []string{"PeeringSubnetMask"}},
 		{"mask /23", func(a *components.ExpressConnectLegArgs) { a.PeeringSubnetMask = "255.255.254.0" }, []string{"PeeringSubnetMask"}},
-		{"VBR bandwidth not offered", func(a *components.ExpressConnectLegArgs) { a.BandwidthMbps = 150 }, []string{"BandwidthMbps"}},
-		{"reserved local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN = 65025 }, []string{"LocalASN"}},
-		{"peer AS missing", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 0 }, []string{"PeerASN"}},
-		{"peer AS = local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN, a.PeerASN = 65001, 65001 }, []string{"PeerASN"}},
-		{"peer AS is Alibaba's", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 45104 }, []string{"PeerASN"}},
-		{"peer AS reserved", func(a *components.ExpressConnectLegArgs) { a.PeerASN = 23456 }, []string{"PeerASN"}},
+		{"VBR bandwidth not offered", func(a *components.ExpressConnectLegArgs) { a.BandwidthMbps = new(150) }, []string{"BandwidthMbps"}},
+		{"reserved local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN = new(65025) }, []string{"LocalASN"}},
+		{"peer AS missing", func(a *components.ExpressConnectLegArgs) { a.PeerASN = nil }, []string{"PeerASN"}},
+		{"peer AS = local AS", func(a *components.ExpressConnectLegArgs) { a.LocalASN, a.PeerASN = new(65001), new(65001) }, []string{"PeerASN"}},
+		{"peer AS is Alibaba's", func(a *components.ExpressConnectLegArgs) { a.PeerASN = new(45104) }, []string{"PeerASN"}},
+		{"peer AS reserved", func(a *components.ExpressConnectLegArgs) { a.PeerASN = new(23456) }, []string{"PeerASN"}},
 		{"everything at once", func(a *components.ExpressConnectLegArgs) {
 			*a = components.ExpressConnectLegArgs{VLANID: pulumi.IntRef(5000)}
 		}, []string{"LocalGatewayIP", "PeerASN", "PeerGatewayIP", "PhysicalConnectionID", "VLANID"}},
@@ -198,7 +198,7 @@ func TestExpressConnectLegValueOfAnError(t *testing.T) {
 
 	args = referenceECArgs()
 	args.AuthKey = pulumi.String("key with spaces")
-	args.PeerASN = 0
+	args.PeerASN = new(0)
 	err := args.Validate()
 	assert.NotContains(t, err.Error(), "key with spaces", "secrets never appear in errors")
 }
@@ -225,7 +225,7 @@ func TestExpressConnectLegNames(t *testing.T) {
 func TestExpressConnectLegBFDTimers(t *testing.T) {
 	args := referenceECArgs()
 	args.EnableBFD = true
-	args.BFD = components.BFDTimers{MinTxIntervalMs: 100, MinRxIntervalMs: 1001, DetectMultiplier: 11}
+	args.BFD = components.BFDTimers{MinTxIntervalMs: pulumi.IntRef(100), MinRxIntervalMs: pulumi.IntRef(1001), DetectMultiplier: pulumi.IntRef(11)}
 	var ae components.ArgErrors
 	require.ErrorAs(t, args.Validate(), &ae)
 	var fields []string
@@ -236,11 +236,11 @@ func TestExpressConnectLegBFDTimers(t *testing.T) {
 	assert.Equal(t, "100", ae[0].Value)
 	assert.Contains(t, ae[0].Problem, "out of range 200–1000 ms")
 
-	args.BFD = components.BFDTimers{MinTxIntervalMs: 300}
+	args.BFD = components.BFDTimers{MinTxIntervalMs: pulumi.IntRef(300)}
 	args.EnableBFD = false
 	require.ErrorAs(t, args.Validate(), &ae)
 	require.Len(t, ae, 1)
 	assert.Equal(t, "BFD", ae[0].Field)
-	assert.Equal(t, "tx 300 ms, rx 0 ms, multiplier 0", ae[0].Value)
+	assert.Equal(t, "tx 300 ms, rx unset, multiplier unset", ae[0].Value)
 	assert.Contains(t, ae[0].Problem, "BFD is not enabled")
 }

@@ -41,11 +41,11 @@ func connect(ctx *pulumi.Context) (*components.HybridConnection, error) {
 			VLANID:               pulumi.IntRef(0),
 			LocalGatewayIP:       netip.MustParseAddr("10.1.0.1"),
 			PeerGatewayIP:        netip.MustParseAddr("10.1.0.2"),
-			PeerASN:              65530,
+			PeerASN:              pulumi.IntRef(65530),
 			EnableBFD:            true,
 		},
 		VPN: components.VPNStandbyLegArgs{
-			BandwidthMbps:     100,
+			BandwidthMbps:     pulumi.IntRef(100),
 			CustomerGatewayIP: netip.MustParseAddr("203.0.113.68"),
 			PSK:               cfg.RequireSecret("vpnPsk"),
 			DualTunnel:        true,

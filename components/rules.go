@@ -74,3 +74,18 @@ func checkHost(c checker, field string, addr netip.Addr, fix string) {
 		c.check(field, addr, limits.CheckHostAddr(addr), fix)
 	}
 }
+
+// checkInRange checks an optional number: nil leaves it to its default, and
+// a value given, 0 included, must lie in min–max.
+func checkInRange(c checker, field string, v *int, min, max int, fix string) {
+	if v != nil && (*v < min || *v > max) {
+		c.fail(field, *v, fmt.Sprintf("is out of range %d–%d", min, max), fix)
+	}
+}
+
+// checkAtLeast checks an optional number without an upper bound.
+func checkAtLeast(c checker, field string, v *int, min int, fix string) {
+	if v != nil && *v < min {
+		c.fail(field, *v, fmt.Sprintf("is less than %d", min), fix)
+	}
+}

@@ -44,17 +44,17 @@ type StandbyMonitoringArgs struct {
 	// sets it: leave it unset there).
 	VBRID pulumi.StringInput `pulumi:"vbrId,optional"`
 	// LossRatePercent pages (Critical) when the health check loses at least
-	// that share of its probes: 1–100, 0 for the default 10.
-	LossRatePercent int `pulumi:"lossRatePercent,optional"`
+	// that share of its probes: 1–100, unset for the default 10.
+	LossRatePercent *int `pulumi:"lossRatePercent,optional"`
 	// LatencyMs warns when the health check's round trip exceeds it:
-	// 1–10000, 0 for the default 100.
-	LatencyMs int `pulumi:"latencyMs,optional"`
+	// 1–10000, unset for the default 100.
+	LatencyMs *int `pulumi:"latencyMs,optional"`
 	// Times is how many one-minute periods in a row a condition must hold:
-	// at least 1, 0 for the default 3.
-	Times int `pulumi:"times,optional"`
+	// at least 1, unset for the default 3.
+	Times *int `pulumi:"times,optional"`
 	// SilenceSecs is how long a firing alarm waits before it notifies
-	// again: 300–86400, 0 for the default 3600.
-	SilenceSecs int `pulumi:"silenceSecs,optional"`
+	// again: 300–86400, unset for the default 3600.
+	SilenceSecs *int `pulumi:"silenceSecs,optional"`
 	// Tags are set on the alarms.
 	Tags map[string]string `pulumi:"tags,optional"`
 }
@@ -95,17 +95,11 @@ func (a *StandbyMonitoringArgs) validateSettings(c checker) {
 			g.fail(fmt.Sprintf("Contacts[%d]", i), nil, "is empty", "give the name of an existing CloudMonitor alarm contact")
 		}
 	}
-	if a.LossRatePercent != 0 && (a.LossRatePercent < 1 || a.LossRatePercent > 100) {
-		c.fail("LossRatePercent", a.LossRatePercent, "is out of range 1–100", fmt.Sprintf("use a percentage, or 0 for %d", cloudmonitor.DefaultLossRatePercent))
-	}
-	if a.LatencyMs != 0 && (a.LatencyMs < 1 || a.LatencyMs > cloudmonitor.LatencyMaxMs) {
-		c.fail("LatencyMs", a.LatencyMs, fmt.Sprintf("is out of range 1–%d", cloudmonitor.LatencyMaxMs), fmt.Sprintf("use milliseconds, or 0 for %d", cloudmonitor.DefaultLatencyMs))
-	}
-	if a.Times < 0 {
-		c.fail("Times", a.Times, "is negative", fmt.Sprintf("use 1 or more periods, or 0 for %d", cloudmonitor.DefaultTimes))
-	}
-	if a.SilenceSecs != 0 {
-		c.check("SilenceSecs", a.SilenceSecs, cloudmonitor.CheckSilence(a.SilenceSecs), fmt.Sprintf("use 300–86400 seconds, or 0 for %d", cloudmonitor.DefaultSilenceSecs))
+	checkInRange(c, "LossRatePercent", a.LossRatePercent, 1, 100, fmt.Sprintf("use a percentage, or leave it unset for %d", cloudmonitor.DefaultLossRatePercent))
+	checkInRange(c, "LatencyMs", a.LatencyMs, 1, cloudmonitor.LatencyMaxMs, fmt.Sprintf("use milliseconds, or leave it unset for %d", cloudmonitor.DefaultLatencyMs))
+	checkAtLeast(c, "Times", a.Times, 1, fmt.Sprintf("use 1 or more periods, or leave it unset for %d", cloudmonitor.DefaultTimes))
+	if v := a.SilenceSecs; v != nil {
+		c.check("SilenceSecs", *v, cloudmonitor.CheckSilence(*v), fmt.Sprintf("use %d–%d seconds, or leave it unset for %d", cloudmonitor.SilenceMinSecs, cloudmonitor.SilenceMaxSecs, cloudmonitor.DefaultSilenceSecs))
 	}
 }
 
@@ -154,7 +148,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 	if err != nil {
 		return nil, err
 	}
-	times := orDefaultInt(args.Times, cloudmonitor.DefaultTimes)
+	times := orDefault(args.Times, cloudmonitor.DefaultTimes)
 	dims := pulumi.All(args.CENID, args.VBRID).ApplyT(func(ids []any) string {
 		return cloudmonitor.Dimensions(map[string]string{"cenId": ids[0].(string), "vbrInstanceId": ids[1].(string)})
 	}).(pulumi.StringOutput)
@@ -166,7 +160,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 			MetricDimensions: dims,
 			Period:           pulumi.Int(metric.PeriodSecs),
 			ContactGroups:    pulumi.StringArray{group.AlarmContactGroupName},
-			SilenceTime:      pulumi.Int(orDefaultInt(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
+			SilenceTime:      pulumi.Int(orDefault(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
 			Enabled:          pulumi.Bool(true),
 			Tags:             tagMap(args.Tags),
 		}
@@ -180,7 +174,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		a.EscalationsCritical = &cms.AlarmEscalationsCriticalArgs{
 			ComparisonOperator: pulumi.String(">="),
 			Statistics:         pulumi.String(cloudmonitor.CENVBRLossRate.Statistics[0]),
-			Threshold:          pulumi.String(fmt.Sprint(orDefaultInt(args.LossRatePercent, cloudmonitor.DefaultLossRatePercent))),
+			Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LossRatePercent, cloudmonitor.DefaultLossRatePercent))),
 			Times:              pulumi.Int(times),
 		}
 	})
@@ -191,7 +185,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		a.EscalationsWarn = &cms.AlarmEscalationsWarnArgs{
 			ComparisonOperator: pulumi.String(">"),
 			Statistics:         pulumi.String(cloudmonitor.CENVBRLatency.Statistics[0]),
-			Threshold:          pulumi.String(fmt.Sprint(orDefaultInt(args.LatencyMs, cloudmonitor.DefaultLatencyMs))),
+			Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LatencyMs, cloudmonitor.DefaultLatencyMs))),
 			Times:              pulumi.Int(times),
 		}
 	})
@@ -214,7 +208,7 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		ContactParameters: cms.EventRuleContactParameterArray{&cms.EventRuleContactParameterArgs{
 			ContactGroupName: group.AlarmContactGroupName,
 		}},
-		SilenceTime: pulumi.Int(orDefaultInt(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
+		SilenceTime: pulumi.Int(orDefault(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
 		Status:      pulumi.String("ENABLED"),
 	}
 	if args.Webhook != nil {

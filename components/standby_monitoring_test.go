@@ -92,7 +92,7 @@ func TestStandbyMonitoringResourcesAndInputs(t *testing.T) {
 func TestStandbyMonitoringThresholds(t *testing.T) {
 	m, err := run(func(ctx *pulumi.Context) error {
 		a := referenceMonitoringArgs()
-		a.Webhook, a.LossRatePercent, a.LatencyMs, a.Times, a.SilenceSecs = nil, 50, 20, 1, 300
+		a.Webhook, a.LossRatePercent, a.LatencyMs, a.Times, a.SilenceSecs = nil, new(50), new(20), new(1), new(300)
 		_, err := components.NewStandbyMonitoring(ctx, "mon", a)
 		return err
 	})
@@ -111,11 +111,11 @@ func TestStandbyMonitoringRejectsBadArgs(t *testing.T) {
 		func(ctx *pulumi.Context) error {
 			_, err := components.NewStandbyMonitoring(ctx, "mon", &components.StandbyMonitoringArgs{
 				ContactGroup:    components.ContactGroupArgs{Name: "on call!"},
-				LossRatePercent: 101, LatencyMs: 10001, Times: -1, SilenceSecs: 60,
+				LossRatePercent: pulumi.IntRef(101), LatencyMs: pulumi.IntRef(10001), Times: pulumi.IntRef(-1), SilenceSecs: pulumi.IntRef(60),
 			})
 			return err
 		})
-	assert.Equal(t, "use 300–86400 seconds, or 0 for 3600", argError(t, err, "SilenceSecs").Fix)
+	assert.Equal(t, "use 300–86400 seconds, or leave it unset for 3600", argError(t, err, "SilenceSecs").Fix)
 }
 
 func TestHybridConnectionWithMonitoring(t *testing.T) {

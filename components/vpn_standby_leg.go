@@ -1,6 +1,7 @@
 package components
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -14,14 +15,15 @@ import (
 // IKESettings are the IKE (phase 1) parameters of the IPsec connection:
 // Version (ikev1, ikev2), EncAlg (aes, aes192, aes256, des, 3des), AuthAlg
 // (md5, sha1, sha256, sha384, sha512), PFS (DH group: group1, group2,
-// group5, group14) and LifetimeSecs (0–86400). Zero fields take
-// hybridlink's defaults (see WithDefaults: IKEv2, AES-256, SHA-256, group
-// 14, a day), which the on-premises side must match.
+// group5, group14) and LifetimeSecs (1–86400). Unset fields take
+// hybridlink's defaults (see WithDefaults: IKEv2, AES-256,
+// SHA-256, group 14, a day), which the on-premises side must match.
 type IKESettings = ipsec.IKESettings
 
 // IPsecSettings are the IPsec (phase 2) parameters: EncAlg, AuthAlg, PFS
-// (disabled or a DH group) and LifetimeSecs. Zero fields take hybridlink's
-// defaults (see WithDefaults: AES-256, SHA-256, group 14, an hour).
+// (disabled or a DH group) and LifetimeSecs (1–86400). Unset fields take
+// hybridlink's defaults (see WithDefaults: AES-256, SHA-256, group 14, an
+// hour).
 type IPsecSettings = ipsec.IPsecSettings
 
 // IPsecHealthCheckArgs probes the standby path through the tunnel, so a broken
@@ -32,8 +34,11 @@ type IPsecHealthCheckArgs struct {
 	SourceIP netip.Addr `pulumi:"sourceIp"`
 	// DestinationIP is an on-premises address that answers ICMP. Required.
 	DestinationIP netip.Addr `pulumi:"destinationIp"`
-	IntervalSecs  int        `pulumi:"intervalSecs,optional"` // seconds between probes; default 3
-	Retries       int        `pulumi:"retries,optional"`      // failed probes before the tunnel is down; default 3
+	// IntervalSecs is the time between probes, at least 1 s; unset for 3.
+	IntervalSecs *int `pulumi:"intervalSecs,optional"`
+	// Retries is how many probes may fail before the tunnel is down, at
+	// least 1; unset for 3.
+	Retries *int `pulumi:"retries,optional"`
 }
 
 // dualTunnelPSKFix says why a dual-tunnel connection needs a given key: a
@@ -62,13 +67,14 @@ type VPNStandbyLegArgs struct {
 	IDCPrefixes []netip.Prefix `pulumi:"idcPrefixes,optional"`
 	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or
 	// 1000. Required.
-	BandwidthMbps int `pulumi:"bandwidthMbps"`
+	BandwidthMbps *int `pulumi:"bandwidthMbps"`
 	// CustomerGatewayIP is the on-premises gateway's public IPv4 address.
 	// Required.
 	CustomerGatewayIP netip.Addr `pulumi:"customerGatewayIp"`
-	// IKE are the phase-1 parameters; zero fields take hybridlink's defaults.
+	// IKE are the phase-1 parameters; unset fields take hybridlink's
+	// defaults.
 	IKE IKESettings `pulumi:"ike,optional"`
-	// IPsec are the phase-2 parameters; zero fields take hybridlink's
+	// IPsec are the phase-2 parameters; unset fields take hybridlink's
 	// defaults.
 	IPsec IPsecSettings `pulumi:"ipsec,optional"`
 	// PSK is the pre-shared key; nil lets Alibaba Cloud generate one (see
@@ -118,10 +124,10 @@ func (a *VPNStandbyLegArgs) validate(c checker) {
 // validateSettings checks what does not depend on where the gateway is
 // placed, which HybridConnection decides.
 func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
-	if s.BandwidthMbps == 0 {
+	if v := s.BandwidthMbps; v == nil {
 		c.missing("BandwidthMbps", "pick a public VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000")
 	} else {
-		c.check("BandwidthMbps", s.BandwidthMbps, limits.CheckVPNBandwidth(s.BandwidthMbps, "public"), "pick a public VPN gateway tier")
+		c.check("BandwidthMbps", *v, limits.CheckVPNBandwidth(*v, "public"), "pick a public VPN gateway tier")
 	}
 	if !s.CustomerGatewayIP.IsValid() {
 		c.missing("CustomerGatewayIP", "give the on-premises gateway's public IPv4 address")
@@ -129,17 +135,17 @@ func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 		c.check("CustomerGatewayIP", s.CustomerGatewayIP, limits.CheckPublicUnicast(s.CustomerGatewayIP), "give the public address the on-premises gateway terminates IPsec on")
 	}
 	checkTags(c, s.Tags)
-	ike, ipsec := s.IKE.WithDefaults(), s.IPsec.WithDefaults()
+	ike, phase2 := s.IKE.WithDefaults(), s.IPsec.WithDefaults()
 	ic, pc := c.at("IKE"), c.at("IPsec")
 	ic.check("Version", ike.Version, limits.CheckOneOf("IKE version", ike.Version, limits.IKEVersions), "use ikev1 or ikev2")
 	ic.check("EncAlg", ike.EncAlg, limits.CheckOneOf("IKE encryption algorithm", ike.EncAlg, limits.IKEEncAlgs), "use a listed algorithm, preferably aes256")
 	ic.check("AuthAlg", ike.AuthAlg, limits.CheckOneOf("IKE authentication algorithm", ike.AuthAlg, limits.IKEAuthAlgs), "use a listed algorithm, preferably sha256")
 	ic.check("PFS", ike.PFS, limits.CheckOneOf("IKE DH group", ike.PFS, limits.IKEPFSGroups), "use a listed group, preferably group14")
-	ic.check("LifetimeSecs", ike.LifetimeSecs, limits.CheckLifetime(ike.LifetimeSecs), "use 0–86400 seconds")
-	pc.check("EncAlg", ipsec.EncAlg, limits.CheckOneOf("IPsec encryption algorithm", ipsec.EncAlg, limits.IPsecEncAlgs), "use a listed algorithm, preferably aes256")
-	pc.check("AuthAlg", ipsec.AuthAlg, limits.CheckOneOf("IPsec authentication algorithm", ipsec.AuthAlg, limits.IPsecAuthAlgs), "use a listed algorithm, preferably sha256")
-	pc.check("PFS", ipsec.PFS, limits.CheckOneOf("IPsec PFS group", ipsec.PFS, limits.IPsecPFSGroups), "use a listed group, preferably group14")
-	pc.check("LifetimeSecs", ipsec.LifetimeSecs, limits.CheckLifetime(ipsec.LifetimeSecs), "use 0–86400 seconds")
+	checkLifetime(ic, *ike.LifetimeSecs, ipsec.DefaultIKELifetimeSecs)
+	pc.check("EncAlg", phase2.EncAlg, limits.CheckOneOf("IPsec encryption algorithm", phase2.EncAlg, limits.IPsecEncAlgs), "use a listed algorithm, preferably aes256")
+	pc.check("AuthAlg", phase2.AuthAlg, limits.CheckOneOf("IPsec authentication algorithm", phase2.AuthAlg, limits.IPsecAuthAlgs), "use a listed algorithm, preferably sha256")
+	pc.check("PFS", phase2.PFS, limits.CheckOneOf("IPsec PFS group", phase2.PFS, limits.IPsecPFSGroups), "use a listed group, preferably group14")
+	checkLifetime(pc, *phase2.LifetimeSecs, ipsec.DefaultIPsecLifetimeSecs)
 	if hc := s.HealthCheck; hc != nil {
 		hcc := c.at("HealthCheck")
 		if !hc.SourceIP.IsValid() {
@@ -152,13 +158,22 @@ func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 		} else if len(idc) > 0 && allValid(idc) && !containedIn(hc.DestinationIP, idc) {
 			hcc.fail("DestinationIP", hc.DestinationIP, "is not inside any IDC prefix, so the probe would not cross the tunnel", "pick an address in an IDC prefix")
 		}
-		if hc.IntervalSecs < 0 {
-			hcc.fail("IntervalSecs", hc.IntervalSecs, "cannot be negative", "leave it unset for 3 s")
-		}
-		if hc.Retries < 0 {
-			hcc.fail("Retries", hc.Retries, "cannot be negative", "leave it unset for 3 retries")
-		}
+		checkAtLeast(hcc, "IntervalSecs", hc.IntervalSecs, 1, fmt.Sprintf("use 1 s or more, or leave it unset for %d s", ipsec.DefaultHealthCheckIntervalSecs))
+		checkAtLeast(hcc, "Retries", hc.Retries, 1, fmt.Sprintf("use 1 or more, or leave it unset for %d", ipsec.DefaultHealthCheckRetries))
 	}
+}
+
+// checkLifetime checks an SA lifetime in effect. The API takes 0–86400 s,
+// but the on-premises gateways hybridlink configures to match take no
+// lifetime of 0 (Cisco IOS, Junos and VRP have a positive minimum), so 0 is
+// refused rather than left to the cloud.
+func checkLifetime(c checker, secs, def int) {
+	fix := fmt.Sprintf("use 1–%d seconds, or leave it unset for %d", limits.LifetimeMaxSecs, def)
+	if secs == 0 {
+		c.fail("LifetimeSecs", secs, "a lifetime of 0 s cannot be configured on the on-premises gateway (Cisco IOS, Junos and VRP take no 0)", fix)
+		return
+	}
+	c.check("LifetimeSecs", secs, limits.CheckLifetime(secs), fix)
 }
 
 // allValid reports whether every prefix is valid, so that checks against
@@ -237,7 +252,7 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 	gwArgs := &vpn.GatewayArgs{
 		VpcId:          args.VPCID,
 		VswitchId:      args.VSwitchID,
-		Bandwidth:      pulumi.Int(args.BandwidthMbps),
+		Bandwidth:      pulumi.Int(*args.BandwidthMbps),
 		EnableIpsec:    pulumi.Bool(true),
 		EnableSsl:      pulumi.Bool(false),
 		NetworkType:    pulumi.String("public"),
@@ -331,7 +346,7 @@ func preSharedKey(conn *vpn.Connection, dual bool) pulumi.StringOutput {
 // dual-tunnel gateway takes per-tunnel options, a single-tunnel one the
 // top-level IKE/IPsec settings.
 func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *vpn.CustomerGateway) *vpn.ConnectionArgs {
-	ike, ipsec := args.IKE.WithDefaults(), args.IPsec.WithDefaults()
+	ike, phase2 := args.IKE.WithDefaults(), args.IPsec.WithDefaults()
 	var psk pulumi.StringPtrInput
 	if args.PSK != nil {
 		// Convert first: ToSecret keeps its argument's type (see NewExpressConnectLeg).
@@ -353,8 +368,8 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 			Enable:   pulumi.Bool(true),
 			Sip:      pulumi.String(hc.SourceIP.String()),
 			Dip:      pulumi.String(hc.DestinationIP.String()),
-			Interval: pulumi.Int(orDefaultInt(hc.IntervalSecs, 3)),
-			Retry:    pulumi.Int(orDefaultInt(hc.Retries, 3)),
+			Interval: pulumi.Int(orDefault(hc.IntervalSecs, ipsec.DefaultHealthCheckIntervalSecs)),
+			Retry:    pulumi.Int(orDefault(hc.Retries, ipsec.DefaultHealthCheckRetries)),
 		}
 	}
 	if !args.DualTunnel {
@@ -365,14 +380,14 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 			IkeEncAlg:   pulumi.String(ike.EncAlg),
 			IkeAuthAlg:  pulumi.String(ike.AuthAlg),
 			IkePfs:      pulumi.String(ike.PFS),
-			IkeLifetime: pulumi.Int(ike.LifetimeSecs),
+			IkeLifetime: pulumi.Int(*ike.LifetimeSecs),
 			Psk:         psk,
 		}
 		ca.IpsecConfig = &vpn.ConnectionIpsecConfigArgs{
-			IpsecEncAlg:   pulumi.String(ipsec.EncAlg),
-			IpsecAuthAlg:  pulumi.String(ipsec.AuthAlg),
-			IpsecPfs:      pulumi.String(ipsec.PFS),
-			IpsecLifetime: pulumi.Int(ipsec.LifetimeSecs),
+			IpsecEncAlg:   pulumi.String(phase2.EncAlg),
+			IpsecAuthAlg:  pulumi.String(phase2.AuthAlg),
+			IpsecPfs:      pulumi.String(phase2.PFS),
+			IpsecLifetime: pulumi.Int(*phase2.LifetimeSecs),
 		}
 		return ca
 	}
@@ -389,14 +404,14 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 				IkeEncAlg:   pulumi.String(ike.EncAlg),
 				IkeAuthAlg:  pulumi.String(ike.AuthAlg),
 				IkePfs:      pulumi.String(ike.PFS),
-				IkeLifetime: pulumi.Int(ike.LifetimeSecs),
+				IkeLifetime: pulumi.Int(*ike.LifetimeSecs),
 				Psk:         psk,
 			},
 			TunnelIpsecConfig: &vpn.ConnectionTunnelOptionsSpecificationTunnelIpsecConfigArgs{
-				IpsecEncAlg:   pulumi.String(ipsec.EncAlg),
-				IpsecAuthAlg:  pulumi.String(ipsec.AuthAlg),
-				IpsecPfs:      pulumi.String(ipsec.PFS),
-				IpsecLifetime: pulumi.Int(ipsec.LifetimeSecs),
+				IpsecEncAlg:   pulumi.String(phase2.EncAlg),
+				IpsecAuthAlg:  pulumi.String(phase2.AuthAlg),
+				IpsecPfs:      pulumi.String(phase2.PFS),
+				IpsecLifetime: pulumi.Int(*phase2.LifetimeSecs),
 			},
 		})
 	}
@@ -410,9 +425,10 @@ func prefixSlug(p netip.Prefix) string {
 	return strings.NewReplacer(".", "-", "/", "-").Replace(p.String())
 }
 
-func orDefaultInt(v, def int) int {
-	if v == 0 {
+// orDefault is a number given, or the default when it is not.
+func orDefault(v *int, def int) int {
+	if v == nil {
 		return def
 	}
-	return v
+	return *v
 }

@@ -21,7 +21,7 @@ const testPSK = "s3cret-Psk_42"
 // defaults.
 func referenceVPNArgs() *components.VPNStandbyLegArgs {
 	return &components.VPNStandbyLegArgs{
-		BandwidthMbps:     10,
+		BandwidthMbps:     pulumi.IntRef(10),
 		CustomerGatewayIP: ip("203.0.113.68"),
 		VPCID:             pulumi.String("vpc-bp1transit0000001"),
 		VSwitchID:         pulumi.String("vsw-bp1h00000000000001"),
@@ -121,8 +121,8 @@ func TestVpnStandbyLegDualTunnel(t *testing.T) {
 	args := referenceVPNArgs()
 	args.DualTunnel, args.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-bp1i00000000000001")
 	args.PSK = pulumi.String(testPSK)
-	args.IKE = components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600}
-	args.IPsec = components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha512", PFS: "disabled", LifetimeSecs: 1800}
+	args.IKE = components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: pulumi.IntRef(3600)}
+	args.IPsec = components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha512", PFS: "disabled", LifetimeSecs: pulumi.IntRef(1800)}
 	args.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.188")}
 	got := outputs{}
 	m, err := run(func(ctx *pulumi.Context) error {
@@ -212,8 +212,8 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 		{"no IDC prefix", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes = nil }, []string{"IDCPrefixes"}},
 		{"IDC prefix not canonical", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes[0] = netip.PrefixFrom(ip("172.16.1.0"), 16) }, []string{"IDCPrefixes[0]"}},
 		{"IDC prefix IPv6", func(a *components.VPNStandbyLegArgs) { a.IDCPrefixes = append(a.IDCPrefixes, pfx("fd00::/8")) }, []string{"IDCPrefixes[1]"}},
-		{"bandwidth not a tier", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = 15 }, []string{"BandwidthMbps"}},
-		{"bandwidth unset", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = 0 }, []string{"BandwidthMbps"}},
+		{"bandwidth not a tier", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = new(15) }, []string{"BandwidthMbps"}},
+		{"bandwidth unset", func(a *components.VPNStandbyLegArgs) { a.BandwidthMbps = nil }, []string{"BandwidthMbps"}},
 		{"customer gateway missing", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = netip.Addr{} }, []string{"CustomerGatewayIP"}},
 		{"customer gateway private", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = ip("192.168.1.1") }, []string{"CustomerGatewayIP"}},
 		{"customer gateway CGNAT", func(a *components.VPNStandbyLegArgs) { a.CustomerGatewayIP = ip("100.64.0.1") }, []string{"CustomerGatewayIP"}},
@@ -221,11 +221,11 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 		{"IKE encryption", func(a *components.VPNStandbyLegArgs) { a.IKE.EncAlg = "aes512" }, []string{"IKE.EncAlg"}},
 		{"IKE auth", func(a *components.VPNStandbyLegArgs) { a.IKE.AuthAlg = "sha2" }, []string{"IKE.AuthAlg"}},
 		{"IKE DH group", func(a *components.VPNStandbyLegArgs) { a.IKE.PFS = "disabled" }, []string{"IKE.PFS"}},
-		{"IKE lifetime", func(a *components.VPNStandbyLegArgs) { a.IKE.LifetimeSecs = 86401 }, []string{"IKE.LifetimeSecs"}},
+		{"IKE lifetime", func(a *components.VPNStandbyLegArgs) { a.IKE.LifetimeSecs = new(86401) }, []string{"IKE.LifetimeSecs"}},
 		{"IPsec encryption", func(a *components.VPNStandbyLegArgs) { a.IPsec.EncAlg = "rc4" }, []string{"IPsec.EncAlg"}},
 		{"IPsec auth", func(a *components.VPNStandbyLegArgs) { a.IPsec.AuthAlg = "crc32" }, []string{"IPsec.AuthAlg"}},
 		{"IPsec PFS", func(a *components.VPNStandbyLegArgs) { a.IPsec.PFS = "group3" }, []string{"IPsec.PFS"}},
-		{"IPsec lifetime", func(a *components.VPNStandbyLegArgs) { a.IPsec.LifetimeSecs = -1 }, []string{"IPsec.LifetimeSecs"}},
+		{"IPsec lifetime", func(a *components.VPNStandbyLegArgs) { a.IPsec.LifetimeSecs = new(-1) }, []string{"IPsec.LifetimeSecs"}},
 		{"health check outside the IDC", func(a *components.VPNStandbyLegArgs) {
 			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("10.9.9.9")}
 		}, []string{"HealthCheck.DestinationIP"}},
@@ -233,7 +233,7 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 			a.HealthCheck = &components.IPsecHealthCheckArgs{}
 		}, []string{"HealthCheck.DestinationIP", "HealthCheck.SourceIP"}},
 		{"health check negative retries", func(a *components.VPNStandbyLegArgs) {
-			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: -1}
+			a.HealthCheck = &components.IPsecHealthCheckArgs{SourceIP: ip("10.0.1.10"), DestinationIP: ip("172.16.1.1"), Retries: pulumi.IntRef(-1)}
 		}, []string{"HealthCheck.Retries"}},
 		{"dual tunnel with a generated key", func(a *components.VPNStandbyLegArgs) {
 			a.DualTunnel, a.DisasterRecoveryVSwitchID = true, pulumi.String("vsw-bp1dr0000000000001")
@@ -257,10 +257,10 @@ func TestVpnStandbyLegValidation(t *testing.T) {
 }
 
 func TestIKEAndIPsecDefaults(t *testing.T) {
-	assert.Equal(t, components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 86400},
+	assert.Equal(t, components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: pulumi.IntRef(86400)},
 		components.IKESettings{}.WithDefaults())
-	given := components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 60}
+	given := components.IKESettings{Version: "ikev2", EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: pulumi.IntRef(60)}
 	assert.Equal(t, given, given.WithDefaults(), "set fields are kept")
-	assert.Equal(t, components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: 3600},
+	assert.Equal(t, components.IPsecSettings{EncAlg: "aes256", AuthAlg: "sha256", PFS: "group14", LifetimeSecs: pulumi.IntRef(3600)},
 		components.IPsecSettings{}.WithDefaults())
 }

@@ -35,15 +35,15 @@ type Config struct {
 }
 
 // AlarmsConfig pages the people on call when a link fails
-// (components.StandbyMonitoringArgs); zero thresholds take its defaults.
-// Nothing is created unless Enabled.
+// (components.StandbyMonitoringArgs); thresholds left out take its
+// defaults. Nothing is created unless Enabled.
 type AlarmsConfig struct {
 	Enabled         bool               `json:"enabled"`
 	ContactGroup    ContactGroupConfig `json:"contactGroup"`
-	LossRatePercent int                `json:"lossRatePercent,omitempty"`
-	LatencyMs       int                `json:"latencyMs,omitempty"`
-	Times           int                `json:"times,omitempty"`
-	SilenceSecs     int                `json:"silenceSecs,omitempty"`
+	LossRatePercent *int               `json:"lossRatePercent,omitempty"`
+	LatencyMs       *int               `json:"latencyMs,omitempty"`
+	Times           *int               `json:"times,omitempty"`
+	SilenceSecs     *int               `json:"silenceSecs,omitempty"`
 }
 
 // ContactGroupConfig is the contact group hybridlink creates: its name and
@@ -70,32 +70,34 @@ type VSwitchConfig struct {
 	CIDR      string `json:"cidr"`
 }
 
-// ExpressConnectConfig is the primary path.
+// ExpressConnectConfig is the primary path. Every number is a pointer, as
+// in the components' Args: a key left out is unset, and a value written,
+// 0 included, is the value the rules judge.
 type ExpressConnectConfig struct {
 	PhysicalConnectionID string `json:"physicalConnectionId"`
 	VLANID               *int   `json:"vlanId"` // required; 0 is a valid VLAN
 	LocalGatewayIP       string `json:"localGatewayIp"`
 	PeerGatewayIP        string `json:"peerGatewayIp"`
 	PeeringSubnetMask    string `json:"peeringSubnetMask,omitempty"`
-	BandwidthMbps        int    `json:"bandwidthMbps,omitempty"`
-	PeerASN              int    `json:"peerAsn"`
-	LocalASN             int    `json:"localAsn,omitempty"`
+	BandwidthMbps        *int   `json:"bandwidthMbps,omitempty"`
+	PeerASN              *int   `json:"peerAsn"`
+	LocalASN             *int   `json:"localAsn,omitempty"`
 	EnableBFD            bool   `json:"enableBfd"`
-	// BFD are the VBR's BFD timers (with enableBfd); empty fields take
+	// BFD are the VBR's BFD timers (with enableBfd); fields left out take
 	// 1000 ms and 3 (components.BFDTimers.WithDefaults).
 	BFD *BFDConfig `json:"bfd,omitempty"`
 }
 
 // BFDConfig are BFD's timers on the circuit.
 type BFDConfig struct {
-	MinTxIntervalMs  int `json:"minTxIntervalMs,omitempty"`
-	MinRxIntervalMs  int `json:"minRxIntervalMs,omitempty"`
-	DetectMultiplier int `json:"detectMultiplier,omitempty"`
+	MinTxIntervalMs  *int `json:"minTxIntervalMs,omitempty"`
+	MinRxIntervalMs  *int `json:"minRxIntervalMs,omitempty"`
+	DetectMultiplier *int `json:"detectMultiplier,omitempty"`
 }
 
 // VPNConfig is the standby path.
 type VPNConfig struct {
-	BandwidthMbps     int                `json:"bandwidthMbps"`
+	BandwidthMbps     *int               `json:"bandwidthMbps"`
 	CustomerGatewayIP string             `json:"customerGatewayIp"`
 	DualTunnel        bool               `json:"dualTunnel"`
 	IKE               IKEConfig          `json:"ike"`
@@ -103,31 +105,31 @@ type VPNConfig struct {
 	HealthCheck       *HealthCheckConfig `json:"healthCheck,omitempty"`
 }
 
-// IKEConfig is phase 1 of the IPsec connection; empty fields take
+// IKEConfig is phase 1 of the IPsec connection; fields left out take
 // hybridlink's defaults (components.IKESettings.WithDefaults).
 type IKEConfig struct {
 	Version      string `json:"version,omitempty"`
 	EncAlg       string `json:"encAlg,omitempty"`
 	AuthAlg      string `json:"authAlg,omitempty"`
 	PFS          string `json:"pfs,omitempty"`
-	LifetimeSecs int    `json:"lifetimeSecs,omitempty"`
+	LifetimeSecs *int   `json:"lifetimeSecs,omitempty"`
 }
 
-// IPsecConfig is phase 2; empty fields take hybridlink's defaults
+// IPsecConfig is phase 2; fields left out take hybridlink's defaults
 // (components.IPsecSettings.WithDefaults).
 type IPsecConfig struct {
 	EncAlg       string `json:"encAlg,omitempty"`
 	AuthAlg      string `json:"authAlg,omitempty"`
 	PFS          string `json:"pfs,omitempty"`
-	LifetimeSecs int    `json:"lifetimeSecs,omitempty"`
+	LifetimeSecs *int   `json:"lifetimeSecs,omitempty"`
 }
 
 // HealthCheckConfig probes the IDC through the tunnel.
 type HealthCheckConfig struct {
 	SourceIP      string `json:"sourceIp"`
 	DestinationIP string `json:"destinationIp"`
-	IntervalSecs  int    `json:"intervalSecs,omitempty"`
-	Retries       int    `json:"retries,omitempty"`
+	IntervalSecs  *int   `json:"intervalSecs,omitempty"`
+	Retries       *int   `json:"retries,omitempty"`
 }
 
 // Secret is a secret config value. Its plaintext never appears in errors,

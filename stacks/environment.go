@@ -274,8 +274,8 @@ func (c *Config) checkOnPrem(ps *problems) {
 		tunnels = 2
 	}
 	const fix = "keep bgpPreference well below staticRoutePreference (defaults 20 and 255), so the VPN stays the standby on every vendor"
-	bgp := preferenceKey{keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference(), o.BGPPreference != 0}
-	static := preferenceKey{keyOf("OnPrem.StaticRoutePreference"), o.StaticPreference(), o.StaticRoutePreference != 0}
+	bgp := preferenceKey{keyOf("OnPrem.BGPPreference"), o.BGPRoutePreference(), o.BGPPreference != nil}
+	static := preferenceKey{keyOf("OnPrem.StaticRoutePreference"), o.StaticPreference(), o.StaticRoutePreference != nil}
 	if err := onprem.CheckPreferences(bgp.value, static.value, tunnels); err != nil {
 		var pe *onprem.PreferenceError
 		switch {
@@ -294,8 +294,8 @@ func (c *Config) checkOnPrem(ps *problems) {
 			}
 		}
 	}
-	if n := o.FirstTunnel; n != 0 && (n < 1 || n > onprem.MaxFirstTunnel) {
-		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
+	if n := o.FirstTunnel; n != nil && (*n < 1 || *n > onprem.MaxFirstTunnel) {
+		ps.add(keyOf("OnPrem.FirstTunnel"), fmt.Sprint(*n), fmt.Sprintf("is out of range 1–%d", onprem.MaxFirstTunnel), "leave it unset for 1, or pick a number no other environment on the gateway uses")
 	}
 }
 

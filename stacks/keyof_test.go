@@ -216,12 +216,12 @@ func TestValidationProblemsLandOnRealKeys(t *testing.T) {
 			VSwitches: []components.VSwitch{{ZoneID: "x", CIDR: netip.MustParsePrefix("10.0.0.0/30")}}}},
 		TransitVPC:  components.VPC{VSwitches: []components.VSwitch{{}}},
 		IDCPrefixes: []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16"), {}},
-		ExpressConnect: components.ExpressConnectLegArgs{VLANID: pulumi.IntRef(-1), LocalASN: 1, PeerASN: 1,
-			LocalGatewayIP: netip.MustParseAddr("10.1.0.1"), PeerGatewayIP: netip.MustParseAddr("10.1.0.2"), BandwidthMbps: 3},
+		ExpressConnect: components.ExpressConnectLegArgs{VLANID: pulumi.IntRef(-1), LocalASN: new(1), PeerASN: new(1),
+			LocalGatewayIP: netip.MustParseAddr("10.1.0.1"), PeerGatewayIP: netip.MustParseAddr("10.1.0.2"), BandwidthMbps: new(3)},
 		VPN: components.VPNStandbyLegArgs{DualTunnel: true,
-			IKE:   components.IKESettings{Version: "x", EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
-			IPsec: components.IPsecSettings{EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: -1},
-			PSK:   pulumi.String("p"), HealthCheck: &components.IPsecHealthCheckArgs{IntervalSecs: -1},
+			IKE:   components.IKESettings{Version: "x", EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: new(-1)},
+			IPsec: components.IPsecSettings{EncAlg: "x", AuthAlg: "x", PFS: "x", LifetimeSecs: new(-1)},
+			PSK:   pulumi.String("p"), HealthCheck: &components.IPsecHealthCheckArgs{IntervalSecs: new(-1)},
 		},
 	}
 	var errs components.ArgErrors

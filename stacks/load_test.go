@@ -107,7 +107,7 @@ func malformedConfigs() []malformed {
 		{name: "BFD interval out of range", mutate: set("hybridlink:expressConnect", "bfd.minRxIntervalMs", 100),
 			keys: []string{"hybridlink:expressConnect.bfd.minRxIntervalMs"}, value: "100", mentions: []string{"200–1000 ms"}},
 		{name: "BFD timers without BFD", stack: "dev", mutate: set("hybridlink:expressConnect", "bfd.detectMultiplier", 5),
-			keys: []string{"hybridlink:expressConnect.bfd"}, value: "tx 0 ms, rx 0 ms, multiplier 5", mentions: []string{"BFD is not enabled"}},
+			keys: []string{"hybridlink:expressConnect.bfd"}, value: "tx unset, rx unset, multiplier 5", mentions: []string{"BFD is not enabled"}},
 		{name: "reserved ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 23456),
 			keys: []string{"hybridlink:expressConnect.peerAsn"}, value: "23456", mentions: []string{"reserved"}},
 		{name: "documentation ASN", mutate: set("hybridlink:expressConnect", "peerAsn", 64500),
@@ -207,7 +207,7 @@ func malformedConfigs() []malformed {
 
 		// Alarms.
 		{name: "alarm loss rate above 100 %", mutate: set("hybridlink:alarms", "lossRatePercent", 150),
-			keys: []string{"hybridlink:alarms.lossRatePercent"}, value: "150", mentions: []string{"1–100", "0 for 10"}},
+			keys: []string{"hybridlink:alarms.lossRatePercent"}, value: "150", mentions: []string{"1–100", "unset for 10"}},
 		{name: "alarm silence too short", mutate: set("hybridlink:alarms", "silenceSecs", 60),
 			keys: []string{"hybridlink:alarms.silenceSecs"}, value: "60", mentions: []string{"300–86400"}},
 		{name: "alarm contact group without contacts", mutate: set("hybridlink:alarms", "contactGroup.contacts", []any{}),
@@ -243,30 +243,34 @@ func TestMalformedConfigs(t *testing.T) {
 	cases := append(malformedConfigs(), hostileConfigs()...)
 	require.GreaterOrEqual(t, len(cases), 60)
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(RegionEnv, "")
-			stack := tc.stack
-			if stack == "" {
-				stack = "prod"
-			}
-			src := committed(t, stack)
-			if stack == "prod" {
-				// onPrem is unset in the stack file; give the cases a value to change.
-				src.Values["hybridlink:onPrem"] = "{}"
-			}
-			tc.mutate(t, src)
-			secrets := []string{src.Values[pskKey], src.Values[authKeyKey]}
-
-			_, err := Load(stack, src)
-			ce := configError(t, err)
-			assertProblems(t, tc, ce, secrets)
-
-			m, err := runProgramListingKeys(t, stack, src)
-			ce = configError(t, err)
-			assertProblems(t, tc, ce, secrets)
-			assert.Empty(t, m.Resources(), "nothing is registered")
-		})
+		t.Run(tc.name, func(t *testing.T) { checkMalformed(t, tc) })
 	}
+}
+
+// checkMalformed loads a malformed stack and runs it through the program:
+// both report the case's problems, and nothing is registered.
+func checkMalformed(t *testing.T, tc malformed) {
+	t.Setenv(RegionEnv, "")
+	stack := tc.stack
+	if stack == "" {
+		stack = "prod"
+	}
+	src := committed(t, stack)
+	if stack == "prod" {
+		// onPrem is unset in the stack file; give the cases a value to change.
+		src.Values["hybridlink:onPrem"] = "{}"
+	}
+	tc.mutate(t, src)
+	secrets := []string{src.Values[pskKey], src.Values[authKeyKey]}
+
+	_, err := Load(stack, src)
+	ce := configError(t, err)
+	assertProblems(t, tc, ce, secrets)
+
+	m, err := runProgramListingKeys(t, stack, src)
+	ce = configError(t, err)
+	assertProblems(t, tc, ce, secrets)
+	assert.Empty(t, m.Resources(), "nothing is registered")
 }
 
 func assertProblems(t *testing.T, tc malformed, ce *ConfigError, secrets []string) {
@@ -364,7 +368,7 @@ func TestLoadWithoutKeyLister(t *testing.T) {
 
 func TestStaticRoutePreference(t *testing.T) {
 	assert.Equal(t, 255, onprem.Config{}.StaticPreference())
-	assert.Equal(t, 100, onprem.Config{StaticRoutePreference: 100}.StaticPreference())
+	assert.Equal(t, 100, onprem.Config{StaticRoutePreference: new(100)}.StaticPreference())
 	for _, p := range []int{100, 255} {
 		src := committed(t, "dev")
 		src.Values["hybridlink:onPrem"] = fmt.Sprintf(`{"staticRoutePreference": %d}`, p)

@@ -28,7 +28,7 @@ func (env *Environment) OnPremSite(vpnPeers []netip.Addr, psk string, reveal boo
 		PeeringSubnet:    ec.PeeringSubnet(),
 		VLAN:             *ec.VLANID,
 		AlibabaPeeringIP: ec.LocalGatewayIP,
-		LocalASN:         ec.PeerASN,
+		LocalASN:         *ec.PeerASN,
 		AlibabaASN:       ec.AlibabaASN(),
 		IDCPrefixes:      slices.Clone(a.IDCPrefixes),
 		BFD:              ec.EnableBFD,

@@ -130,7 +130,7 @@ func sharedGateway(a, b *Environment) []PlanConflict {
 		path   string
 		va, vb int
 	}{
-		{"ExpressConnect.PeerASN", a.Args.ExpressConnect.PeerASN, b.Args.ExpressConnect.PeerASN},
+		{"ExpressConnect.PeerASN", *a.Args.ExpressConnect.PeerASN, *b.Args.ExpressConnect.PeerASN},
 		{"OnPrem.BGPPreference", a.Config.OnPrem.BGPRoutePreference(), b.Config.OnPrem.BGPRoutePreference()},
 	} {
 		if field.va != field.vb {

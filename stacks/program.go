@@ -125,7 +125,7 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
 		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
 		"alibabaAsn":       pulumi.Int(ec.AlibabaASN()),
-		"onPremAsn":        pulumi.Int(ec.PeerASN),
+		"onPremAsn":        pulumi.Int(*ec.PeerASN),
 		"bgpGroupId":       hc.ExpressConnect.BGPGroupID,
 		"bgpPeerId":        hc.ExpressConnect.BGPPeerID,
 	})

@@ -27,15 +27,19 @@ import (
 	"github.com/hybridlink/hybridlink/internal/stackfile"
 )
 
-// The malformed value both languages are given, and what the Go program
-// reports for it at its config key; the provider must report the same at
-// the schema property.
+// The malformed values both languages are given — a VLAN out of range and
+// an AS written as 0, which must be judged, not taken for unset — and where
+// the Go program reports each (its config key) and the provider must report
+// the same message (the schema property).
 const (
-	badVLANEdit  = "vlanId: 100\n"
-	badVLAN      = "vlanId: 3000\n"
-	badVLANKey   = "hybridlink:expressConnect.vlanId = 3000: "
-	badVLANField = "expressConnect.vlanId = 3000: "
+	badEditFrom = "vlanId: 100\n"
+	badEditTo   = "vlanId: 3000\n    localAsn: 0\n"
 )
+
+var badValues = []struct{ key, field string }{
+	{"hybridlink:expressConnect.vlanId = 3000: ", "expressConnect.vlanId = 3000: "},
+	{"hybridlink:expressConnect.localAsn = 0: ", "expressConnect.localAsn = 0: "},
+}
 
 // TestTypeScript deploys the dev stack with the README's TypeScript program
 // (tests/nodejs/hybridlink.ts) through Node's Automation API and the
@@ -90,9 +94,9 @@ func TestTypeScript(t *testing.T) {
 	require.Nil(t, down["error"], "%v", down["log"])
 	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
 
-	e.editStack(t, badVLANEdit, badVLAN)
+	e.editStack(t, badEditFrom, badEditTo)
 	bad := run("up")
-	require.NotNil(t, bad["error"], "a malformed VLAN must fail")
+	require.NotNil(t, bad["error"], "malformed values must fail")
 	e.sameMessageAsGo(t, goRef, bad["error"].(string))
 }
 
@@ -125,9 +129,9 @@ func TestYAML(t *testing.T) {
 	require.NoError(t, err, out.stdout+out.stderr)
 	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
 
-	e.editStack(t, badVLANEdit, badVLAN)
+	e.editStack(t, badEditFrom, badEditTo)
 	out, err = up()
-	require.Error(t, err, "a malformed VLAN must fail")
+	require.Error(t, err, "malformed values must fail")
 	e.sameMessageAsGo(t, goRef, out.stdout+out.stderr)
 }
 
@@ -165,10 +169,10 @@ func TestYAMLLegs(t *testing.T) {
 }
 
 // goReference is the Go program's deployment of the dev stack, and its
-// message for the malformed value.
+// messages for the malformed values (in badValues' order).
 type goReference struct {
-	resources  []apitype.ResourceV3
-	badMessage string
+	resources   []apitype.ResourceV3
+	badMessages []string
 }
 
 func deployGoProgram(t *testing.T) goReference {
@@ -177,17 +181,18 @@ func deployGoProgram(t *testing.T) goReference {
 	r := b.up()
 	require.NoError(t, r.err, r.output)
 	ref := goReference{resources: b.export().resources}
-	editFile(t, stackFile(b.dir, "dev"), badVLANEdit, badVLAN)
+	editFile(t, stackFile(b.dir, "dev"), badEditFrom, badEditTo)
 	r = b.preview()
 	require.Error(t, r.err)
 	// The program reports the components' problem and fix at the config
 	// key: "<key> = <value>: <problem>; fix: <fix>". The components API
 	// reports "<field> = <value>: <problem>; <fix>".
-	line := lineWith(r.output, badVLANKey)
-	_, msg, _ := strings.Cut(line, badVLANKey)
-	problem, fix, ok := strings.Cut(msg, "; fix: ")
-	require.True(t, ok, "the Go program's message for the malformed VLAN:\n%s", r.output)
-	ref.badMessage = problem + "; " + fix
+	for _, bad := range badValues {
+		_, msg, _ := strings.Cut(lineWith(r.output, bad.key), bad.key)
+		problem, fix, ok := strings.Cut(msg, "; fix: ")
+		require.True(t, ok, "the Go program's message for %s:\n%s", bad.key, r.output)
+		ref.badMessages = append(ref.badMessages, problem+"; "+fix)
+	}
 	return ref
 }
 
@@ -344,7 +349,9 @@ func (e *foreignEnv) export(t *testing.T) apitype.DeploymentV3 {
 // problem at the schema property, and created nothing.
 func (e *foreignEnv) sameMessageAsGo(t *testing.T, goRef goReference, output string) {
 	t.Helper()
-	assert.Contains(t, output, badVLANField+goRef.badMessage)
+	for i, bad := range badValues {
+		assert.Contains(t, output, bad.field+goRef.badMessages[i])
+	}
 	assert.Empty(t, e.snapshot(t), "nothing may be created")
 }
 

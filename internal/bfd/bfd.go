@@ -18,47 +18,59 @@ const (
 	DefaultMultiplier = 3
 )
 
-// Timers are a BFD session's timers. Zero fields take the defaults (see
-// WithDefaults).
+// Timers are a BFD session's timers. An unset field takes its default (see
+// WithDefaults); a value given is the value judged, 0 included.
 type Timers struct {
 	// MinTxIntervalMs is the interval at which this end sends BFD packets,
 	// 200–1000 ms on a VBR.
-	MinTxIntervalMs int `pulumi:"minTxIntervalMs,optional"`
+	MinTxIntervalMs *int `pulumi:"minTxIntervalMs,optional"`
 	// MinRxIntervalMs is the shortest interval at which this end accepts
 	// them, 200–1000 ms on a VBR.
-	MinRxIntervalMs int `pulumi:"minRxIntervalMs,optional"`
+	MinRxIntervalMs *int `pulumi:"minRxIntervalMs,optional"`
 	// DetectMultiplier is how many packets may be missed before the
 	// session is declared down, 3–10 on a VBR.
-	DetectMultiplier int `pulumi:"detectMultiplier,optional"`
+	DetectMultiplier *int `pulumi:"detectMultiplier,optional"`
 }
 
-// WithDefaults fills zero fields with the defaults: 1000 ms, multiplier 3.
+// WithDefaults returns the timers in effect, every field set: nil fields
+// take 1000 ms and multiplier 3.
 func (t Timers) WithDefaults() Timers {
-	if t.MinTxIntervalMs == 0 {
-		t.MinTxIntervalMs = DefaultIntervalMs
+	return Timers{
+		MinTxIntervalMs:  orDefault(t.MinTxIntervalMs, DefaultIntervalMs),
+		MinRxIntervalMs:  orDefault(t.MinRxIntervalMs, DefaultIntervalMs),
+		DetectMultiplier: orDefault(t.DetectMultiplier, DefaultMultiplier),
 	}
-	if t.MinRxIntervalMs == 0 {
-		t.MinRxIntervalMs = DefaultIntervalMs
-	}
-	if t.DetectMultiplier == 0 {
-		t.DetectMultiplier = DefaultMultiplier
-	}
-	return t
 }
 
+func orDefault(v *int, def int) *int {
+	if v == nil {
+		return &def
+	}
+	return new(*v)
+}
+
+// String shows the timers as given, "unset" for those left to the default.
 func (t Timers) String() string {
-	return fmt.Sprintf("tx %d ms, rx %d ms, multiplier %d", t.MinTxIntervalMs, t.MinRxIntervalMs, t.DetectMultiplier)
+	show := func(v *int, unit string) string {
+		if v == nil {
+			return "unset"
+		}
+		return fmt.Sprintf("%d%s", *v, unit)
+	}
+	return fmt.Sprintf("tx %s, rx %s, multiplier %s", show(t.MinTxIntervalMs, " ms"), show(t.MinRxIntervalMs, " ms"), show(t.DetectMultiplier, ""))
 }
 
 // IsZero reports timers left entirely to the defaults.
-func (t Timers) IsZero() bool { return t == Timers{} }
+func (t Timers) IsZero() bool {
+	return t.MinTxIntervalMs == nil && t.MinRxIntervalMs == nil && t.DetectMultiplier == nil
+}
 
 // Detection is how long a silent failure goes unnoticed when both ends run
 // these timers: the multiplier times the slower of the two intervals the
 // ends agree on (RFC 5880 §6.8.4).
 func (t Timers) Detection() time.Duration {
 	t = t.WithDefaults()
-	return time.Duration(max(t.MinTxIntervalMs, t.MinRxIntervalMs)*t.DetectMultiplier) * time.Millisecond
+	return time.Duration(max(*t.MinTxIntervalMs, *t.MinRxIntervalMs)**t.DetectMultiplier) * time.Millisecond
 }
 
 // FieldError is a timer out of the VBR's range; Field names it.
@@ -70,18 +82,19 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.msg }
 
-// Check returns a *FieldError for each set field outside the VBR's range.
+// Check returns a *FieldError for each field given outside the VBR's
+// range (0 included).
 func (t Timers) Check() []error {
 	var errs []error
-	interval := func(field string, v int) {
-		if v != 0 && (v < limits.BFDIntervalMinMs || v > limits.BFDIntervalMaxMs) {
-			errs = append(errs, &FieldError{field, v, fmt.Sprintf("%d ms is out of range %d–%d ms", v, limits.BFDIntervalMinMs, limits.BFDIntervalMaxMs)})
+	interval := func(field string, v *int) {
+		if v != nil && (*v < limits.BFDIntervalMinMs || *v > limits.BFDIntervalMaxMs) {
+			errs = append(errs, &FieldError{field, *v, fmt.Sprintf("%d ms is out of range %d–%d ms", *v, limits.BFDIntervalMinMs, limits.BFDIntervalMaxMs)})
 		}
 	}
 	interval("MinTxIntervalMs", t.MinTxIntervalMs)
 	interval("MinRxIntervalMs", t.MinRxIntervalMs)
-	if v := t.DetectMultiplier; v != 0 && (v < limits.BFDDetectMultiplierMin || v > limits.BFDDetectMultiplierMax) {
-		errs = append(errs, &FieldError{"DetectMultiplier", v, fmt.Sprintf("%d is out of range %d–%d", v, limits.BFDDetectMultiplierMin, limits.BFDDetectMultiplierMax)})
+	if v := t.DetectMultiplier; v != nil && (*v < limits.BFDDetectMultiplierMin || *v > limits.BFDDetectMultiplierMax) {
+		errs = append(errs, &FieldError{"DetectMultiplier", *v, fmt.Sprintf("%d is out of range %d–%d", *v, limits.BFDDetectMultiplierMin, limits.BFDDetectMultiplierMax)})
 	}
 	return errs
 }

@@ -133,7 +133,7 @@ func (l *lab) newReport(p *prober) *Report {
 		StaticPreference: l.opts.StaticPreference,
 	}
 	if b := l.cloud.bfd; b != nil {
-		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(b.MinTxIntervalMs, b.MinRxIntervalMs), b.DetectMultiplier)
+		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(*b.MinTxIntervalMs, *b.MinRxIntervalMs), *b.DetectMultiplier)
 	} else {
 		r.DetectionBasis = fmt.Sprintf("no BFD: the BGP hold time, %d s (the emulated VBR's; see the assumptions)", vbrHold)
 	}

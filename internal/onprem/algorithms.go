@@ -93,8 +93,13 @@ func checkAlgorithms(ike ipsec.IKESettings, ipsec ipsec.IPsecSettings) error {
 	check("IPsec authentication algorithm", ipsec.AuthAlg, ok)
 	_, ok = dhGroups[ipsec.PFS]
 	check("IPsec PFS group", ipsec.PFS, ok || ipsec.PFS == "disabled")
-	if ike.LifetimeSecs <= 0 || ipsec.LifetimeSecs <= 0 {
-		errs = append(errs, fmt.Errorf("the SA lifetimes %d and %d s must be positive (use WithDefaults)", ike.LifetimeSecs, ipsec.LifetimeSecs))
+	for _, l := range []struct {
+		what string
+		secs *int
+	}{{"IKE", ike.LifetimeSecs}, {"IPsec", ipsec.LifetimeSecs}} {
+		if l.secs != nil && *l.secs <= 0 {
+			errs = append(errs, fmt.Errorf("the %s SA lifetime %d s is not positive", l.what, *l.secs))
+		}
 	}
 	return errors.Join(errs...)
 }

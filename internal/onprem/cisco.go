@@ -40,7 +40,7 @@ func renderCisco(s *site) map[string]string {
 	c.add(" ip address %s %s", s.PeeringIP, mask(s.PeeringSubnet))
 	if s.BFD {
 		b := s.BFDTimers
-		c.add(" bfd interval %d min_rx %d multiplier %d", b.MinTxIntervalMs, b.MinRxIntervalMs, b.DetectMultiplier)
+		c.add(" bfd interval %d min_rx %d multiplier %d", *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
 	}
 	if s.VLAN == 0 {
 		c.add(" no shutdown")
@@ -49,7 +49,7 @@ func renderCisco(s *site) map[string]string {
 
 	ike, ipsec := s.IKE, s.IPsec
 	c.add("! --- IPsec-VPN: %s, phase 1 %s/%s/%s %d s, phase 2 %s/%s/pfs %s %d s, pre-shared key",
-		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, ipsec.LifetimeSecs)
+		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, *ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, *ipsec.LifetimeSecs)
 	if s.ikev2() {
 		c.add("crypto ikev2 proposal %s", name)
 		c.add(" encryption %s", ciphers[ike.EncAlg].iosIKEv2)
@@ -75,7 +75,7 @@ func renderCisco(s *site) map[string]string {
 		c.add(" authentication remote pre-share")
 		c.add(" authentication local pre-share")
 		c.add(" keyring local %s", name)
-		c.add(" lifetime %d", ike.LifetimeSecs)
+		c.add(" lifetime %d", *ike.LifetimeSecs)
 		c.add(" dpd 10 3 periodic")
 		c.add("!")
 	} else {
@@ -89,7 +89,7 @@ func renderCisco(s *site) map[string]string {
 		c.add(" hash %s", hashes[ike.AuthAlg].iosIKEv1)
 		c.add(" authentication pre-share")
 		c.add(" group %s", dhGroups[ike.PFS].ios)
-		c.add(" lifetime %d", ike.LifetimeSecs)
+		c.add(" lifetime %d", *ike.LifetimeSecs)
 		c.add("!")
 		c.add("crypto isakmp profile %s", name)
 		c.add(" keyring %s", name)
@@ -108,7 +108,7 @@ func renderCisco(s *site) map[string]string {
 	if s.ipsecPFS() {
 		c.add(" set pfs group%s", dhGroups[ipsec.PFS].ios)
 	}
-	c.add(" set security-association lifetime seconds %d", ipsec.LifetimeSecs)
+	c.add(" set security-association lifetime seconds %d", *ipsec.LifetimeSecs)
 	if s.ikev2() {
 		c.add(" set ikev2-profile %s", name)
 	} else {

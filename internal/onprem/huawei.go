@@ -53,7 +53,7 @@ func renderHuawei(s *site) map[string]string {
 
 	ike, ipsec := s.IKE, s.IPsec
 	c.add("# IPsec-VPN: %s, phase 1 %s/%s/%s %d s, phase 2 %s/%s/pfs %s %d s, pre-shared key",
-		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, ipsec.LifetimeSecs)
+		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, *ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, *ipsec.LifetimeSecs)
 	c.add("ipsec proposal %s", name())
 	c.add(" esp authentication-algorithm %s", hashes[ipsec.AuthAlg].vrp)
 	c.add(" esp encryption-algorithm %s", ciphers[ipsec.EncAlg].vrp)
@@ -67,7 +67,7 @@ func renderHuawei(s *site) map[string]string {
 		c.add(" integrity-algorithm %s", hashes[ike.AuthAlg].vrpIntegrity)
 		c.add(" prf %s", hashes[ike.AuthAlg].vrpPRF)
 	}
-	c.add(" sa duration %d", ike.LifetimeSecs)
+	c.add(" sa duration %d", *ike.LifetimeSecs)
 	c.add("#")
 	for _, t := range s.tunnels {
 		peer := name(fmt.Sprintf("VPN%d", t.index))
@@ -89,7 +89,7 @@ func renderHuawei(s *site) map[string]string {
 		if s.ipsecPFS() {
 			c.add(" pfs dh-%s", dhGroups[ipsec.PFS].vrp)
 		}
-		c.add(" sa duration time-based %d", ipsec.LifetimeSecs)
+		c.add(" sa duration time-based %d", *ipsec.LifetimeSecs)
 		c.add("#")
 		c.add("interface Tunnel0/0/%d", t.number)
 		c.add(" description hybridlink-%s IPsec-VPN %s to %s", s.Stack, s.role(t), t.peer)
@@ -135,7 +135,7 @@ func renderHuawei(s *site) map[string]string {
 	}
 	if s.BFD {
 		b := s.BFDTimers
-		c.add(" peer %s bfd min-tx-interval %d min-rx-interval %d detect-multiplier %d", n, b.MinTxIntervalMs, b.MinRxIntervalMs, b.DetectMultiplier)
+		c.add(" peer %s bfd min-tx-interval %d min-rx-interval %d detect-multiplier %d", n, *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
 		c.add(" peer %s bfd enable", n)
 	}
 	c.add(" #")

@@ -41,12 +41,12 @@ func renderJunos(s *site) map[string]string {
 	ike, ipsec := s.IKE, s.IPsec
 	prop := s.lowerName()
 	c.add("# IPsec-VPN: %s, phase 1 %s/%s/%s %d s, phase 2 %s/%s/pfs %s %d s, pre-shared key",
-		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, ipsec.LifetimeSecs)
+		ike.Version, ike.EncAlg, ike.AuthAlg, ike.PFS, *ike.LifetimeSecs, ipsec.EncAlg, ipsec.AuthAlg, ipsec.PFS, *ipsec.LifetimeSecs)
 	c.add("set security ike proposal %s authentication-method pre-shared-keys", prop)
 	c.add("set security ike proposal %s dh-group %s", prop, dhGroups[ike.PFS].junos)
 	c.add("set security ike proposal %s authentication-algorithm %s", prop, hashes[ike.AuthAlg].junosIKE)
 	c.add("set security ike proposal %s encryption-algorithm %s", prop, ciphers[ike.EncAlg].junos)
-	c.add("set security ike proposal %s lifetime-seconds %d", prop, ike.LifetimeSecs)
+	c.add("set security ike proposal %s lifetime-seconds %d", prop, *ike.LifetimeSecs)
 	if !s.ikev2() {
 		c.add("set security ike policy %s mode main", prop)
 	}
@@ -55,7 +55,7 @@ func renderJunos(s *site) map[string]string {
 	c.add("set security ipsec proposal %s protocol esp", prop)
 	c.add("set security ipsec proposal %s authentication-algorithm %s", prop, hashes[ipsec.AuthAlg].junosESP)
 	c.add("set security ipsec proposal %s encryption-algorithm %s", prop, ciphers[ipsec.EncAlg].junos)
-	c.add("set security ipsec proposal %s lifetime-seconds %d", prop, ipsec.LifetimeSecs)
+	c.add("set security ipsec proposal %s lifetime-seconds %d", prop, *ipsec.LifetimeSecs)
 	if s.ipsecPFS() {
 		c.add("set security ipsec policy %s perfect-forward-secrecy keys %s", prop, dhGroups[ipsec.PFS].junos)
 	}
@@ -125,9 +125,9 @@ func renderJunos(s *site) map[string]string {
 	}
 	if s.BFD {
 		b := s.BFDTimers
-		c.add("set protocols bgp group %s bfd-liveness-detection transmit-interval minimum-interval %d", g, b.MinTxIntervalMs)
-		c.add("set protocols bgp group %s bfd-liveness-detection minimum-receive-interval %d", g, b.MinRxIntervalMs)
-		c.add("set protocols bgp group %s bfd-liveness-detection multiplier %d", g, b.DetectMultiplier)
+		c.add("set protocols bgp group %s bfd-liveness-detection transmit-interval minimum-interval %d", g, *b.MinTxIntervalMs)
+		c.add("set protocols bgp group %s bfd-liveness-detection minimum-receive-interval %d", g, *b.MinRxIntervalMs)
+		c.add("set protocols bgp group %s bfd-liveness-detection multiplier %d", g, *b.DetectMultiplier)
 	}
 	c.add("set protocols bgp group %s neighbor %s description \"hybridlink-%s: VBR (Express Connect)\"", g, s.AlibabaPeeringIP, s.Stack)
 	return map[string]string{"junos.set": c.String()}

@@ -67,7 +67,7 @@ type Site struct {
 	LocalASN, AlibabaASN int
 	// IDCPrefixes are advertised to the VBR, each anchored by a discard route.
 	IDCPrefixes []netip.Prefix
-	// BFD enables BFD for the BGP session, with BFDTimers (zero fields
+	// BFD enables BFD for the BGP session, with BFDTimers (unset fields
 	// take the defaults: 1000 ms, multiplier 3) — the VBR's own timers.
 	BFD       bool
 	BFDTimers bfd.Timers
@@ -245,6 +245,7 @@ func prepare(vendor string, s Site) (*site, error) {
 
 	p := &site{Site: s}
 	p.BFDTimers = s.BFDTimers.WithDefaults()
+	p.IKE, p.IPsec = s.IKE.WithDefaults(), s.IPsec.WithDefaults()
 	p.Interfaces = withDefaults(vendor, s.Interfaces)
 	p.Interfaces.FirstTunnel = first
 	// The last tunnel's routes take the lowest priority the vendor installs;

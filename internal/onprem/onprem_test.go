@@ -150,7 +150,7 @@ func TestSiteFromCommittedStacks(t *testing.T) {
 	assert.Equal(t, "aes256", dev.IKE.EncAlg)
 	assert.Equal(t, "sha256", dev.IKE.AuthAlg)
 	assert.Equal(t, "group14", dev.IKE.PFS)
-	assert.Equal(t, 3600, dev.IPsec.LifetimeSecs)
+	assert.Equal(t, 3600, *dev.IPsec.LifetimeSecs)
 	assert.False(t, dev.HealthCheckSource.IsValid())
 }
 
@@ -194,8 +194,8 @@ func TestVendorFacts(t *testing.T) {
 	// dev with the API's own, older defaults, to pin how IKEv1, AES-128,
 	// SHA-1 and DH group 2 map on every vendor (the committed stacks use
 	// stronger ones).
-	dev.IKE = components.IKESettings{Version: "ikev1", EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: 86400}
-	dev.IPsec = components.IPsecSettings{EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: 86400}
+	dev.IKE = components.IKESettings{Version: "ikev1", EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: new(86400)}
+	dev.IPsec = components.IPsecSettings{EncAlg: "aes", AuthAlg: "sha1", PFS: "group2", LifetimeSecs: new(86400)}
 
 	t.Run("cisco-ios", func(t *testing.T) {
 		p := render(t, "cisco-ios", prod)["cisco-ios.cfg"]
@@ -450,7 +450,7 @@ func TestRenderRejects(t *testing.T) {
 		}, "give 1 (single tunnel) or 2"},
 		"no VPN IP":              {"cisco-ios", func(s *onprem.Site) { s.VPNPeers = nil }, "give 1 (single tunnel) or 2"},
 		"empty PSK":              {"huawei-vrp", func(s *onprem.Site) { s.PSK = "" }, "PSKPlaceholder"},
-		"BFD interval too short": {"junos", func(s *onprem.Site) { s.BFDTimers.MinRxIntervalMs = 50 }, "BFD timer MinRxIntervalMs: 50 ms is out of range 200–1000 ms"},
+		"BFD interval too short": {"junos", func(s *onprem.Site) { s.BFDTimers.MinRxIntervalMs = new(50) }, "BFD timer MinRxIntervalMs: 50 ms is out of range 200–1000 ms"},
 		"unknown algorithm":      {"junos", func(s *onprem.Site) { s.IKE.EncAlg = "chacha20" }, `IKE encryption algorithm "chacha20"`},
 		"PSK with a newline":     {"cisco-ios", func(s *onprem.Site) { s.PSK = "abc\nno router bgp 65530" }, "the pre-shared key contains spaces"},
 		"interface with a space": {"junos", func(s *onprem.Site) { s.Interfaces.WAN = "ge-0/0/0 x" }, "the WAN interface name contains spaces"},

@@ -103,11 +103,11 @@ export interface ExpressConnectLegArgs {
      */
     authKey?: pulumi.Input<string | undefined>;
     /**
-     * bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+     * bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
      */
     bandwidthMbps?: number;
     /**
-     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
      */
     bfd?: inputs.BfdTimersArgs;
     /**
@@ -115,7 +115,7 @@ export interface ExpressConnectLegArgs {
      */
     enableBfd?: boolean;
     /**
-     * localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+     * localAsn is the Alibaba Cloud side's AS; unset means 45104.
      */
     localAsn?: number;
     /**

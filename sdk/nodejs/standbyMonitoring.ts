@@ -92,15 +92,15 @@ export interface StandbyMonitoringArgs {
      */
     contactGroup: inputs.ContactGroupArgs;
     /**
-     * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+     * latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
      */
     latencyMs?: number;
     /**
-     * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+     * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
      */
     lossRatePercent?: number;
     /**
-     * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+     * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
      */
     silenceSecs?: number;
     /**
@@ -108,7 +108,7 @@ export interface StandbyMonitoringArgs {
      */
     tags?: {[key: string]: string};
     /**
-     * times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+     * times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
      */
     times?: number;
     /**

@@ -134,11 +134,11 @@ export interface VpnStandbyLegArgs {
      */
     idcPrefixes?: string[];
     /**
-     * ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+     * ike are the phase-1 parameters; unset fields take hybridlink's defaults.
      */
     ike?: inputs.IkeSettingsArgs;
     /**
-     * ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+     * ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
      */
     ipsec?: inputs.IpsecSettingsArgs;
     /**

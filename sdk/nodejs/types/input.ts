@@ -6,7 +6,7 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
- * Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+ * Timers are a BFD session's timers. An unset field takes its default (see WithDefaults); a value given is the value judged, 0 included.
  */
 export interface BfdTimersArgs {
     /**
@@ -46,11 +46,11 @@ export interface ExpressConnectLegSpecArgs {
      */
     authKey?: pulumi.Input<string | undefined>;
     /**
-     * bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+     * bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
      */
     bandwidthMbps?: number;
     /**
-     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+     * bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
      */
     bfd?: inputs.BfdTimersArgs;
     /**
@@ -58,7 +58,7 @@ export interface ExpressConnectLegSpecArgs {
      */
     enableBfd?: boolean;
     /**
-     * localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+     * localAsn is the Alibaba Cloud side's AS; unset means 45104.
      */
     localAsn?: number;
     /**
@@ -92,7 +92,7 @@ export interface ExpressConnectLegSpecArgs {
 }
 
 /**
- * IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
+ * IKESettings are the IKE (phase 1) parameters of the IPsec connection. Unset fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
  */
 export interface IkeSettingsArgs {
     /**
@@ -104,7 +104,7 @@ export interface IkeSettingsArgs {
      */
     encAlg?: string;
     /**
-     * 0–86400
+     * 1–86400
      */
     lifetimeSecs?: number;
     /**
@@ -126,11 +126,11 @@ export interface IpsecHealthCheckArgs {
      */
     destinationIp: string;
     /**
-     * seconds between probes; default 3
+     * intervalSecs is the time between probes, at least 1 s; unset for 3.
      */
     intervalSecs?: number;
     /**
-     * failed probes before the tunnel is down; default 3
+     * retries is how many probes may fail before the tunnel is down, at least 1; unset for 3.
      */
     retries?: number;
     /**
@@ -140,7 +140,7 @@ export interface IpsecHealthCheckArgs {
 }
 
 /**
- * IPsecSettings are the IPsec (phase 2) parameters. Zero fields take hybridlink's defaults (see WithDefaults).
+ * IPsecSettings are the IPsec (phase 2) parameters. Unset fields take hybridlink's defaults (see WithDefaults).
  */
 export interface IpsecSettingsArgs {
     /**
@@ -152,7 +152,7 @@ export interface IpsecSettingsArgs {
      */
     encAlg?: string;
     /**
-     * 0–86400
+     * 1–86400
      */
     lifetimeSecs?: number;
     /**
@@ -196,15 +196,15 @@ export interface StandbyMonitoringSpecArgs {
      */
     contactGroup: inputs.ContactGroupArgs;
     /**
-     * latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+     * latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
      */
     latencyMs?: number;
     /**
-     * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+     * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
      */
     lossRatePercent?: number;
     /**
-     * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+     * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
      */
     silenceSecs?: number;
     /**
@@ -212,7 +212,7 @@ export interface StandbyMonitoringSpecArgs {
      */
     tags?: {[key: string]: string};
     /**
-     * times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+     * times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
      */
     times?: number;
     /**
@@ -248,11 +248,11 @@ export interface VSwitchArgs {
  */
 export interface VbrHealthCheckArgs {
     /**
-     * healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
+     * healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; unset for 8.
      */
     healthyThreshold?: number;
     /**
-     * intervalSecs is the probe interval, 2–3 seconds; default 2.
+     * intervalSecs is the probe interval, 2–3 seconds; unset for 2.
      */
     intervalSecs?: number;
     /**
@@ -342,11 +342,11 @@ export interface VpnStandbyLegSpecArgs {
      */
     idcPrefixes?: string[];
     /**
-     * ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+     * ike are the phase-1 parameters; unset fields take hybridlink's defaults.
      */
     ike?: inputs.IkeSettingsArgs;
     /**
-     * ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+     * ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
      */
     ipsec?: inputs.IpsecSettingsArgs;
     /**

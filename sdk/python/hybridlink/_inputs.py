@@ -47,7 +47,7 @@ __all__ = [
 
 class BfdTimersArgsDict(TypedDict):
     """
-    Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+    Timers are a BFD session's timers. An unset field takes its default (see WithDefaults); a value given is the value judged, 0 included.
     """
     detect_multiplier: NotRequired[_builtins.int]
     """
@@ -69,7 +69,7 @@ class BfdTimersArgs:
                  min_rx_interval_ms: Optional[_builtins.int] = None,
                  min_tx_interval_ms: Optional[_builtins.int] = None):
         """
-        Timers are a BFD session's timers. Zero fields take the defaults (see WithDefaults).
+        Timers are a BFD session's timers. An unset field takes its default (see WithDefaults); a value given is the value judged, 0 included.
 
         :param _builtins.int detect_multiplier: detectMultiplier is how many packets may be missed before the session is declared down, 3–10 on a VBR.
         :param _builtins.int min_rx_interval_ms: minRxIntervalMs is the shortest interval at which this end accepts them, 200–1000 ms on a VBR.
@@ -201,11 +201,11 @@ class ExpressConnectLegSpecArgsDict(TypedDict):
     """
     bandwidth_mbps: NotRequired[_builtins.int]
     """
-    bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+    bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
     """
     bfd: NotRequired['BfdTimersArgsDict']
     """
-    bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+    bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
     """
     enable_bfd: NotRequired[_builtins.bool]
     """
@@ -213,7 +213,7 @@ class ExpressConnectLegSpecArgsDict(TypedDict):
     """
     local_asn: NotRequired[_builtins.int]
     """
-    localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+    localAsn is the Alibaba Cloud side's AS; unset means 45104.
     """
     peering_subnet_mask: NotRequired[_builtins.str]
     """
@@ -248,10 +248,10 @@ class ExpressConnectLegSpecArgs:
         :param pulumi.Input[_builtins.str] physical_connection_id: physicalConnectionId is the Express Connect circuit (pc-…). Required.
         :param _builtins.int vlan_id: vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
-        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
+        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
         :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
-        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; unset means 45104.
         :param _builtins.str peering_subnet_mask: peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
         :param Mapping[str, _builtins.str] tags: tags are applied to the VBR.
         """
@@ -351,7 +351,7 @@ class ExpressConnectLegSpecArgs:
     @pulumi.getter(name="bandwidthMbps")
     def bandwidth_mbps(self) -> Optional[_builtins.int]:
         """
-        bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+        bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
         """
         return pulumi.get(self, "bandwidth_mbps")
 
@@ -363,7 +363,7 @@ class ExpressConnectLegSpecArgs:
     @pulumi.getter
     def bfd(self) -> Optional['BfdTimersArgs']:
         """
-        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
         """
         return pulumi.get(self, "bfd")
 
@@ -387,7 +387,7 @@ class ExpressConnectLegSpecArgs:
     @pulumi.getter(name="localAsn")
     def local_asn(self) -> Optional[_builtins.int]:
         """
-        localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+        localAsn is the Alibaba Cloud side's AS; unset means 45104.
         """
         return pulumi.get(self, "local_asn")
 
@@ -422,7 +422,7 @@ class ExpressConnectLegSpecArgs:
 
 class IkeSettingsArgsDict(TypedDict):
     """
-    IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
+    IKESettings are the IKE (phase 1) parameters of the IPsec connection. Unset fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
     """
     auth_alg: NotRequired[_builtins.str]
     """
@@ -434,7 +434,7 @@ class IkeSettingsArgsDict(TypedDict):
     """
     lifetime_secs: NotRequired[_builtins.int]
     """
-    0–86400
+    1–86400
     """
     pfs: NotRequired[_builtins.str]
     """
@@ -454,11 +454,11 @@ class IkeSettingsArgs:
                  pfs: Optional[_builtins.str] = None,
                  version: Optional[_builtins.str] = None):
         """
-        IKESettings are the IKE (phase 1) parameters of the IPsec connection. Zero fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
+        IKESettings are the IKE (phase 1) parameters of the IPsec connection. Unset fields take hybridlink's defaults (see WithDefaults), which the on-premises side must match.
 
         :param _builtins.str auth_alg: md5, sha1, sha256, sha384, sha512
         :param _builtins.str enc_alg: aes, aes192, aes256, des, 3des
-        :param _builtins.int lifetime_secs: 0–86400
+        :param _builtins.int lifetime_secs: 1–86400
         :param _builtins.str pfs: DH group: group1, group2, group5, group14
         :param _builtins.str version: ikev1 or ikev2
         """
@@ -501,7 +501,7 @@ class IkeSettingsArgs:
     @pulumi.getter(name="lifetimeSecs")
     def lifetime_secs(self) -> Optional[_builtins.int]:
         """
-        0–86400
+        1–86400
         """
         return pulumi.get(self, "lifetime_secs")
 
@@ -548,11 +548,11 @@ class IpsecHealthCheckArgsDict(TypedDict):
     """
     interval_secs: NotRequired[_builtins.int]
     """
-    seconds between probes; default 3
+    intervalSecs is the time between probes, at least 1 s; unset for 3.
     """
     retries: NotRequired[_builtins.int]
     """
-    failed probes before the tunnel is down; default 3
+    retries is how many probes may fail before the tunnel is down, at least 1; unset for 3.
     """
 
 @pulumi.input_type
@@ -567,8 +567,8 @@ class IpsecHealthCheckArgs:
 
         :param _builtins.str destination_ip: destinationIp is an on-premises address that answers ICMP. Required.
         :param _builtins.str source_ip: sourceIp is an address in the transit VPC the probe is sent from. Required.
-        :param _builtins.int interval_secs: seconds between probes; default 3
-        :param _builtins.int retries: failed probes before the tunnel is down; default 3
+        :param _builtins.int interval_secs: intervalSecs is the time between probes, at least 1 s; unset for 3.
+        :param _builtins.int retries: retries is how many probes may fail before the tunnel is down, at least 1; unset for 3.
         """
         pulumi.set(__self__, "destination_ip", destination_ip)
         pulumi.set(__self__, "source_ip", source_ip)
@@ -605,7 +605,7 @@ class IpsecHealthCheckArgs:
     @pulumi.getter(name="intervalSecs")
     def interval_secs(self) -> Optional[_builtins.int]:
         """
-        seconds between probes; default 3
+        intervalSecs is the time between probes, at least 1 s; unset for 3.
         """
         return pulumi.get(self, "interval_secs")
 
@@ -617,7 +617,7 @@ class IpsecHealthCheckArgs:
     @pulumi.getter
     def retries(self) -> Optional[_builtins.int]:
         """
-        failed probes before the tunnel is down; default 3
+        retries is how many probes may fail before the tunnel is down, at least 1; unset for 3.
         """
         return pulumi.get(self, "retries")
 
@@ -628,7 +628,7 @@ class IpsecHealthCheckArgs:
 
 class IpsecSettingsArgsDict(TypedDict):
     """
-    IPsecSettings are the IPsec (phase 2) parameters. Zero fields take hybridlink's defaults (see WithDefaults).
+    IPsecSettings are the IPsec (phase 2) parameters. Unset fields take hybridlink's defaults (see WithDefaults).
     """
     auth_alg: NotRequired[_builtins.str]
     """
@@ -640,7 +640,7 @@ class IpsecSettingsArgsDict(TypedDict):
     """
     lifetime_secs: NotRequired[_builtins.int]
     """
-    0–86400
+    1–86400
     """
     pfs: NotRequired[_builtins.str]
     """
@@ -655,11 +655,11 @@ class IpsecSettingsArgs:
                  lifetime_secs: Optional[_builtins.int] = None,
                  pfs: Optional[_builtins.str] = None):
         """
-        IPsecSettings are the IPsec (phase 2) parameters. Zero fields take hybridlink's defaults (see WithDefaults).
+        IPsecSettings are the IPsec (phase 2) parameters. Unset fields take hybridlink's defaults (see WithDefaults).
 
         :param _builtins.str auth_alg: md5, sha1, sha256, sha384, sha512
         :param _builtins.str enc_alg: aes, aes192, aes256, des, 3des
-        :param _builtins.int lifetime_secs: 0–86400
+        :param _builtins.int lifetime_secs: 1–86400
         :param _builtins.str pfs: disabled, group1, group2, group5, group14
         """
         if auth_alg is not None:
@@ -699,7 +699,7 @@ class IpsecSettingsArgs:
     @pulumi.getter(name="lifetimeSecs")
     def lifetime_secs(self) -> Optional[_builtins.int]:
         """
-        0–86400
+        1–86400
         """
         return pulumi.get(self, "lifetime_secs")
 
@@ -825,15 +825,15 @@ class StandbyMonitoringSpecArgsDict(TypedDict):
     """
     latency_ms: NotRequired[_builtins.int]
     """
-    latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+    latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
     """
     loss_rate_percent: NotRequired[_builtins.int]
     """
-    lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+    lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
     """
     silence_secs: NotRequired[_builtins.int]
     """
-    silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+    silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
     """
     tags: NotRequired[Mapping[str, _builtins.str]]
     """
@@ -841,7 +841,7 @@ class StandbyMonitoringSpecArgsDict(TypedDict):
     """
     times: NotRequired[_builtins.int]
     """
-    times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+    times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
     """
     vbr_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -869,11 +869,11 @@ class StandbyMonitoringSpecArgs:
 
         :param 'ContactGroupArgs' contact_group: contactGroup is created and receives every alarm. Required.
         :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
-        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
-        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
-        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
+        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
-        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
         :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
         """
@@ -923,7 +923,7 @@ class StandbyMonitoringSpecArgs:
     @pulumi.getter(name="latencyMs")
     def latency_ms(self) -> Optional[_builtins.int]:
         """
-        latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+        latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
         """
         return pulumi.get(self, "latency_ms")
 
@@ -935,7 +935,7 @@ class StandbyMonitoringSpecArgs:
     @pulumi.getter(name="lossRatePercent")
     def loss_rate_percent(self) -> Optional[_builtins.int]:
         """
-        lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+        lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
         """
         return pulumi.get(self, "loss_rate_percent")
 
@@ -947,7 +947,7 @@ class StandbyMonitoringSpecArgs:
     @pulumi.getter(name="silenceSecs")
     def silence_secs(self) -> Optional[_builtins.int]:
         """
-        silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         """
         return pulumi.get(self, "silence_secs")
 
@@ -971,7 +971,7 @@ class StandbyMonitoringSpecArgs:
     @pulumi.getter
     def times(self) -> Optional[_builtins.int]:
         """
-        times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         """
         return pulumi.get(self, "times")
 
@@ -1089,11 +1089,11 @@ class VbrHealthCheckArgsDict(TypedDict):
     """
     healthy_threshold: NotRequired[_builtins.int]
     """
-    healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
+    healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; unset for 8.
     """
     interval_secs: NotRequired[_builtins.int]
     """
-    intervalSecs is the probe interval, 2–3 seconds; default 2.
+    intervalSecs is the probe interval, 2–3 seconds; unset for 2.
     """
     source_ip: NotRequired[_builtins.str]
     """
@@ -1113,8 +1113,8 @@ class VbrHealthCheckArgs:
 
         :param _builtins.str region: region is the VBR's region, e.g. cn-hangzhou.
         :param _builtins.str target_ip: targetIp is the on-premises peering IP. Required.
-        :param _builtins.int healthy_threshold: healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
-        :param _builtins.int interval_secs: intervalSecs is the probe interval, 2–3 seconds; default 2.
+        :param _builtins.int healthy_threshold: healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; unset for 8.
+        :param _builtins.int interval_secs: intervalSecs is the probe interval, 2–3 seconds; unset for 2.
         :param _builtins.str source_ip: sourceIp is the probe's source; unset lets Alibaba Cloud choose.
         """
         pulumi.set(__self__, "region", region)
@@ -1154,7 +1154,7 @@ class VbrHealthCheckArgs:
     @pulumi.getter(name="healthyThreshold")
     def healthy_threshold(self) -> Optional[_builtins.int]:
         """
-        healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; default 8.
+        healthyThreshold is the probes that must fail before the route is withdrawn, 3–8; unset for 8.
         """
         return pulumi.get(self, "healthy_threshold")
 
@@ -1166,7 +1166,7 @@ class VbrHealthCheckArgs:
     @pulumi.getter(name="intervalSecs")
     def interval_secs(self) -> Optional[_builtins.int]:
         """
-        intervalSecs is the probe interval, 2–3 seconds; default 2.
+        intervalSecs is the probe interval, 2–3 seconds; unset for 2.
         """
         return pulumi.get(self, "interval_secs")
 
@@ -1398,11 +1398,11 @@ class VpnStandbyLegSpecArgsDict(TypedDict):
     """
     ike: NotRequired['IkeSettingsArgsDict']
     """
-    ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+    ike are the phase-1 parameters; unset fields take hybridlink's defaults.
     """
     ipsec: NotRequired['IpsecSettingsArgsDict']
     """
-    ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+    ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
     """
     psk: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1445,8 +1445,8 @@ class VpnStandbyLegSpecArgs:
         :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
         :param 'IpsecHealthCheckArgs' health_check: healthCheck probes the on-premises side through the tunnel; nil for none.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
-        :param 'IkeSettingsArgs' ike: ike are the phase-1 parameters; zero fields take hybridlink's defaults.
-        :param 'IpsecSettingsArgs' ipsec: ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+        :param 'IkeSettingsArgs' ike: ike are the phase-1 parameters; unset fields take hybridlink's defaults.
+        :param 'IpsecSettingsArgs' ipsec: ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
         :param pulumi.Input[_builtins.str] psk: psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
         :param Mapping[str, _builtins.str] tags: tags are applied to the gateway, customer gateway and connection.
         :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is the VPN gateway's vSwitch in the transit VPC. Required. (HybridConnection: the transit VPC's first vSwitch.)
@@ -1551,7 +1551,7 @@ class VpnStandbyLegSpecArgs:
     @pulumi.getter
     def ike(self) -> Optional['IkeSettingsArgs']:
         """
-        ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+        ike are the phase-1 parameters; unset fields take hybridlink's defaults.
         """
         return pulumi.get(self, "ike")
 
@@ -1563,7 +1563,7 @@ class VpnStandbyLegSpecArgs:
     @pulumi.getter
     def ipsec(self) -> Optional['IpsecSettingsArgs']:
         """
-        ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+        ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
         """
         return pulumi.get(self, "ipsec")
 

@@ -41,10 +41,10 @@ class ExpressConnectLegArgs:
         :param pulumi.Input[_builtins.str] physical_connection_id: physicalConnectionId is the Express Connect circuit (pc-…). Required.
         :param _builtins.int vlan_id: vlanId tags the VBR's traffic on the circuit, 0–2999. Required. It is a pointer because VLAN 0 is valid: write pulumi.IntRef(100).
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
-        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
+        :param 'BfdTimersArgs' bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
         :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
-        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; unset means 45104.
         :param _builtins.str peering_subnet_mask: peeringSubnetMask is the dotted mask of the peering link; default DefaultPeeringSubnetMask.
         :param Mapping[str, _builtins.str] tags: tags are applied to the VBR.
         """
@@ -144,7 +144,7 @@ class ExpressConnectLegArgs:
     @pulumi.getter(name="bandwidthMbps")
     def bandwidth_mbps(self) -> Optional[_builtins.int]:
         """
-        bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
+        bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
         """
         return pulumi.get(self, "bandwidth_mbps")
 
@@ -156,7 +156,7 @@ class ExpressConnectLegArgs:
     @pulumi.getter
     def bfd(self) -> Optional['BfdTimersArgs']:
         """
-        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
         """
         return pulumi.get(self, "bfd")
 
@@ -180,7 +180,7 @@ class ExpressConnectLegArgs:
     @pulumi.getter(name="localAsn")
     def local_asn(self) -> Optional[_builtins.int]:
         """
-        localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+        localAsn is the Alibaba Cloud side's AS; unset means 45104.
         """
         return pulumi.get(self, "local_asn")
 
@@ -238,10 +238,10 @@ class ExpressConnectLeg(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] auth_key: authKey is the BGP MD5 key; nil for none. It is stored as a secret.
-        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit; 0 leaves it unset, as a shared (hosted) circuit requires.
-        :param Union['BfdTimersArgs', 'BfdTimersArgsDict'] bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; zero fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
+        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VBR bandwidth on a dedicated circuit, one of the offered tiers; unset leaves the VBR without one, as a shared (hosted) circuit requires.
+        :param Union['BfdTimersArgs', 'BfdTimersArgsDict'] bfd: bfd are the VBR's BFD timers, used with EnableBFD: intervals 200–1000 ms, multiplier 3–10; unset fields take 1000 ms and 3. They are set on the VBR explicitly, so the on-premises end can be configured to match.
         :param _builtins.bool enable_bfd: enableBfd turns on BFD for the BGP peer, so a circuit failure is detected within the BFD detection time (BFD.Detection()) instead of after the BGP hold time.
-        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; 0 means 45104.
+        :param _builtins.int local_asn: localAsn is the Alibaba Cloud side's AS; unset means 45104.
         :param _builtins.str local_gateway_ip: localGatewayIp is the cloud side of the peering link (10.1.0.1 in the reference plan). Required.
         :param _builtins.int peer_asn: peerAsn is the on-premises AS (65530 in the reference plan). Required.
         :param _builtins.str peer_gateway_ip: peerGatewayIp is the on-premises side of the peering link (10.1.0.2 in the reference plan). Required.

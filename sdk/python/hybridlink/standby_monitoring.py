@@ -34,11 +34,11 @@ class StandbyMonitoringArgs:
 
         :param 'ContactGroupArgs' contact_group: contactGroup is created and receives every alarm. Required.
         :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
-        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
-        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
-        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
+        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
-        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
         :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
         """
@@ -88,7 +88,7 @@ class StandbyMonitoringArgs:
     @pulumi.getter(name="latencyMs")
     def latency_ms(self) -> Optional[_builtins.int]:
         """
-        latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
+        latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
         """
         return pulumi.get(self, "latency_ms")
 
@@ -100,7 +100,7 @@ class StandbyMonitoringArgs:
     @pulumi.getter(name="lossRatePercent")
     def loss_rate_percent(self) -> Optional[_builtins.int]:
         """
-        lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
+        lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
         """
         return pulumi.get(self, "loss_rate_percent")
 
@@ -112,7 +112,7 @@ class StandbyMonitoringArgs:
     @pulumi.getter(name="silenceSecs")
     def silence_secs(self) -> Optional[_builtins.int]:
         """
-        silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         """
         return pulumi.get(self, "silence_secs")
 
@@ -136,7 +136,7 @@ class StandbyMonitoringArgs:
     @pulumi.getter
     def times(self) -> Optional[_builtins.int]:
         """
-        times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         """
         return pulumi.get(self, "times")
 
@@ -192,11 +192,11 @@ class StandbyMonitoring(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
         :param Union['ContactGroupArgs', 'ContactGroupArgsDict'] contact_group: contactGroup is created and receives every alarm. Required.
-        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, 0 for the default 100.
-        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, 0 for the default 10.
-        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, 0 for the default 3600.
+        :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
+        :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
-        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, 0 for the default 3.
+        :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
         :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
         """

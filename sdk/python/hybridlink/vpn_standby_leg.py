@@ -41,8 +41,8 @@ class VpnStandbyLegArgs:
         :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
         :param 'IpsecHealthCheckArgs' health_check: healthCheck probes the on-premises side through the tunnel; nil for none.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
-        :param 'IkeSettingsArgs' ike: ike are the phase-1 parameters; zero fields take hybridlink's defaults.
-        :param 'IpsecSettingsArgs' ipsec: ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+        :param 'IkeSettingsArgs' ike: ike are the phase-1 parameters; unset fields take hybridlink's defaults.
+        :param 'IpsecSettingsArgs' ipsec: ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
         :param pulumi.Input[_builtins.str] psk: psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
         :param Mapping[str, _builtins.str] tags: tags are applied to the gateway, customer gateway and connection.
         :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is the VPN gateway's vSwitch in the transit VPC. Required. (HybridConnection: the transit VPC's first vSwitch.)
@@ -147,7 +147,7 @@ class VpnStandbyLegArgs:
     @pulumi.getter
     def ike(self) -> Optional['IkeSettingsArgs']:
         """
-        ike are the phase-1 parameters; zero fields take hybridlink's defaults.
+        ike are the phase-1 parameters; unset fields take hybridlink's defaults.
         """
         return pulumi.get(self, "ike")
 
@@ -159,7 +159,7 @@ class VpnStandbyLegArgs:
     @pulumi.getter
     def ipsec(self) -> Optional['IpsecSettingsArgs']:
         """
-        ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+        ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
         """
         return pulumi.get(self, "ipsec")
 
@@ -246,8 +246,8 @@ class VpnStandbyLeg(pulumi.ComponentResource):
         :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
         :param Union['IpsecHealthCheckArgs', 'IpsecHealthCheckArgsDict'] health_check: healthCheck probes the on-premises side through the tunnel; nil for none.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
-        :param Union['IkeSettingsArgs', 'IkeSettingsArgsDict'] ike: ike are the phase-1 parameters; zero fields take hybridlink's defaults.
-        :param Union['IpsecSettingsArgs', 'IpsecSettingsArgsDict'] ipsec: ipsec are the phase-2 parameters; zero fields take hybridlink's defaults.
+        :param Union['IkeSettingsArgs', 'IkeSettingsArgsDict'] ike: ike are the phase-1 parameters; unset fields take hybridlink's defaults.
+        :param Union['IpsecSettingsArgs', 'IpsecSettingsArgsDict'] ipsec: ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
         :param pulumi.Input[_builtins.str] psk: psk is the pre-shared key; nil lets Alibaba Cloud generate one (see VPNStandbyLeg.PreSharedKey) — single-tunnel gateways only. It is stored as a secret.
         :param Mapping[str, _builtins.str] tags: tags are applied to the gateway, customer gateway and connection.
         :param pulumi.Input[_builtins.str] v_switch_id: vSwitchId is the VPN gateway's vSwitch in the transit VPC. Required. (HybridConnection: the transit VPC's first vSwitch.)
