@@ -17,8 +17,6 @@ import (
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
-var orderTypes = []string{"PayByCenOwner", "PayByResourceOwner"}
-
 func checkCEN(c *checker) {
 	c.oneOf("protectionLevel", "protection level", []string{"REDUCED"})
 }
@@ -132,9 +130,6 @@ func (c *checker) attachedTo(t tokens.Type, tr *record) []*record {
 }
 
 func checkVPCAttachment(c *checker) {
-	c.oneOf("resourceType", "resource type", []string{"VPC"})
-	c.oneOf("paymentType", "payment type", []string{"PayAsYouGo"})
-	c.oneOf("orderType", "order type", orderTypes)
 	tr := c.checkTR()
 	if n, ok := c.count("zoneMappings"); ok && (n < 1 || n > 10) {
 		c.check("zoneMappings", fmt.Errorf("%d zones given; give 1–10, two or more for zone redundancy", n))
@@ -188,8 +183,6 @@ func vpcAttachmentOutputs(b *builder) {
 }
 
 func checkVBRAttachment(c *checker) {
-	c.oneOf("resourceType", "resource type", []string{"VBR"})
-	c.oneOf("orderType", "order type", orderTypes)
 	tr := c.checkTR()
 	vbr, ok := c.str("vbrId")
 	if tr == nil || !ok {

@@ -38,6 +38,8 @@ var (
 		"routeDest": "172.16.0.0/16", "weight": 100, "publishVpc": true}
 	attBase = props{"vpcId": "vpc-bp1aaaaaaaaaaaaaaaaaa", "cenId": "cen-aaaaaaaaaaaaaaaaaa",
 		"zoneMappings": []any{props{"zoneId": "cn-hangzhou-h", "vswitchId": "vsw-bp1aaaaaaaaaaaaaaaaaa"}}}
+	alarmBase = props{"contactGroups": []string{"oncall"}, "metric": "VBRHealthyCheckLossRate", "project": "acs_cen",
+		"metricDimensions": `[{"cenId":"cen-x","vbrInstanceId":"vbr-x"}]`, "escalationsCritical": props{"threshold": "1"}}
 	healthBase = props{"cenId": "cen-aaaaaaaaaaaaaaaaaa", "healthCheckTargetIp": "10.1.0.2",
 		"vbrInstanceId": "vbr-bp1aaaaaaaaaaaaaaaaaa", "vbrInstanceRegionId": "cn-hangzhou"}
 )
@@ -52,8 +54,6 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 		code      string
 		fragments []string
 	}{
-		{"required field missing", inventory.VBR, with(vbrProps(), props{"vlanId": nil}), "vlanId", "MissingParameter", []string{`"vlanId"`}},
-		{"required null", inventory.VPNRouteEntry, with(routeBase, props{"weight": resource.NewNullProperty()}), "weight", "MissingParameter", nil},
 		{"vSwitch needs its VPC", inventory.VSwitch, with(vswitchBase, props{"vpcId": nil}), "vpcId", "MissingParameter", nil},
 		{"CIDR syntax", inventory.VPC, props{"cidrBlock": "10.0.0.0/33"}, "cidrBlock", "InvalidCidrBlock.Malformed", []string{"10.0.0.0/33"}},
 		{"CIDR host bits", inventory.VPC, props{"cidrBlock": "10.0.0.1/16"}, "cidrBlock", "InvalidCidrBlock.Malformed", []string{"host bits"}},
@@ -82,16 +82,12 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 		{"local ASN", inventory.BGPGroup, with(groupBase, props{"localAsn": 65025}), "localAsn", "InvalidLocalAsn.Malformed", nil},
 		{"BGP router is a VBR", inventory.BGPGroup, with(groupBase, props{"routerId": "vrt-bp1x"}), "routerId", "InvalidRouterId.Malformed", nil},
 		{"BGP IP version", inventory.BGPPeer, props{"bgpGroupId": "bgpg-x", "ipVersion": "IPv5"}, "ipVersion", "InvalidIpVersion.Malformed", nil},
-		{"BFD hops", inventory.BGPPeer, props{"bgpGroupId": "bgpg-x", "bfdMultiHop": 300}, "bfdMultiHop", "InvalidBfdMultiHop.Malformed", nil},
 		{"VPN bandwidth tier", inventory.VPNGateway, with(gatewayBase, props{"bandwidth": 15}), "bandwidth", "InvalidBandwidth.Malformed", []string{"15"}},
 		{"private VPN bandwidth tier", inventory.VPNGateway, with(gatewayBase, props{"bandwidth": 100, "networkType": "private"}), "bandwidth", "InvalidBandwidth.Malformed", []string{"200, 1000"}},
-		{"VPN type", inventory.VPNGateway, with(gatewayBase, props{"vpnType": "Standard"}), "vpnType", "InvalidVpnType.Malformed", nil},
 		{"dual tunnel needs the first vSwitch", inventory.VPNGateway, with(gatewayBase, props{"disasterRecoveryVswitchId": "vsw-x"}), "vswitchId", "MissingParameter", nil},
 		{"customer gateway IP private", inventory.CustomerGateway, props{"ipAddress": "192.168.1.1"}, "ipAddress", "InvalidIpAddress.Malformed", []string{"public"}},
 		{"customer gateway IP shared space", inventory.CustomerGateway, props{"ipAddress": "100.64.0.1"}, "ipAddress", "InvalidIpAddress.Malformed", nil},
 		{"customer gateway ASN", inventory.CustomerGateway, props{"ipAddress": "203.0.113.1", "asn": "sixty"}, "asn", "InvalidAsn.Malformed", nil},
-		{"subnet syntax", inventory.VPNConnection, with(connBase, props{"remoteSubnets": []string{"172.16.0.0/16", "172.16.0.0"}}), "remoteSubnets[1]", "InvalidRemoteSubnets.Malformed", []string{"no prefix length"}},
-		{"subnet count", inventory.VPNConnection, with(connBase, props{"localSubnets": []string{}}), "localSubnets", "InvalidLocalSubnets.Malformed", nil},
 		{"IKE version", inventory.VPNConnection, with(connBase, props{"ikeConfig": props{"ikeVersion": "ikev3"}}), "ikeConfig.ikeVersion", "InvalidIkeVersion.Malformed", []string{"ikev1, ikev2"}},
 		{"IKE mode", inventory.VPNConnection, with(connBase, props{"ikeConfig": props{"ikeMode": "quick"}}), "ikeConfig.ikeMode", "InvalidIkeMode.Malformed", nil},
 		{"IKE algorithm", inventory.VPNConnection, with(connBase, props{"ikeConfig": props{"ikeAuthAlg": "sha2"}}), "ikeConfig.ikeAuthAlg", "InvalidIkeAuthAlg.Malformed", nil},
@@ -105,7 +101,6 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 			"tunnelOptionsSpecifications[1].role", "InvalidRole.Duplicated", nil},
 		{"tunnel count", inventory.VPNConnection, with(connBase, props{"tunnelOptionsSpecifications": []any{props{"role": "master"}}}),
 			"tunnelOptionsSpecifications", "InvalidParameter.TunnelOptionsSpecification", nil},
-		{"route weight", inventory.VPNRouteEntry, with(routeBase, props{"weight": 50}), "weight", "InvalidWeight.Malformed", []string{"100", "0"}},
 		{"route destination", inventory.VPNRouteEntry, with(routeBase, props{"routeDest": "172.16.0.0"}), "routeDest", "InvalidRouteDest.Malformed", nil},
 		{"CEN protection level", inventory.CEN, props{"protectionLevel": "FULL"}, "protectionLevel", "InvalidProtectionLevel.Malformed", nil},
 		{"attachment needs a transit router", inventory.TRVPCAttachment, with(attBase, props{"cenId": nil}), "transitRouterId", "MissingParameter", nil},
@@ -115,8 +110,6 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 			props{"zoneId": "cn-hangzhou-h", "vswitchId": "vsw-x"}, props{"zoneId": "cn-hangzhou-h", "vswitchId": "vsw-y"}}}),
 			"zoneMappings[1].zoneId", "InvalidZoneId.Duplicated", nil},
 		{"attachment zone count", inventory.TRVPCAttachment, with(attBase, props{"zoneMappings": []any{}}), "zoneMappings", "InvalidZoneMappings.Malformed", nil},
-		{"VPC attachment resource type", inventory.TRVPCAttachment, with(attBase, props{"resourceType": "VBR"}), "resourceType", "InvalidResourceType.Malformed", nil},
-		{"VBR attachment order type", inventory.TRVBRAttachment, props{"vbrId": "vbr-x", "cenId": "cen-x", "orderType": "PayByMe"}, "orderType", "InvalidOrderType.Malformed", nil},
 		{"CEN route CIDR", inventory.CENRouteEntry, props{"instanceId": "cen-x", "routeTableId": "vtb-x", "cidrBlock": "172.16.0.1/16"}, "cidrBlock", "InvalidCidrBlock.Malformed", nil},
 		{"health check interval", inventory.VBRHealthCheck, with(healthBase, props{"healthCheckInterval": 5}), "healthCheckInterval", "InvalidHealthCheckInterval.Malformed", []string{"2–3"}},
 		{"health check threshold", inventory.VBRHealthCheck, with(healthBase, props{"healthyThreshold": 2}), "healthyThreshold", "InvalidHealthyThreshold.Malformed", nil},
@@ -130,6 +123,65 @@ func TestCheckRejectsWhatTheAPIRejects(t *testing.T) {
 			assert.Len(t, fails, 1, "only the broken property fails: %v", fails)
 		})
 	}
+}
+
+// TestCheckAppliesTheProviderSchema refuses, at Check, what the real
+// provider's schema refuses — one case per rule form — with the provider's
+// own message naming the Terraform key.
+func TestCheckAppliesTheProviderSchema(t *testing.T) {
+	h := newHarness(t)
+	const note = " \n[NOTE] set env variable TF_SKIP_RESOURCE_SCHEMA_VALIDATION to true can skip the error and get a warning"
+	cases := []struct {
+		name string
+		tok  tokens.Type
+		in   props
+		want string
+	}{
+		{"required", inventory.VBR, with(vbrProps(), props{"vlanId": nil}), "Missing required property 'vlanId'"},
+		{"required null", inventory.VPNRouteEntry, with(routeBase, props{"weight": resource.NewNullProperty()}), "Missing required property 'weight'"},
+		{"required in a block", inventory.TRVPCAttachment, with(attBase, props{"zoneMappings": []any{props{"zoneId": "cn-hangzhou-h"}}}),
+			"Missing required property 'zoneMappings[0].vswitchId'"},
+		{"StringInSlice, case ignored", inventory.VPNGateway, with(gatewayBase, props{"vpnType": "Standard"}),
+			"expected vpn_type to be one of [Normal NationalStandard], got Standard" + note},
+		{"StringInSlice, nested", inventory.Alarm, with(alarmBase, props{"escalationsCritical": props{"comparisonOperator": "=>", "threshold": "1"}}),
+			"expected escalations_critical.0.comparison_operator to be one of [> >= < <= != == GreaterThanYesterday LessThanYesterday GreaterThanLastWeek LessThanLastWeek GreaterThanLastPeriod LessThanLastPeriod], got =>" + note},
+		{"StringInSlice, in a set", inventory.Alarm, with(alarmBase, props{"targets": []any{props{"level": "Major"}}}),
+			"expected targets.0.level to be one of [Critical Warn Info], got Major" + note},
+		{"IntInSlice", inventory.VBR, with(vbrProps(), props{"mtu": 1400}), "expected mtu to be one of [0 1500 8500], got 1400" + note},
+		{"IntInSlice of terraform-plugin-sdk", inventory.VPNRouteEntry, with(routeBase, props{"weight": 50}), "expected weight to be one of [0 100], got 50"},
+		{"IntBetween", inventory.BGPPeer, props{"bgpGroupId": "bgpg-x", "bfdMultiHop": 300}, "expected bfd_multi_hop to be in the range (1 - 255), got 300" + note},
+		{"Any", inventory.VPNGateway, with(gatewayBase, props{"period": 10}), "expected period to be in the range (1 - 9), got 10" + note},
+		{"CIDR network", inventory.VPNConnection, with(connBase, props{"remoteSubnets": []string{"172.16.0.0/16", "172.16.0.1/16"}}),
+			`"remote_subnet.1" must contain a valid network CIDR, expected "172.16.0.0/16", got "172.16.0.1/16"`},
+		{"MinItems", inventory.VPNConnection, with(connBase, props{"localSubnets": []string{}}), "local_subnet: attribute supports 1 item as a minimum, config has 0 declared"},
+		{"MaxItems", inventory.VPNConnection, with(connBase, props{"localSubnets": manyCIDRs(11)}), "local_subnet: attribute supports 10 item maximum, config has 11 declared"},
+		{"ConflictsWith", inventory.VPC, props{"cidrBlock": "10.0.0.0/16", "name": "a", "vpcName": "b"}, `"vpc_name": conflicts with name. Examine values at 'r.vpcName'.`},
+		{"ExactlyOneOf, neither", inventory.VSwitch, with(vswitchBase, props{"zoneId": nil}), "\"zone_id\": one of `availability_zone,zone_id` must be specified"},
+		{"ExactlyOneOf, both", inventory.VSwitch, with(vswitchBase, props{"availabilityZone": "cn-hangzhou-h"}),
+			"\"zone_id\": only one of `availability_zone,zone_id` can be specified, but `availability_zone,zone_id` were specified."},
+		{"output only", inventory.VPNGateway, with(gatewayBase, props{"internetIp": "1.2.3.4"}), `"internet_ip": this field cannot be set`},
+		{"unknown property", inventory.VPC, props{"colour": "blue"}, ": invalid or unknown key: colour"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fails := h.check(tc.tok, "r", tc.in)
+			var reasons []string
+			for _, f := range fails {
+				reasons = append(reasons, f.Reason)
+				assert.Empty(t, f.Property, "the bridge names the key in the reason, not in Property")
+			}
+			assert.Contains(t, reasons, tc.want)
+		})
+	}
+}
+
+// manyCIDRs is n distinct /24 blocks.
+func manyCIDRs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("10.%d.0.0/24", i)
+	}
+	return out
 }
 
 func TestCheckAcceptsTheReferenceValues(t *testing.T) {
@@ -165,7 +217,7 @@ func TestUnknownsNeverFail(t *testing.T) {
 		// Absent is not unknown: every required input is reported.
 		fails := h.check(tok, "r", props{})
 		for _, p := range s.Resources[string(tok)].RequiredInputs {
-			requireFailure(t, fails, p, "MissingParameter")
+			requireProviderFailure(t, fails, "Missing required property '"+p+"'")
 		}
 	}
 	nested := []struct {

@@ -32,7 +32,29 @@ type checker struct {
 	strict bool
 	in     inventory.Resource   // inputs with secrets revealed; its reads skip unknowns
 	raw    resource.PropertyMap // inputs as sent, which say what is secret
-	fails  []*pulumirpc.CheckFailure
+	fails  []failure
+}
+
+// failure is one rule's refusal of the property at path. provider: the
+// provider's own Check refused it, with its message; otherwise the API did,
+// with its error code.
+type failure struct {
+	path, reason string
+	provider     bool
+}
+
+// checkFailures are the failures as Check returns them: the provider's, as
+// the bridge does, without a property (the engine shows the reason, which
+// names the key); the API's with the property.
+func (c *checker) checkFailures() []*pulumirpc.CheckFailure {
+	out := make([]*pulumirpc.CheckFailure, len(c.fails))
+	for i, f := range c.fails {
+		out[i] = &pulumirpc.CheckFailure{Reason: f.reason}
+		if !f.provider {
+			out[i].Property = f.path
+		}
+	}
+	return out
 }
 
 func newChecker(st *state, k *kind, region string, urn resource.URN, inputs resource.PropertyMap) *checker {
@@ -40,14 +62,10 @@ func newChecker(st *state, k *kind, region string, urn resource.URN, inputs reso
 		in: inventory.Resource{URN: urn, Props: revealMap(inputs)}}
 }
 
-// run applies the required list, the references (when strict) and the
+// run applies the provider's schema, the references (when strict) and the
 // kind's rules.
 func (c *checker) run() {
-	for _, p := range c.k.required {
-		if v, ok := c.raw[resource.PropertyKey(p)]; !ok || v.IsNull() {
-			c.fail(p, "MissingParameter", "the input parameter %q that is mandatory for processing this request is not supplied", p)
-		}
-	}
+	c.schemaCheck()
 	if c.strict {
 		for _, r := range c.k.refs {
 			for _, path := range expand(c.in.Props, r.path) {
@@ -91,7 +109,7 @@ func (c *checker) fail(path, code, format string, args ...any) {
 	if _, secret, _ := inventory.Lookup(c.raw, path); secret {
 		reason = code + ": the value is not valid (it is secret, so it is not shown)"
 	}
-	c.fails = append(c.fails, &pulumirpc.CheckFailure{Property: path, Reason: reason})
+	c.fails = append(c.fails, failure{path: path, reason: reason})
 }
 
 // check records a rule's error as the API's Malformed error for the
@@ -109,7 +127,10 @@ func (c *checker) err() error {
 	}
 	msgs := make([]string, len(c.fails))
 	for i, f := range c.fails {
-		msgs[i] = fmt.Sprintf("%s (property %s)", f.Reason, f.Property)
+		msgs[i] = f.reason
+		if !f.provider {
+			msgs[i] = fmt.Sprintf("%s (property %s)", f.reason, f.path)
+		}
 	}
 	return status.Error(codes.InvalidArgument, strings.Join(msgs, "; "))
 }
@@ -257,6 +278,10 @@ type builder struct {
 
 func build(c *checker, old resource.PropertyMap) *builder {
 	b := &builder{checker: c, old: old, out: c.raw.Copy()}
+	delete(b.out, defaultsKey)
+	if old != nil {
+		b.keepCloudValues()
+	}
 	if c.k.outputs != nil {
 		c.k.outputs(b)
 	}
@@ -273,6 +298,27 @@ func build(c *checker, old resource.PropertyMap) *builder {
 		}
 	}
 	return b
+}
+
+// keepCloudValues keeps, at Update, what the cloud still has: an attribute
+// the new inputs leave unset that is Computed (the provider sends nothing
+// for it), and one the provider's Update never sends but its Read reads
+// back — the provider accepts the change, the API never hears of it, and
+// the next Read reports the old value again.
+func (b *builder) keepCloudValues() {
+	for name, p := range b.k.spec.Properties {
+		key := resource.PropertyKey(name)
+		v, set := b.out[key]
+		neverSent := p.Input() && !p.ForceNew && !p.SentAtUpdate && p.ReadBack
+		if !neverSent && (!p.Computed || (set && !v.IsNull())) {
+			continue
+		}
+		if old, ok := b.old[key]; ok {
+			b.out[key] = old
+		} else {
+			delete(b.out, key)
+		}
+	}
 }
 
 // id is the ID the cloud generates for the object, made once.

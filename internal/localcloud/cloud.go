@@ -2,9 +2,11 @@
 // the alicloud resources hybridlink deploys, backed by a state directory
 // instead of the cloud. The real Pulumi engine attaches to it with
 // PULUMI_DEBUG_PROVIDERS=alicloud:<port>, so preview, up, refresh and destroy
-// run for real while the provider answers the way Alibaba Cloud's API does:
-// it rejects the values the API rejects, returns IDs and outputs in the
-// API's formats, checks references and refuses deletes that would orphan
+// run for real while the provider answers the way Alibaba Cloud's provider
+// and API do: Check, Diff and Update follow the real provider's rules,
+// extracted from its source (internal/alicloudspec); Create and Update add
+// the API's own documented rules, return IDs and outputs in the API's
+// formats, check references and refuse deletes that would orphan
 // dependents.
 //
 // A Cloud is the store: the live resources of one sandbox directory. Every

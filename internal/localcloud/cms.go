@@ -73,7 +73,6 @@ func checkAlarm(c *checker) {
 			continue
 		}
 		levels++
-		c.oneOf(lvl+".comparisonOperator", "comparison operator", cloudmonitor.ComparisonOperators)
 		if known {
 			c.oneOf(lvl+".statistics", "statistics of "+metric.Name, metric.Statistics)
 		}
@@ -120,7 +119,6 @@ func checkEventRule(c *checker) {
 	for _, e := range c.elems("eventPattern.eventTypeLists") {
 		c.oneOf(e, "event type", cloudmonitor.EventTypes)
 	}
-	c.oneOf("status", "status", cloudmonitor.EventRuleStates)
 	for _, w := range c.elems("webhookParameters") {
 		if u, ok := c.str(w + ".url"); ok {
 			c.check(w+".url", cloudmonitor.CheckWebhook(u))

@@ -92,10 +92,15 @@ func TestComputedOutputs(t *testing.T) {
 	assert.Equal(t, "", single.str("disasterRecoveryInternetIp"))
 	assert.NotContains(t, []string{ip1, ip2}, single.str("internetIp"))
 
-	// Each tunnel gets its ID, its gateway IP, the zone of its vSwitch and a
-	// generated 16-character key, returned as a secret.
+	// Each tunnel gets its ID, its gateway IP, the zone of its vSwitch and,
+	// when none is given, a generated 16-character key, returned as a
+	// secret; the API's defaults fill the settings not given.
+	sparse := h.create(inventory.VPNConnection, "sparse", props{"vpnGatewayId": w.gw.id, "localSubnets": []string{"0.0.0.0/0"},
+		"remoteSubnets": []string{"0.0.0.0/0"}, "tunnelOptionsSpecifications": []any{
+			props{"role": "master", "customerGatewayId": w.cgw.id, "tunnelIkeConfig": props{"ikeVersion": "ikev2"}},
+			props{"role": "slave", "customerGatewayId": w.cgw.id, "tunnelIkeConfig": props{"ikeVersion": "ikev2"}}}})
 	for i, want := range []struct{ ip, zone string }{{ip1, "cn-hangzhou-h"}, {ip2, "cn-hangzhou-i"}} {
-		tun := w.conn.out["tunnelOptionsSpecifications"].ArrayValue()[i].ObjectValue()
+		tun := sparse.out["tunnelOptionsSpecifications"].ArrayValue()[i].ObjectValue()
 		assert.Regexp(t, "^tun"+global+"$", tun["tunnelId"].StringValue())
 		assert.Equal(t, want.ip, tun["internetIp"].StringValue())
 		assert.Equal(t, want.zone, tun["zoneNo"].StringValue())

@@ -21,12 +21,6 @@ import (
 // real circuit shared by several VBRs.
 
 func checkFailoverTestJob(c *checker) {
-	c.oneOf("resourceType", "resource type", []string{limits.FailoverTestResourceType})
-	c.oneOf("jobType", "job type", []string{limits.FailoverTestStartNow, limits.FailoverTestStartLater})
-	c.oneOf("status", "status", limits.FailoverTestStatuses)
-	if m, ok := c.integer("jobDuration"); ok {
-		c.check("jobDuration", limits.CheckFailoverTestMinutes(int(m)))
-	}
 	if n, ok := c.count("resourceIds"); ok && (n < 1 || n > limits.FailoverTestMaxResources) {
 		c.check("resourceIds", fmt.Errorf("%d circuits given; give 1–%d", n, limits.FailoverTestMaxResources))
 	}

@@ -109,12 +109,14 @@ func (h *harness) check(t tokens.Type, name string, in props) []*pulumirpc.Check
 	return resp.Failures
 }
 
-// created is a resource the harness created.
+// created is a resource the harness created: the program's inputs, the
+// inputs Check returned (with the bridge's defaults), and the outputs.
 type created struct {
-	t      tokens.Type
-	id     string
-	inputs props
-	out    resource.PropertyMap
+	t       tokens.Type
+	id      string
+	inputs  props
+	checked resource.PropertyMap
+	out     resource.PropertyMap
 }
 
 func (c created) str(path string) string { return field(c.out, path) }
@@ -128,18 +130,48 @@ func (h *harness) create(t tokens.Type, name string, in props) created {
 	return c
 }
 
+// tryCreate creates a resource from the inputs Check returns for in, as
+// the engine does, whatever Check's failures.
 func (h *harness) tryCreate(t tokens.Type, name string, in props) (created, error) {
-	resp, err := h.client.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urnOf(t, name), Properties: h.marshal(in)})
+	checked, err := h.tryCheck(t, name, nil, in)
 	if err != nil {
 		return created{}, err
 	}
-	return created{t: t, id: resp.Id, inputs: in, out: h.unmarshal(resp.Properties)}, nil
+	resp, err := h.client.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urnOf(t, name), Properties: h.marshalMap(checked)})
+	if err != nil {
+		return created{}, err
+	}
+	return created{t: t, id: resp.Id, inputs: in, checked: checked, out: h.unmarshal(resp.Properties)}, nil
 }
 
+// checked is what Check returns for new inputs given the old ones (nil for
+// a new resource).
+func (h *harness) checked(t tokens.Type, name string, olds resource.PropertyMap, news props) resource.PropertyMap {
+	h.t.Helper()
+	in, err := h.tryCheck(t, name, olds, news)
+	require.NoError(h.t, err)
+	return in
+}
+
+func (h *harness) tryCheck(t tokens.Type, name string, olds resource.PropertyMap, news props) (resource.PropertyMap, error) {
+	req := &pulumirpc.CheckRequest{Urn: urnOf(t, name), News: h.marshal(news)}
+	if olds != nil {
+		req.Olds = h.marshalMap(olds)
+	}
+	resp, err := h.client.Check(context.Background(), req)
+	if err != nil {
+		return nil, err
+	}
+	return h.unmarshal(resp.Inputs), nil
+}
+
+// diff diffs the checked new inputs with the resource's outputs, as the
+// engine does.
 func (h *harness) diff(c created, news props) *pulumirpc.DiffResponse {
 	h.t.Helper()
+	checked := h.checked(c.t, "r", c.checked, news)
 	resp, err := h.client.Diff(context.Background(), &pulumirpc.DiffRequest{
-		Id: c.id, Urn: urnOf(c.t, "r"), Olds: h.marshalMap(c.out), News: h.marshal(news), OldInputs: h.marshal(c.inputs),
+		Id: c.id, Urn: urnOf(c.t, "r"), Olds: h.marshalMap(c.out), News: h.marshalMap(checked), OldInputs: h.marshalMap(c.checked),
 	})
 	require.NoError(h.t, err)
 	return resp
@@ -152,13 +184,17 @@ func (h *harness) marshalMap(m resource.PropertyMap) *structpb.Struct {
 }
 
 func (h *harness) update(c created, news props) (created, error) {
+	checked, err := h.tryCheck(c.t, "r", c.checked, news)
+	if err != nil {
+		return created{}, err
+	}
 	resp, err := h.client.Update(context.Background(), &pulumirpc.UpdateRequest{
-		Id: c.id, Urn: urnOf(c.t, "r"), Olds: h.marshalMap(c.out), News: h.marshal(news), OldInputs: h.marshal(c.inputs),
+		Id: c.id, Urn: urnOf(c.t, "r"), Olds: h.marshalMap(c.out), News: h.marshalMap(checked), OldInputs: h.marshalMap(c.checked),
 	})
 	if err != nil {
 		return created{}, err
 	}
-	return created{t: c.t, id: c.id, inputs: news, out: h.unmarshal(resp.Properties)}, nil
+	return created{t: c.t, id: c.id, inputs: news, checked: checked, out: h.unmarshal(resp.Properties)}, nil
 }
 
 func (h *harness) delete(c created) error {
@@ -253,10 +289,15 @@ func vbrProps() props {
 		"peerGatewayIp": "10.1.0.2", "peeringSubnetMask": "255.255.255.252", "virtualBorderRouterName": "VBR"}
 }
 
+// dualTunnel is a dual-tunnel connection with every tunnel setting given,
+// as the components give them: the provider's tunnel settings are not
+// Computed, so one left unset would differ from what the API reports.
 func dualTunnel(gw, cgw string) props {
 	tunnel := func(role string) props {
-		return props{"role": role, "customerGatewayId": cgw,
-			"tunnelIkeConfig": props{"ikeVersion": "ikev2", "ikeEncAlg": "aes256", "ikeAuthAlg": "sha256"}}
+		return props{"role": role, "customerGatewayId": cgw, "enableDpd": true, "enableNatTraversal": true,
+			"tunnelIkeConfig": props{"ikeVersion": "ikev2", "ikeMode": "main", "ikeEncAlg": "aes256", "ikeAuthAlg": "sha256",
+				"ikePfs": "group14", "ikeLifetime": 86400, "psk": resource.MakeSecret(resource.NewStringProperty("tunnel-key-1"))},
+			"tunnelIpsecConfig": props{"ipsecEncAlg": "aes256", "ipsecAuthAlg": "sha256", "ipsecPfs": "group14", "ipsecLifetime": 3600}}
 	}
 	return props{"vpnGatewayId": gw, "localSubnets": []string{"0.0.0.0/0"}, "remoteSubnets": []string{"0.0.0.0/0"},
 		"tunnelOptionsSpecifications": []any{tunnel("master"), tunnel("slave")}}
@@ -282,4 +323,15 @@ func requireFailure(t testing.TB, fails []*pulumirpc.CheckFailure, prop, code st
 		}
 	}
 	require.Failf(t, "no such failure", "want %s on %s; got %v", code, prop, fails)
+}
+
+// requireProviderFailure asserts a failure of the provider's own Check
+// with this reason.
+func requireProviderFailure(t testing.TB, fails []*pulumirpc.CheckFailure, reason string) {
+	t.Helper()
+	var reasons []string
+	for _, f := range fails {
+		reasons = append(reasons, f.Reason)
+	}
+	require.Contains(t, reasons, reason)
 }

@@ -6,12 +6,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
+	"github.com/hybridlink/hybridlink/internal/alicloudspec"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
-// kind is what the local cloud knows about one resource type: the facts of
-// the real API and provider (SDK v3.105.0, terraform-provider-alicloud
-// v1.285.0) that it imitates.
+// kind is what the local cloud knows about one resource type: the real
+// provider's rules (spec, extracted from terraform-provider-alicloud
+// v1.285.0) and what the API does beyond them, which it imitates.
 type kind struct {
 	name string // the API's name for the object, used in error codes ("VSwitch")
 	// prefix of the IDs the API generates for the object ("vsw"); empty when
@@ -22,10 +23,10 @@ type kind struct {
 	// (an alarm rule: terraform-<UTC time><counter>), not the API.
 	providerID bool
 
-	required []string // the schema's requiredInputs
-	forceNew []string // input paths whose change replaces the resource; "a[*].b" for every element
-	secrets  []string // output paths always returned as secrets
-	refs     []ref    // properties that name other objects
+	// spec is the real provider's rules for the type (the extract).
+	spec    *alicloudspec.Resource
+	secrets []string // output paths always returned as secrets
+	refs    []ref    // properties that name other objects
 
 	validate func(*checker) // the API's value rules (see checker); nil: none
 	outputs  func(*builder) // computed outputs on top of the inputs; nil: none
@@ -74,44 +75,30 @@ func init() {
 	kinds = map[tokens.Type]*kind{
 		inventory.VPC: {
 			name: "Vpc", prefix: "vpc",
-			forceNew: []string{"ipv6CidrBlock", "isDefault", "userCidrs"},
 			validate: checkVPC, outputs: vpcOutputs,
 		},
 		inventory.VSwitch: {
 			name: "VSwitch", prefix: "vsw",
-			forceNew: []string{"availabilityZone", "cidrBlock", "isDefault", "vpcId", "zoneId"},
 			refs:     []ref{refTo("vpcId", inventory.VPC)},
 			validate: checkVSwitch, outputs: vswitchOutputs,
 		},
 		inventory.VBR: {
 			name: "VirtualBorderRouter", prefix: "vbr",
-			required: []string{"localGatewayIp", "peerGatewayIp", "peeringSubnetMask", "physicalConnectionId", "vlanId"},
-			forceNew: []string{"physicalConnectionId"},
 			validate: checkVBR, outputs: vbrOutputs,
 		},
 		inventory.BGPGroup: {
 			name: "BgpGroup", prefix: "bgpg",
-			required: []string{"peerAsn", "routerId"},
-			forceNew: []string{"ipVersion", "routerId"},
 			secrets:  []string{"authKey"},
 			refs:     []ref{refTo("routerId", inventory.VBR)},
 			validate: checkBGPGroup, outputs: bgpGroupOutputs,
 		},
 		inventory.BGPPeer: {
 			name: "BgpPeer", prefix: "bgp",
-			required: []string{"bgpGroupId"},
-			forceNew: []string{"bgpGroupId", "ipVersion"},
 			refs:     []ref{refTo("bgpGroupId", inventory.BGPGroup)},
 			validate: checkBGPPeer, outputs: bgpPeerOutputs,
 		},
 		inventory.VPNGateway: {
 			name: "VpnGateway", prefix: "vpn",
-			required: []string{"bandwidth", "vpcId"},
-			// The provider source does not mark disasterRecoveryVswitchId
-			// ForceNew, but it cannot be updated either (its docs and the API:
-			// a gateway's vSwitches are fixed), so a change replaces.
-			forceNew: []string{"bandwidth", "disasterRecoveryVswitchId", "instanceChargeType", "networkType",
-				"paymentType", "sslConnections", "vpcId", "vpnType", "vswitchId"},
 			refs: []ref{refTo("vpcId", inventory.VPC), refTo("vswitchId", inventory.VSwitch),
 				refTo("disasterRecoveryVswitchId", inventory.VSwitch)},
 			validate: checkVPNGateway, outputs: vpnGatewayOutputs,
@@ -122,23 +109,17 @@ func init() {
 		},
 		inventory.CustomerGateway: {
 			name: "CustomerGateway", prefix: "cgw",
-			required: []string{"ipAddress"},
-			forceNew: []string{"asn", "ipAddress"},
 			validate: checkCustomerGateway, outputs: customerGatewayOutputs,
 		},
 		inventory.VPNConnection: {
 			name: "VpnConnection", prefix: "vco",
-			required: []string{"localSubnets", "remoteSubnets", "vpnGatewayId"},
-			forceNew: []string{"customerGatewayId", "tunnelOptionsSpecifications[*].customerGatewayId", "vpnGatewayId"},
-			secrets:  []string{"ikeConfig.psk", "tunnelOptionsSpecifications[*].tunnelIkeConfig.psk"},
+			secrets: []string{"ikeConfig.psk", "tunnelOptionsSpecifications[*].tunnelIkeConfig.psk"},
 			refs: []ref{refTo("vpnGatewayId", inventory.VPNGateway), refTo("customerGatewayId", inventory.CustomerGateway),
 				refTo("tunnelOptionsSpecifications[*].customerGatewayId", inventory.CustomerGateway)},
 			validate: checkVPNConnection, outputs: vpnConnectionOutputs,
 		},
 		inventory.VPNRouteEntry: {
 			name:     "VpnRouteEntry",
-			required: []string{"nextHop", "publishVpc", "routeDest", "vpnGatewayId", "weight"},
-			forceNew: []string{"nextHop", "routeDest", "vpnGatewayId"},
 			refs:     []ref{refTo("vpnGatewayId", inventory.VPNGateway), refTo("nextHop", inventory.VPNConnection)},
 			validate: checkVPNRouteEntry, outputs: vpnRouteEntryOutputs,
 			id: joinInputs("vpnGatewayId", "nextHop", "routeDest"),
@@ -149,8 +130,6 @@ func init() {
 		},
 		inventory.TransitRouter: {
 			name: "TransitRouter", prefix: "tr",
-			required: []string{"cenId"},
-			forceNew: []string{"cenId", "supportMulticast"},
 			refs:     []ref{refTo("cenId", inventory.CEN)},
 			validate: checkTransitRouter, outputs: transitRouterOutputs,
 			id:      joinOutputs("cenId", "transitRouterId"),
@@ -158,8 +137,6 @@ func init() {
 		},
 		inventory.TRVPCAttachment: {
 			name: "TransitRouterVpcAttachment", prefix: "tr-attach", global: true,
-			required: []string{"vpcId", "zoneMappings"},
-			forceNew: []string{"paymentType", "resourceType", "transitRouterId", "vpcId", "vpcOwnerId"},
 			refs: []ref{refTo("vpcId", inventory.VPC), refTo("cenId", inventory.CEN), trRef,
 				refTo("zoneMappings[*].vswitchId", inventory.VSwitch)},
 			validate: checkVPCAttachment, outputs: vpcAttachmentOutputs,
@@ -170,24 +147,18 @@ func init() {
 		},
 		inventory.TRVBRAttachment: {
 			name: "TransitRouterVbrAttachment", prefix: "tr-attach", global: true,
-			required: []string{"vbrId"},
-			forceNew: []string{"cenId", "resourceType", "transitRouterId", "vbrId", "vbrOwnerId"},
 			refs:     []ref{refTo("vbrId", inventory.VBR), refTo("cenId", inventory.CEN), trRef},
 			validate: checkVBRAttachment, outputs: vbrAttachmentOutputs,
 			id: joinOutputs("cenId", "transitRouterAttachmentId"),
 		},
 		inventory.TRAssociation: {
 			name:     "TransitRouterRouteTableAssociation",
-			required: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
-			forceNew: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
 			refs:     attachmentAndTableRefs,
 			validate: checkAssociation, outputs: activeStatus,
 			id: joinInputs("transitRouterAttachmentId", "transitRouterRouteTableId"),
 		},
 		inventory.TRPropagation: {
 			name:     "TransitRouterRouteTablePropagation",
-			required: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
-			forceNew: []string{"transitRouterAttachmentId", "transitRouterRouteTableId"},
 			refs:     attachmentAndTableRefs,
 			validate: checkPropagation, outputs: activeStatus,
 			// Like the association's: the provider source sets
@@ -196,52 +167,45 @@ func init() {
 		},
 		inventory.CENRouteEntry: {
 			name:     "CenRouteEntry",
-			required: []string{"cidrBlock", "instanceId", "routeTableId"},
-			forceNew: []string{"cidrBlock", "instanceId", "routeTableId"},
 			refs:     []ref{refTo("instanceId", inventory.CEN), {path: "routeTableId", to: []tokens.Type{inventory.VPC}, via: "routeTableId"}},
 			validate: checkCENRouteEntry,
 			id:       joinInputs("instanceId", "routeTableId", "cidrBlock"),
 		},
 		inventory.VBRHealthCheck: {
 			name:     "VbrHealthCheck",
-			required: []string{"cenId", "healthCheckTargetIp", "vbrInstanceId", "vbrInstanceRegionId"},
-			forceNew: []string{"cenId", "vbrInstanceId", "vbrInstanceRegionId"},
 			refs:     []ref{refTo("cenId", inventory.CEN), refTo("vbrInstanceId", inventory.VBR)},
 			validate: checkVBRHealthCheck, outputs: vbrHealthCheckOutputs,
 			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
 		},
 		inventory.AlarmContactGroup: {
 			name:     "AlarmContactGroup",
-			required: []string{"alarmContactGroupName"},
-			forceNew: []string{"alarmContactGroupName"},
 			validate: checkContactGroup, outputs: contactGroupOutputs,
 			id: joinInputs("alarmContactGroupName"),
 		},
 		inventory.Alarm: {
 			name:     "MetricRule",
-			required: []string{"contactGroups", "metric", "project"},
-			forceNew: []string{"metric", "project"},
 			refs:     []ref{{path: "contactGroups[*]", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
 			validate: checkAlarm, outputs: alarmOutputs,
 			providerID: true,
 		},
 		inventory.EventRule: {
 			name:     "EventRule",
-			required: []string{"eventPattern", "ruleName"},
-			forceNew: []string{"ruleName"},
 			refs:     []ref{{path: "contactParameters[*].contactGroupName", to: []tokens.Type{inventory.AlarmContactGroup}, via: "alarmContactGroupName"}},
 			validate: checkEventRule, outputs: eventRuleOutputs,
 			id: joinInputs("ruleName"),
 		},
 		inventory.FailoverTestJob: {
 			name: "FailoverTestJob", prefix: "ftj",
-			required: []string{"jobDuration", "jobType", "resourceIds", "resourceType"},
-			forceNew: []string{"jobType", "resourceType"},
 			validate: checkFailoverTestJob, outputs: failoverTestJobOutputs,
 			settle: settleFailoverTestJob, undeletable: failoverTestJobUndeletable,
 		},
 		// Created by systemRouteTable only.
 		trRouteTable: {name: "TransitRouterRouteTable", internal: true, refs: []ref{trRef}},
+	}
+	for tok, k := range kinds {
+		if !k.internal {
+			k.spec = providerRules(string(tok))
+		}
 	}
 }
 

@@ -115,7 +115,6 @@ func TestAlarmRulesOfTheAPI(t *testing.T) {
 		{"foreign dimension", props{"metricDimensions": `[{"instanceId":"vbr-1"}]`}, "metricDimensions", "InvalidMetricDimensions.Malformed", []string{`dimension "instanceId" is not one of`}, false},
 		{"period", props{"period": 90}, "period", "InvalidPeriod.Malformed", []string{"period 90 s is not a multiple of VBRHealthyCheckLossRate's 60 s"}, false},
 		{"silence", props{"silenceTime": 60}, "silenceTime", "InvalidSilenceTime.Malformed", []string{"300–86400"}, false},
-		{"operator", props{"escalationsCritical": props{"comparisonOperator": "=>", "threshold": "10"}}, "escalationsCritical.comparisonOperator", "InvalidComparisonOperator.Malformed", nil, false},
 		{"statistics", props{"escalationsCritical": props{"statistics": "Average", "threshold": "10"}}, "escalationsCritical.statistics", "InvalidStatistics.Malformed", nil, false},
 		{"threshold", props{"escalationsCritical": props{"threshold": "ten"}}, "escalationsCritical.threshold", "InvalidThreshold.Malformed", []string{`"ten" is not a number`}, false},
 		{"no escalation", props{"escalationsCritical": nil}, "escalationsCritical", "MissingParameter", nil, false},
@@ -237,15 +236,21 @@ func TestFailoverTestJobRulesOfTheAPI(t *testing.T) {
 		change     props
 		prop, code string
 	}{
-		{props{"jobDuration": 0}, "jobDuration", "InvalidJobDuration.Malformed"},
-		{props{"jobDuration": 4321}, "jobDuration", "InvalidJobDuration.Malformed"},
-		{props{"resourceType": "VBR"}, "resourceType", "InvalidResourceType.Malformed"},
-		{props{"jobType": "Later"}, "jobType", "InvalidJobType.Malformed"},
-		{props{"status": "Pending"}, "status", "InvalidStatus.Malformed"},
-		{props{"jobDuration": 4321, "status": "Testing"}, "jobDuration", "InvalidJobDuration.Malformed"},
 		{props{"resourceIds": []string{}}, "resourceIds", "InvalidResourceIds.Malformed"},
 	} {
 		requireFailure(t, h.check(inventory.FailoverTestJob, "j", failoverJob(pc, tc.change)), tc.prop, tc.code)
+	}
+	const note = " \n[NOTE] set env variable TF_SKIP_RESOURCE_SCHEMA_VALIDATION to true can skip the error and get a warning"
+	for _, tc := range []struct {
+		change props
+		want   string
+	}{
+		{props{"jobDuration": 4321}, "expected job_duration to be in the range (0 - 4320), got 4321" + note},
+		{props{"resourceType": "VBR"}, "expected resource_type to be one of [PHYSICALCONNECTION], got VBR" + note},
+		{props{"jobType": "Later"}, "expected job_type to be one of [StartNow StartLater], got Later" + note},
+		{props{"status": "Pending"}, "expected status to be one of [Init Starting Testing Stopping Stopped Deleted], got Pending" + note},
+	} {
+		requireProviderFailure(t, h.check(inventory.FailoverTestJob, "j", failoverJob(pc, tc.change)), tc.want)
 	}
 	_, err := h.tryCreate(inventory.FailoverTestJob, "j", failoverJob("pc-elsewhere", nil))
 	require.ErrorContains(t, err, "InvalidResourceId.NotFound: physical connection pc-elsewhere has no VBR in cn-hangzhou")
@@ -308,7 +313,7 @@ func TestRouteEntriesFollowTheRouting(t *testing.T) {
 		Args: h.marshal(props{"transitRouterRouteTableId": w.systemTable, "transitRouterRouteEntryStatus": "All"})})
 	require.NoError(t, err)
 	require.Len(t, resp.Failures, 1)
-	assert.Equal(t, "transitRouterRouteEntryStatus", resp.Failures[0].Property)
+	assert.Equal(t, "expected transit_router_route_entry_status to be one of [Active Creating Deleting Updating], got All", resp.Failures[0].Reason)
 
 	resp, err = h.client.Invoke(context.Background(), &pulumirpc.InvokeRequest{Tok: inventory.GetTRRouteEntries, Args: h.marshal(props{"transitRouterRouteTableId": "vtb-nope"})})
 	require.ErrorContains(t, err, "InvalidTransitRouterRouteTableId.NotFound")

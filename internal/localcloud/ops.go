@@ -23,20 +23,21 @@ func kindOf(t tokens.Type) (*kind, error) {
 		"the local cloud does not implement resource type %q; it serves the alicloud types hybridlink deploys", t)
 }
 
-// check validates inputs leniently (see checker).
-func (c *Cloud) check(region string, urn resource.URN, t tokens.Type, inputs resource.PropertyMap) ([]*pulumirpc.CheckFailure, error) {
+// check validates inputs leniently (see checker) and returns them with the
+// defaults the bridge fills in.
+func (c *Cloud) check(region string, urn resource.URN, t tokens.Type, olds, news resource.PropertyMap) (resource.PropertyMap, []*pulumirpc.CheckFailure, error) {
 	k, err := kindOf(t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var fails []*pulumirpc.CheckFailure
 	err = c.view(func(st *state) error {
-		ch := newChecker(st, k, region, urn, inputs)
+		ch := newChecker(st, k, region, urn, news)
 		ch.run()
-		fails = ch.fails
+		fails = ch.checkFailures()
 		return nil
 	})
-	return fails, err
+	return withDefaults(k.spec, urn, olds, news), fails, err
 }
 
 // create validates strictly, computes the outputs and stores the object

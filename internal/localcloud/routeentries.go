@@ -6,24 +6,9 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
-
-// routeEntryStatuses are the statuses the provider's data source accepts
-// as transitRouterRouteEntryStatus (terraform-provider-alicloud validates
-// them before it calls ListTransitRouterRouteEntries).
-var routeEntryStatuses = []string{"Active", "Creating", "Deleting", "Updating"}
-
-// checkRouteEntriesArgs applies the data source's validation.
-func checkRouteEntriesArgs(args inventory.Resource) []*pulumirpc.CheckFailure {
-	if s, ok := args.String("transitRouterRouteEntryStatus"); ok && !slices.Contains(routeEntryStatuses, s) {
-		return []*pulumirpc.CheckFailure{{Property: "transitRouterRouteEntryStatus",
-			Reason: fmt.Sprintf("expected transitRouterRouteEntryStatus to be one of %v, got %s", routeEntryStatuses, s)}}
-	}
-	return nil
-}
 
 // routeEntries answers getTransitRouterRouteEntries from the routing of the
 // stack that owns the route table, under the faults in force. The data

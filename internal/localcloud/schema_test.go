@@ -1,15 +1,12 @@
 package localcloud
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -70,53 +67,11 @@ func TestKindsMatchTheSchema(t *testing.T) {
 
 	for tok, k := range servedKinds() {
 		r := s.Resources[string(tok)]
-		assert.ElementsMatch(t, r.RequiredInputs, k.required, "%s required", tok)
-		for _, p := range k.forceNew {
-			assert.Contains(t, r.InputProperties, string(topKey(p)), "%s force-new %s is an input", tok, p)
-		}
 		for _, p := range k.secrets {
 			assert.Contains(t, r.Properties, string(topKey(p)), "%s secret %s is an output", tok, p)
 		}
 		for _, ref := range k.refs {
 			assert.Contains(t, r.InputProperties, string(topKey(ref.path)), "%s reference %s is an input", tok, ref.path)
-		}
-	}
-}
-
-// TestForceNewTableDrivesDiff sets each input property of each type and
-// checks that Diff replaces exactly for the force-new ones.
-func TestForceNewTableDrivesDiff(t *testing.T) {
-	h := newHarness(t)
-	s := loadSchema(t)
-	for tok, k := range servedKinds() {
-		for prop, raw := range s.Resources[string(tok)].InputProperties {
-			var spec struct {
-				Type string `json:"type"`
-			}
-			require.NoError(t, json.Unmarshal(raw, &spec))
-			var v any = "changed"
-			switch spec.Type {
-			case "integer", "number":
-				v = 7
-			case "boolean":
-				v = true
-			case "array":
-				v = []string{"changed"}
-			case "object", "":
-				v = props{"changed": "changed"}
-			}
-			resp, err := h.client.Diff(context.Background(), &pulumirpc.DiffRequest{
-				Id: "x", Urn: urnOf(tok, "r"), Olds: h.marshal(props{}), OldInputs: h.marshal(props{}), News: h.marshal(props{prop: v}),
-			})
-			require.NoError(t, err)
-			wantReplace := slices.ContainsFunc(k.forceNew, func(p string) bool { return p == prop || strings.HasPrefix(p, prop+"[") })
-			assert.Equal(t, pulumirpc.DiffResponse_DIFF_SOME, resp.Changes, "%s %s", tok, prop)
-			assert.Equal(t, wantReplace, slices.Contains(resp.Replaces, prop), "%s %s replaces", tok, prop)
-			want := pulumirpc.PropertyDiff_ADD
-			if wantReplace {
-				want = pulumirpc.PropertyDiff_ADD_REPLACE
-			}
-			assert.Equal(t, want, resp.DetailedDiff[prop].GetKind(), "%s %s", tok, prop)
 		}
 	}
 }

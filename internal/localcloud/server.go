@@ -2,7 +2,6 @@ package localcloud
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"sync"
 
@@ -155,12 +154,46 @@ func (p *provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 	return resp, nil
 }
 
-// providerKind holds the provider configuration's one force-new field: a
-// region change moves every resource.
-var providerKind = &kind{name: "Provider", forceNew: []string{"region"}}
-
+// DiffConfig compares the provider configuration's inputs; a region change
+// moves every resource, so it replaces the provider.
 func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	return p.diff(providerKind, req)
+	olds, err := unmarshal(req.OldInputs)
+	if req.OldInputs == nil {
+		olds, err = unmarshal(req.Olds)
+	}
+	if err != nil {
+		return nil, err
+	}
+	news, err := unmarshal(req.News)
+	if err != nil {
+		return nil, err
+	}
+	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE, DetailedDiff: map[string]*pulumirpc.PropertyDiff{}, HasDetailedDiff: true}
+	olds, news = revealMap(olds), revealMap(news)
+	for _, key := range sortedKeys(mergeKeys(olds, news)) {
+		o, n := olds[key], news[key]
+		if o.DeepEquals(n) && !n.ContainsUnknowns() {
+			continue
+		}
+		kind := pulumirpc.PropertyDiff_UPDATE
+		if key == "region" {
+			kind = pulumirpc.PropertyDiff_UPDATE_REPLACE
+			resp.Replaces = append(resp.Replaces, string(key))
+		}
+		resp.Diffs = append(resp.Diffs, string(key))
+		resp.DetailedDiff[string(key)] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
+		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return resp, nil
+}
+
+// mergeKeys is a map with the keys of both maps.
+func mergeKeys(a, b resource.PropertyMap) resource.PropertyMap {
+	out := a.Copy()
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }
 
 func (p *provider) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
@@ -185,24 +218,29 @@ func (p *provider) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulum
 	if err != nil {
 		return nil, err
 	}
-	fails, err := p.cloud.check(p.currentRegion(), resource.URN(req.Urn), tokenOf(req.Urn, req.Type), news)
+	olds := resource.PropertyMap{}
+	if req.Olds != nil {
+		if olds, err = unmarshal(req.Olds); err != nil {
+			return nil, err
+		}
+	}
+	inputs, fails, err := p.cloud.check(p.currentRegion(), resource.URN(req.Urn), tokenOf(req.Urn, req.Type), olds, news)
 	if err != nil {
 		return nil, err
 	}
-	return &pulumirpc.CheckResponse{Inputs: req.News, Failures: fails}, nil
+	checked, err := marshal(inputs)
+	if err != nil {
+		return nil, err
+	}
+	return &pulumirpc.CheckResponse{Inputs: checked, Failures: fails}, nil
 }
 
 func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	k, err := kindOf(tokenOf(req.Urn, req.Type))
+	t := tokenOf(req.Urn, req.Type)
+	k, err := kindOf(t)
 	if err != nil {
 		return nil, err
 	}
-	return p.diff(k, req)
-}
-
-// diff compares with the old inputs the engine sends or, from an engine
-// that does not send them, the ones the store holds.
-func (p *provider) diff(k *kind, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	olds, err := unmarshal(req.Olds)
 	if err != nil {
 		return nil, err
@@ -211,15 +249,7 @@ func (p *provider) diff(k *kind, req *pulumirpc.DiffRequest) (*pulumirpc.DiffRes
 	if err != nil {
 		return nil, err
 	}
-	oldInputs := resource.PropertyMap{}
-	if req.OldInputs != nil {
-		if oldInputs, err = unmarshal(req.OldInputs); err != nil {
-			return nil, err
-		}
-	} else if rec, err := p.cloud.read(tokenOf(req.Urn, req.Type), resource.ID(req.Id)); err == nil && rec != nil {
-		oldInputs = rec.Inputs
-	}
-	return diff(k, oldInputs, olds, news), nil
+	return diff(string(t), k, olds, news), nil
 }
 
 func (p *provider) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
@@ -300,7 +330,7 @@ func (p *provider) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emp
 }
 
 func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
-	fn, ok := functions[req.Tok]
+	call, ok := functions[req.Tok]
 	if !ok {
 		return nil, status.Errorf(codes.InvalidArgument, "the local cloud does not implement function %q; it serves %s and %s",
 			req.Tok, inventory.GetTRRouteTables, inventory.GetTRRouteEntries)
@@ -309,19 +339,14 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	in := inventory.Resource{Props: revealMap(args)}
-	if _, ok := in.String(fn.required); !ok {
-		return &pulumirpc.InvokeResponse{Failures: []*pulumirpc.CheckFailure{{Property: fn.required,
-			Reason: fmt.Sprintf("MissingParameter: the input parameter %q that is mandatory for processing this request is not supplied", fn.required)}}}, nil
-	}
-	if fn.check != nil {
-		if fails := fn.check(in); len(fails) > 0 {
-			return &pulumirpc.InvokeResponse{Failures: fails}, nil
-		}
+	// The data source's schema, as the provider validates it.
+	ch := newChecker(nil, &kind{spec: providerRules(req.Tok)}, p.currentRegion(), "", args)
+	if ch.schemaCheck(); len(ch.fails) > 0 {
+		return &pulumirpc.InvokeResponse{Failures: ch.checkFailures()}, nil
 	}
 	var result resource.PropertyMap
 	if err := p.cloud.view(func(st *state) (err error) {
-		result, err = fn.call(st, in)
+		result, err = call(st, ch.in)
 		return err
 	}); err != nil {
 		return nil, status.Error(codes.NotFound, err.Error())
@@ -333,13 +358,8 @@ func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pul
 	return &pulumirpc.InvokeResponse{Return: ret}, nil
 }
 
-// functions are the invokes the local cloud serves, with their one
-// required argument and the provider's own validation of the others.
-var functions = map[string]struct {
-	required string
-	call     func(*state, inventory.Resource) (resource.PropertyMap, error)
-	check    func(inventory.Resource) []*pulumirpc.CheckFailure
-}{
-	inventory.GetTRRouteTables:  {"transitRouterId", (*state).routeTables, nil},
-	inventory.GetTRRouteEntries: {"transitRouterRouteTableId", (*state).routeEntries, checkRouteEntriesArgs},
+// functions are the invokes the local cloud serves.
+var functions = map[string]func(*state, inventory.Resource) (resource.PropertyMap, error){
+	inventory.GetTRRouteTables:  (*state).routeTables,
+	inventory.GetTRRouteEntries: (*state).routeEntries,
 }

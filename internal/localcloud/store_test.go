@@ -186,7 +186,7 @@ func TestInvokeRouteTables(t *testing.T) {
 	require.ErrorContains(t, err, "InvalidTransitRouterId.NotFound")
 	resp, err = h.invoke(props{})
 	require.NoError(t, err)
-	requireFailure(t, resp.Failures, "transitRouterId", "MissingParameter")
+	requireProviderFailure(t, resp.Failures, "Missing required property 'transitRouterId'")
 	_, err = h.client.Invoke(t.Context(), &pulumirpc.InvokeRequest{Tok: "alicloud:vpc/getNetworks:getNetworks"})
 	require.ErrorContains(t, err, "getNetworks")
 }

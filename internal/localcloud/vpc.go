@@ -35,7 +35,6 @@ func inVPC(rs []*record, vpcID resource.ID) []*record {
 
 func checkVPC(c *checker) {
 	p, ok := c.block("cidrBlock", limits.CheckVPCCIDR)
-	c.oneOf("dnsHostnameStatus", "DNS hostname status", []string{"ENABLED", "DISABLED"})
 	// The block can change in place, but only to one that still holds the
 	// VPC's vSwitches.
 	if ok && c.self != "" {
@@ -79,9 +78,9 @@ func checkVSwitch(c *checker) {
 	p, ok := c.block("cidrBlock", limits.CheckVSwitchCIDR)
 	zone := zoneKey(c)
 	c.zone(zone)
-	// The API needs the VPC, block and zone of any vSwitch but a default one.
+	// The API needs the VPC and block of any vSwitch but a default one.
 	if def, _ := c.boolean("isDefault"); !def {
-		for _, key := range []string{"vpcId", "cidrBlock", zone} {
+		for _, key := range []string{"vpcId", "cidrBlock"} {
 			if !c.isSet(key) {
 				c.fail(key, "MissingParameter", "the input parameter %q that is mandatory for processing this request is not supplied", key)
 			}
@@ -226,7 +225,6 @@ func bgpGroupOutputs(b *builder) {
 
 func checkBGPPeer(c *checker) {
 	ipVersion(c, "ipVersion")
-	c.between("bfdMultiHop", "BFD hops", limits.BFDMultiHopMin, limits.BFDMultiHopMax)
 	a, ok := c.addr("peerIpAddress")
 	group := c.ref("bgpGroupId")
 	if !ok || group == nil {

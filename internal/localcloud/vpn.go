@@ -1,8 +1,6 @@
 package localcloud
 
 import (
-	"fmt"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
@@ -11,9 +9,6 @@ import (
 )
 
 func checkVPNGateway(c *checker) {
-	c.oneOf("networkType", "network type", []string{"public", "private"})
-	c.oneOf("vpnType", "VPN gateway type", limits.VPNTypes)
-	c.oneOf("paymentType", "payment type", limits.PaymentTypes)
 	network := "public"
 	if c.isSet("networkType") {
 		network, _ = c.str("networkType") // "" while unknown
@@ -126,14 +121,6 @@ func checkIPsec(c *checker, obj string) {
 }
 
 func checkVPNConnection(c *checker) {
-	for _, key := range []string{"localSubnets", "remoteSubnets"} {
-		if n, ok := c.count(key); ok && (n < 1 || n > 10) {
-			c.check(key, fmt.Errorf("%d CIDR blocks given; give 1–10 (0.0.0.0/0 for destination-based routing)", n))
-		}
-		for _, e := range c.elems(key) {
-			c.block(e, nil)
-		}
-	}
 	checkIKE(c, "ikeConfig")
 	checkIPsec(c, "ipsecConfig")
 	tunnels := c.elems("tunnelOptionsSpecifications")
@@ -287,9 +274,6 @@ func vpnConnectionOutputs(b *builder) {
 
 func checkVPNRouteEntry(c *checker) {
 	weight, weightOK := c.integer("weight")
-	if weightOK {
-		c.check("weight", limits.CheckWeight(int(weight)))
-	}
 	dest, destOK := c.str("routeDest")
 	p, err := cidr.Normalize(dest)
 	if destOK {
