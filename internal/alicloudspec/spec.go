@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -168,7 +169,7 @@ func (r *Resource) Walk(fn func(path string, p *Property)) {
 }
 
 func walk(prefix string, props map[string]*Property, fn func(string, *Property)) {
-	for _, name := range sortedKeys(props) {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
 		p := props[name]
 		path := prefix + name
 		fn(path, p)
@@ -180,15 +181,6 @@ func walk(prefix string, props map[string]*Property, fn func(string, *Property))
 			walk(path+sep, p.Properties, fn)
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // TerraformKey is the Terraform key of a property path, as the provider's

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"go/ast"
+	"maps"
+	"slices"
 
 	"github.com/hybridlink/hybridlink/internal/alicloudspec"
 )
@@ -24,7 +26,7 @@ func extract(root string, schemaJSON []byte) (*alicloudspec.Spec, error) {
 	}
 	spec := &alicloudspec.Spec{Module: alicloudspec.Module, Version: alicloudspec.Version,
 		Resources: map[string]*alicloudspec.Resource{}, Functions: map[string]*alicloudspec.Resource{}}
-	for _, tok := range sortedNames(sub.Resources) {
+	for _, tok := range slices.Sorted(maps.Keys(sub.Resources)) {
 		r, err := src.resource(tok, resources, true)
 		if err != nil {
 			return nil, err
@@ -38,7 +40,7 @@ func extract(root string, schemaJSON []byte) (*alicloudspec.Spec, error) {
 		}
 		spec.Resources[tok] = r
 	}
-	for _, tok := range sortedNames(sub.Functions) {
+	for _, tok := range slices.Sorted(maps.Keys(sub.Functions)) {
 		r, err := src.resource(tok, dataSources, false)
 		if err != nil {
 			return nil, err

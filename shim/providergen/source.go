@@ -175,31 +175,20 @@ func (s *source) boolean(e ast.Expr) (bool, error) {
 }
 
 // strings evaluates []string{...}.
-func (s *source) strings(e ast.Expr) ([]string, error) {
-	lit, ok := e.(*ast.CompositeLit)
-	if !ok {
-		return nil, s.errorf(e, "not a []string literal")
-	}
-	out := make([]string, 0, len(lit.Elts))
-	for _, el := range lit.Elts {
-		v, err := s.str(el)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
+func (s *source) strings(e ast.Expr) ([]string, error) { return elements(s, e, s.str) }
 
 // ints evaluates []int{...}.
-func (s *source) ints(e ast.Expr) ([]int, error) {
+func (s *source) ints(e ast.Expr) ([]int, error) { return elements(s, e, s.integer) }
+
+// elements evaluates a slice literal's constant elements.
+func elements[T any](s *source, e ast.Expr, value func(ast.Expr) (T, error)) ([]T, error) {
 	lit, ok := e.(*ast.CompositeLit)
 	if !ok {
-		return nil, s.errorf(e, "not a []int literal")
+		return nil, s.errorf(e, "not a slice literal")
 	}
-	out := make([]int, 0, len(lit.Elts))
+	out := make([]T, 0, len(lit.Elts))
 	for _, el := range lit.Elts {
-		v, err := s.integer(el)
+		v, err := value(el)
 		if err != nil {
 			return nil, err
 		}

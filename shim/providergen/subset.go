@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -64,7 +65,7 @@ func merged(a, b map[string]*subsetProperty) map[string]*subsetProperty {
 // subset must be a subset.
 func (s *subset) mark(where string, props map[string]*alicloudspec.Property, sub map[string]*subsetProperty) error {
 	var problems []string
-	for _, name := range sortedNames(sub) {
+	for _, name := range slices.Sorted(maps.Keys(sub)) {
 		p := props[name]
 		if p == nil {
 			problems = append(problems, fmt.Sprintf("%s.%s is not an attribute of the provider", where, name))
@@ -135,13 +136,4 @@ func sameRequired(where string, props map[string]*alicloudspec.Property, require
 		return fmt.Errorf("%s: the provider requires %v, the subset %v", where, want, got)
 	}
 	return nil
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
