@@ -151,7 +151,7 @@ func TestHybridConnectionUnprotectedSingleTunnel(t *testing.T) {
 		assert.False(t, r.Protect, "%s", r.Name)
 	}
 	assert.Empty(t, m.OfType(inventory.VBRHealthCheck))
-	assertAbsent(t, res(t, m, "hl-vpn-gateway"), "disasterRecoveryVswitchId")
+	assert.Equal(t, "", input(t, res(t, m, "hl-vpn-gateway"), "disasterRecoveryVswitchId"))
 	assert.Equal(t, "cgw-hl-vpn-customer-gateway", input(t, res(t, m, "hl-vpn-connection"), "customerGatewayId"))
 }
 

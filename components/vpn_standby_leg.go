@@ -56,8 +56,12 @@ type VPNStandbyLegArgs struct {
 	// (HybridConnection: the transit VPC's first vSwitch.)
 	VSwitchID pulumi.StringInput `pulumi:"vSwitchId,optional"`
 	// DualTunnel gives the gateway a second, disaster-recovery tunnel in
-	// DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be
-	// changed later, and it needs a given PSK.
+	// DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a
+	// given PSK. A gateway's vSwitches cannot change in place, so changing
+	// DualTunnel on a deployed leg replaces the gateway, deleting it first,
+	// and with it the IPsec connection and the routes: the standby path is
+	// down until the new ones are up, and the gateway's public IPs change
+	// (the on-premises side must be reconfigured with them).
 	DualTunnel bool `pulumi:"dualTunnel,optional"`
 	// DisasterRecoveryVSwitchID is required with DualTunnel and must be unset
 	// without it. (HybridConnection: the first transit vSwitch in another zone.)
@@ -82,7 +86,7 @@ type VPNStandbyLegArgs struct {
 	// as a secret.
 	PSK pulumi.StringInput `pulumi:"psk,optional" provider:"secret"`
 	// HealthCheck probes the on-premises side through the tunnel; nil for
-	// none.
+	// none (removing it from a deployed leg disables the health check).
 	HealthCheck *IPsecHealthCheckArgs `pulumi:"healthCheck,optional"`
 	// Tags are applied to the gateway, customer gateway and connection.
 	Tags map[string]string `pulumi:"tags,optional"`
@@ -260,10 +264,21 @@ func NewVPNStandbyLeg(ctx *pulumi.Context, name string, args *VPNStandbyLegArgs,
 		VpnGatewayName: pulumi.String(child(name, "gateway")),
 		Tags:           tagMap(args.Tags),
 	}
+	// The provider accepts a change of the second vSwitch as an in-place
+	// update but never sends it (terraform-provider-alicloud v1.285.0,
+	// resource_alicloud_vpn_gateway.go: not ForceNew, absent from Update,
+	// read back by Read), so the gateway would stay as it was. A change of
+	// it replaces the gateway instead, the old one deleted first: the new
+	// one takes the same vSwitches, and its routes the same destinations.
+	// A single-tunnel gateway says so with an empty value, which the
+	// provider does not send at create either, so that turning dual-tunnel
+	// off is a change too (an unset Optional+Computed input would be none).
+	gwArgs.DisasterRecoveryVswitchId = pulumi.String("")
 	if args.DualTunnel {
 		gwArgs.DisasterRecoveryVswitchId = args.DisasterRecoveryVSwitchID
 	}
-	gw, err := vpn.NewGateway(ctx, child(name, "gateway"), gwArgs, parent)
+	gw, err := vpn.NewGateway(ctx, child(name, "gateway"), gwArgs, parent,
+		pulumi.ReplaceOnChanges([]string{"disasterRecoveryVswitchId"}), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, err
 	}
@@ -363,6 +378,9 @@ func connectionArgs(name string, args *VPNStandbyLegArgs, gw *vpn.Gateway, cgw *
 		EnableNatTraversal: pulumi.Bool(true),
 		Tags:               tagMap(args.Tags),
 	}
+	// healthCheckConfig is Optional+Computed: left unset, the provider
+	// changes nothing, so removing a health check must say to disable it.
+	ca.HealthCheckConfig = &vpn.ConnectionHealthCheckConfigArgs{Enable: pulumi.Bool(false)}
 	if hc := args.HealthCheck; hc != nil {
 		ca.HealthCheckConfig = &vpn.ConnectionHealthCheckConfigArgs{
 			Enable:   pulumi.Bool(true),

@@ -69,7 +69,9 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 	assert.Equal(t, true, input(t, gw, "enableIpsec"))
 	assert.Equal(t, false, input(t, gw, "enableSsl"))
 	assert.Equal(t, "public", input(t, gw, "networkType"))
-	assertAbsent(t, gw, "disasterRecoveryVswitchId")
+	assert.Equal(t, "", input(t, gw, "disasterRecoveryVswitchId"), "explicit, so that turning dual-tunnel off is a change")
+	assert.Equal(t, []string{"disasterRecoveryVswitchId"}, gw.ReplaceOnChanges, "the provider never sends it at update")
+	assert.True(t, gw.DeleteBeforeReplace, "the new gateway takes the same vSwitches and routes")
 
 	cgw := res(t, m, "vpn-customer-gateway")
 	assert.Equal(t, "203.0.113.68", input(t, cgw, "ipAddress"))
@@ -91,7 +93,7 @@ func TestVpnStandbyLegSingleTunnel(t *testing.T) {
 	assert.Equal(t, "group14", input(t, conn, "ipsecConfig.ipsecPfs"))
 	assert.Equal(t, 3600.0, input(t, conn, "ipsecConfig.ipsecLifetime"))
 	assertAbsent(t, conn, "tunnelOptionsSpecifications")
-	assertAbsent(t, conn, "healthCheckConfig")
+	assert.Equal(t, false, input(t, conn, "healthCheckConfig.enable"), "explicit, so that removing a health check disables it")
 	assert.ElementsMatch(t, []string{"ikeConfig", "tunnelOptionsSpecifications"}, conn.AdditionalSecretOutputs)
 
 	for _, r := range []struct{ prefix, name string }{

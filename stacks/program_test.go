@@ -258,13 +258,13 @@ func TestDevStack(t *testing.T) {
 	// Single tunnel, small bandwidth, no PSK given (Alibaba Cloud generates one).
 	gw := "hybridlink-vpn-gateway"
 	assert.Equal(t, 10.0, in(t, m, gw, "bandwidth", false))
-	absent(t, m, gw, "disasterRecoveryVswitchId")
+	assert.Equal(t, "", in(t, m, gw, "disasterRecoveryVswitchId", false))
 	conn := "hybridlink-vpn-connection"
 	assert.Equal(t, "cgw-hybridlink-vpn-customer-gateway", in(t, m, conn, "customerGatewayId", false))
 	assert.Equal(t, "ikev2", in(t, m, conn, "ikeConfig.ikeVersion", false))
 	absent(t, m, conn, "ikeConfig.psk")
 	absent(t, m, conn, "tunnelOptionsSpecifications")
-	absent(t, m, conn, "healthCheckConfig")
+	assert.Equal(t, false, in(t, m, conn, "healthCheckConfig.enable", false))
 	absent(t, m, "hybridlink-expressconnect-bgp-group", "authKey")
 	absent(t, m, "hybridlink-expressconnect-vbr", "bandwidth")
 	assert.Equal(t, 100.0, in(t, m, "hybridlink-expressconnect-vbr", "vlanId", false))

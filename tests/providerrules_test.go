@@ -19,6 +19,7 @@ import (
 type rulesWorld struct {
 	vpcName, vswitchName, vswitchBlock string
 	gatewayVSwitch                     bool // give the gateway its vSwitch
+	secondVSwitch                      bool // and the second, for a dual-tunnel gateway
 	localSubnets                       []string
 	// edit changes the arguments before registration.
 	edit func(*rulesArgs)
@@ -59,8 +60,16 @@ func (w rulesWorld) program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	sw2, err := vpc.NewSwitch(ctx, "sw2", &vpc.SwitchArgs{VpcId: net.ID(), CidrBlock: pulumi.String("10.30.2.0/24"),
+		ZoneId: pulumi.String("cn-hangzhou-i")})
+	if err != nil {
+		return err
+	}
 	if w.gatewayVSwitch {
 		a.gateway.VswitchId = sw.ID()
+	}
+	if w.secondVSwitch {
+		a.gateway.DisasterRecoveryVswitchId = sw2.ID()
 	}
 	gw, err := vpn.NewGateway(ctx, "gw", a.gateway)
 	if err != nil {
@@ -112,7 +121,7 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 		res   string
 		want  apitype.OpType
 	}{
-		{"a ForceNew change replaces", func(w *rulesWorld) { w.vswitchBlock = "10.30.2.0/24" }, "sw", apitype.OpReplace},
+		{"a ForceNew change replaces", func(w *rulesWorld) { w.vswitchBlock = "10.30.3.0/24" }, "sw", apitype.OpReplace},
 		{"an updatable change updates", func(w *rulesWorld) { w.vswitchName = "b" }, "sw", apitype.OpUpdate},
 		{"a removed Optional+Computed input is no change", func(w *rulesWorld) { w.gatewayVSwitch = false }, "gw", apitype.OpSame},
 		{"a reordered set is no change", func(w *rulesWorld) { w.localSubnets = []string{"10.31.0.0/16", "10.30.0.0/16"} }, "conn", apitype.OpSame},
@@ -127,6 +136,27 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 			assert.Contains(t, opsOf(r, c.res), c.want, "%s:\n%s", c.res, r.output)
 		})
 	}
+
+	// An update the provider accepts but never sends: the gateway's second
+	// vSwitch, added in place. The preview shows an update, the up
+	// "succeeds", the gateway stays single-tunnel, and every later preview
+	// shows the same update again — what a real account does.
+	t.Run("an update the provider never sends changes nothing", func(t *testing.T) {
+		w := defaultRulesWorld()
+		w.secondVSwitch = true
+		var first, up, again opResult
+		b.withProgram(w.program, func() { first, up, again = b.preview(), b.up(), b.preview() })
+		b.mustSucceed("up", up)
+		assert.Contains(t, opsOf(first, "gw"), apitype.OpUpdate, first.output)
+		assert.Contains(t, opsOf(again, "gw"), apitype.OpUpdate, "the same change shows again:\n%s", again.output)
+		for _, r := range b.snapshot() {
+			if r.Type == "alicloud:vpn/gateway:Gateway" {
+				dr, _ := r.String("disasterRecoveryVswitchId")
+				ip, _ := r.String("disasterRecoveryInternetIp")
+				assert.Empty(t, dr+ip, "the gateway has no second vSwitch nor second IP")
+			}
+		}
+	})
 
 	const note = "[NOTE] set env variable TF_SKIP_RESOURCE_SCHEMA_VALIDATION to true can skip the error and get a warning"
 	refusals := []struct {

@@ -106,11 +106,18 @@ type box struct {
 // cloud and backend under a temporary directory.
 func openBox(t *testing.T, dir, stack string) *box {
 	t.Helper()
+	return openBoxIn(t, dir, stack, t.TempDir())
+}
+
+// openBoxIn opens a sandbox of stack in the project dir whose local cloud
+// and backend are in the state directory.
+func openBoxIn(t *testing.T, dir, stack, state string) *box {
+	t.Helper()
 	b := &box{t: t, stack: stack, dir: dir, out: &syncBuffer{}}
 	opts := sandbox.Options{
 		ProjectDir: dir,
 		Stack:      stack,
-		StateDir:   t.TempDir(),
+		StateDir:   state,
 		Tools:      tools,
 		Out:        b.out,
 		Program: func(ctx *pulumi.Context) error {

@@ -105,10 +105,12 @@ type state struct {
 	now time.Time // when the operation runs
 }
 
-// account holds the IDs the cloud reports as the caller's.
+// account holds the IDs the cloud reports as the caller's, and the last
+// public IP it allocated.
 type account struct {
 	ID              string `json:"id"`
 	ResourceGroupID string `json:"resourceGroupId"`
+	LastPublicIP    string `json:"lastPublicIp,omitempty"`
 }
 
 // record is one live object. Inputs are the last inputs the engine sent;

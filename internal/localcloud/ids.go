@@ -63,9 +63,21 @@ func newPSK() string { return crand.Text()[:16] }
 // range (RFC 5737), so no address of the local cloud is routable.
 var publicIPs = netip.MustParsePrefix("198.51.100.0/24")
 
-// allocateIP returns the lowest host address of publicIPs not in used.
-func allocateIP(used map[string]bool) (string, bool) {
-	for a := publicIPs.Addr().Next(); publicIPs.Contains(a); a = a.Next() {
+// allocateIP returns the next host address of publicIPs after last (the
+// last one allocated, "" for none) that is not in used, wrapping round: an
+// address a deleted gateway released is not handed straight back, so a
+// replaced gateway gets a new one, as from the cloud's pool.
+func allocateIP(used map[string]bool, last string) (string, bool) {
+	first := publicIPs.Addr().Next()
+	start, err := netip.ParseAddr(last)
+	if err != nil || !publicIPs.Contains(start) {
+		start = publicIPs.Addr()
+	}
+	a := start
+	for range 1 << (32 - publicIPs.Bits()) {
+		if a = a.Next(); !publicIPs.Contains(a) {
+			a = first
+		}
 		if !used[a.String()] && a.As4()[3] != 255 {
 			return a.String(), true
 		}

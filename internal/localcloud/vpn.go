@@ -17,7 +17,7 @@ func checkVPNGateway(c *checker) {
 		c.check("bandwidth", limits.CheckVPNBandwidth(int(bw), network))
 	}
 
-	if c.isSet("disasterRecoveryVswitchId") && !c.isSet("vswitchId") {
+	if _, dual := c.str("disasterRecoveryVswitchId"); dual && !c.isSet("vswitchId") {
 		c.fail("vswitchId", "MissingParameter", "a dual-tunnel gateway (disasterRecoveryVswitchId) needs vswitchId as well")
 	}
 	if vpcID, ok := c.str("vpcId"); ok {
@@ -73,10 +73,11 @@ func (b *builder) publicIP() resource.PropertyValue {
 		used[field(r.Outputs, "internetIp")] = true
 		used[field(r.Outputs, "disasterRecoveryInternetIp")] = true
 	}
-	ip, ok := allocateIP(used)
+	ip, ok := allocateIP(used, b.st.Account.LastPublicIP)
 	if !ok {
 		b.fail("internetIp", "QuotaExceeded.PublicIp", "the local cloud has no public IP left in %s", publicIPs)
 	}
+	b.st.Account.LastPublicIP = ip
 	return str(ip)
 }
 

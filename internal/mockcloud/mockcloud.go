@@ -35,8 +35,10 @@ type Registered struct {
 	Parent          resource.URN
 	Provider        string
 	Protect         bool
-	// DeleteBeforeReplace and AdditionalSecretOutputs are the options set.
+	// DeleteBeforeReplace, ReplaceOnChanges and AdditionalSecretOutputs
+	// are the options set.
 	DeleteBeforeReplace     bool
+	ReplaceOnChanges        []string
 	AdditionalSecretOutputs []string
 	// AliasTypes are the types of the aliases set (pulumi.Alias{Type: …}).
 	AliasTypes []string
@@ -90,6 +92,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		r.Parent = resource.URN(rpc.GetParent())
 		r.Protect = rpc.GetProtect()
 		r.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
 		for _, a := range rpc.GetAliases() {
 			if typ := a.GetSpec().GetType(); typ != "" {
@@ -178,7 +181,7 @@ func respond(t tokens.Type, name string, inputs resource.PropertyMap) (string, r
 	case inventory.VPNGateway:
 		set("internetIp", "198.51.100.10")
 		set("disasterRecoveryInternetIp", "")
-		if v, ok := inputs["disasterRecoveryVswitchId"]; ok && !v.IsNull() {
+		if v, ok := inputs["disasterRecoveryVswitchId"]; ok && v.IsString() && v.StringValue() != "" {
 			set("disasterRecoveryInternetIp", "198.51.100.11")
 		}
 	case inventory.TransitRouter:

@@ -168,6 +168,15 @@ func (f *File) secureKeys() []string {
 	return keys
 }
 
+// Crypter is what encrypts and decrypts the stack's secrets with a
+// passphrase, as `pulumi config set --secret` does.
+func (f *File) Crypter(phrase string) (config.Crypter, error) {
+	if f.stack.EncryptionSalt == "" {
+		return nil, fmt.Errorf("stack %q: %s has no encryptionsalt", f.Stack, f.Path)
+	}
+	return crypterFor(phrase, f.stack.EncryptionSalt)
+}
+
 // crypters caches the crypter of each passphrase and salt: deriving its key
 // takes a million PBKDF2 rounds. passphrase.GetPassphraseSecretsManager also
 // caches, but by salt alone, so that once one call had the right passphrase

@@ -122,11 +122,11 @@ export interface VpnStandbyLegArgs {
      */
     disasterRecoveryVSwitchId?: pulumi.Input<string | undefined>;
     /**
-     * dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
+     * dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
      */
     dualTunnel?: boolean;
     /**
-     * healthCheck probes the on-premises side through the tunnel; nil for none.
+     * healthCheck probes the on-premises side through the tunnel; nil for none (removing it from a deployed leg disables the health check).
      */
     healthCheck?: inputs.IpsecHealthCheckArgs;
     /**

@@ -38,8 +38,8 @@ class VpnStandbyLegArgs:
         :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
         :param _builtins.str customer_gateway_ip: customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
         :param pulumi.Input[_builtins.str] disaster_recovery_v_switch_id: disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
-        :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
-        :param 'IpsecHealthCheckArgs' health_check: healthCheck probes the on-premises side through the tunnel; nil for none.
+        :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
+        :param 'IpsecHealthCheckArgs' health_check: healthCheck probes the on-premises side through the tunnel; nil for none (removing it from a deployed leg disables the health check).
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
         :param 'IkeSettingsArgs' ike: ike are the phase-1 parameters; unset fields take hybridlink's defaults.
         :param 'IpsecSettingsArgs' ipsec: ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
@@ -111,7 +111,7 @@ class VpnStandbyLegArgs:
     @pulumi.getter(name="dualTunnel")
     def dual_tunnel(self) -> Optional[_builtins.bool]:
         """
-        dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
+        dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
         """
         return pulumi.get(self, "dual_tunnel")
 
@@ -123,7 +123,7 @@ class VpnStandbyLegArgs:
     @pulumi.getter(name="healthCheck")
     def health_check(self) -> Optional['IpsecHealthCheckArgs']:
         """
-        healthCheck probes the on-premises side through the tunnel; nil for none.
+        healthCheck probes the on-premises side through the tunnel; nil for none (removing it from a deployed leg disables the health check).
         """
         return pulumi.get(self, "health_check")
 
@@ -243,8 +243,8 @@ class VpnStandbyLeg(pulumi.ComponentResource):
         :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
         :param _builtins.str customer_gateway_ip: customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
         :param pulumi.Input[_builtins.str] disaster_recovery_v_switch_id: disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
-        :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone. It cannot be changed later, and it needs a given PSK.
-        :param Union['IpsecHealthCheckArgs', 'IpsecHealthCheckArgsDict'] health_check: healthCheck probes the on-premises side through the tunnel; nil for none.
+        :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
+        :param Union['IpsecHealthCheckArgs', 'IpsecHealthCheckArgsDict'] health_check: healthCheck probes the on-premises side through the tunnel; nil for none (removing it from a deployed leg disables the health check).
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes routed over the tunnel. Required. (HybridConnection: its own IDCPrefixes.)
         :param Union['IkeSettingsArgs', 'IkeSettingsArgsDict'] ike: ike are the phase-1 parameters; unset fields take hybridlink's defaults.
         :param Union['IpsecSettingsArgs', 'IpsecSettingsArgsDict'] ipsec: ipsec are the phase-2 parameters; unset fields take hybridlink's defaults.
