@@ -36,6 +36,9 @@ steps=(
   # progress, so that the tests find them in Go's cache and only link.
   "build_go .cache/bin/pulumi-resource-hybridlink ./cmd/pulumi-resource-hybridlink"
   "build_go .cache/bin/pulumi-language-yaml github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+  # The S3-compatible server the shared-backend tests start (internal/s3test):
+  # another module, built with its own go.mod so that it changes none of ours.
+  "install_go .cache/bin/versitygw github.com/versity/versitygw v1.8.0 cmd/versitygw"
 )
 
 # go test's own limit: the end-to-end tests run the real engine for minutes
@@ -98,6 +101,27 @@ build_go() {
   build_log=$(mktemp)
   build_total=$(go list -deps "$pkg" | wc -l)
   ticking "$pkg" compiled env GOTMPDIR="$PWD/.cache/tmp" go build -v -o "$out" "$pkg" 2>"$build_log" || rc=$?
+  [ "$rc" -eq 0 ] || grep '[ :]' "$build_log" >&2 || cat "$build_log" >&2
+  rm -f "$build_log"
+  return "$rc"
+}
+# install_go OUT MODULE VERSION DIR builds the command DIR of MODULE at
+# VERSION, fetched by exact version from the module proxy and checked
+# against go.sum's checksum database, into OUT (go install, with the
+# module's own go.mod); an OUT built from that version is kept.
+install_go() {
+  local out=$1 mod=$2 version=$3 dir=$4 rc=0 src
+  if [ -x "$out" ] && go version -m "$out" 2>/dev/null | grep -qP "^\tmod\t\Q$mod\E\t\Q$version\E\t"; then
+    echo "   $out: $mod $version, built"
+    return
+  fi
+  [ "$(basename "$out")" = "$(basename "$dir")" ] || { echo "test.sh: go install names the binary $(basename "$dir"), not $(basename "$out")" >&2; return 1; }
+  mkdir -p "$(dirname "$out")" .cache/tmp
+  src=$(cd / && go mod download -json "$mod@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  build_log=$(mktemp)
+  build_total=$(cd "$src" && go list -deps "./$dir" | wc -l)
+  ticking "$mod/$dir@$version" compiled env GOBIN="$PWD/$(dirname "$out")" GOTMPDIR="$PWD/.cache/tmp" \
+    go install -v "$mod/$dir@$version" 2>"$build_log" || rc=$?
   [ "$rc" -eq 0 ] || grep '[ :]' "$build_log" >&2 || cat "$build_log" >&2
   rm -f "$build_log"
   return "$rc"
