@@ -37,6 +37,9 @@ func testMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "tests:", err)
 		return 1
 	}
+	// The tests choose each run's backend: the sandbox's file backend, or
+	// the test S3 server's bucket; never the caller's.
+	os.Unsetenv("PULUMI_BACKEND_URL")
 	if testing.Short() {
 		return m.Run() // every end-to-end test skips itself
 	}

@@ -36,6 +36,7 @@ func drillCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
+	f.registerBackend(fs)
 	var d drillFlags
 	fs.StringVar(&d.report, "report", "", "also write the report as Markdown (tables and Mermaid diagrams) to this file")
 	fs.StringVar(&d.method, "method", string(drill.FaultSwitch), "how the circuit is shut: fault-switch (the local cloud's; the default) or failover-test (Alibaba Cloud's Express Connect failover test, through the engine)")
@@ -174,7 +175,13 @@ func realFailoverTest(ctx context.Context, f sandboxFlags, d drillFlags) (*drill
 	}
 	// The environment's stack as `pulumi up` deployed it; reading its
 	// outputs runs no program.
-	envStack, err := auto.SelectStackLocalSource(ctx, f.stack, dir)
+	// The backend the operator chose with --backend; PULUMI_BACKEND_URL
+	// reaches the CLI by itself.
+	backend := map[string]string{}
+	if f.backendFlag {
+		backend[backendEnv] = f.backend
+	}
+	envStack, err := auto.SelectStackLocalSource(ctx, f.stack, dir, auto.EnvVars(backend))
 	if err != nil {
 		return nil, fmt.Errorf("selecting the stack %s with the Pulumi CLI on PATH: %w", f.stack, err)
 	}
@@ -191,7 +198,7 @@ func realFailoverTest(ctx context.Context, f sandboxFlags, d drillFlags) (*drill
 			return nil, err
 		}
 	}
-	o.Settle, o.Poll, o.OnPrem, o.Log = d.settle, 20*time.Second, d.onPrem(env), os.Stderr
+	o.Settle, o.Poll, o.OnPrem, o.Log, o.Env = d.settle, 20*time.Second, d.onPrem(env), os.Stderr, backend
 	return drill.RunFailoverTest(ctx, o)
 }
 

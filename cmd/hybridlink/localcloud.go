@@ -22,11 +22,12 @@ func localcloudCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("localcloud serve", flag.ContinueOnError)
 	var f sandboxFlags
 	f.registerState(fs)
+	f.registerBackend(fs)
 	if err := f.parse(fs, args[1:]); err != nil {
 		return err
 	}
 	state := sandbox.StateDir(f.dir, f.state)
-	_, env, stop, err := sandbox.ServeCloud(ctx, state, passphrase())
+	_, env, stop, err := sandbox.ServeCloud(ctx, state, f.backend, passphrase())
 	if err != nil {
 		return err
 	}

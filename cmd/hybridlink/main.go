@@ -8,6 +8,8 @@
 //	hybridlink sandbox reset --stack <s>           start the stack's sandbox over
 //	hybridlink pulumi --stack <s> -- <args>       the pinned Pulumi CLI on the sandbox's stack
 //	hybridlink localcloud serve                   serve the local cloud for the plain pulumi CLI
+//	hybridlink backend check <url>                preflight of a team's backend: layout, versioning, public access, locks
+//	hybridlink backend unlock <url> --lock <id>   remove the lock of a run that is gone
 //	hybridlink drill --stack <s> [--method fault-switch|failover-test] [--real [--yes]] [--report f.md]
 //	                                              failover drill: normal, circuit down, restored, VPN down
 //	hybridlink fault <circuit|vpn> <down|up>       throw the local cloud's fault switch
@@ -47,6 +49,7 @@ var commands = []command{
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
 	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud; sandbox reset --stack <s>: start the stack's sandbox over", sandboxCmd},
 	{"pulumi", "pulumi --stack <s> -- <args>: run the pinned Pulumi CLI on the sandbox's stack, its local cloud serving", pulumiCmd},
+	{"backend", "backend check <url>: read-only preflight of a team's backend (reachable, layout, versioning, public access, locks); backend unlock <url> --lock <id>: remove one lock of a run that is gone", backendCmd},
 	{"localcloud", "localcloud serve [--state dir]: serve the local cloud and print the environment for the plain pulumi CLI", localcloudCmd},
 }
 

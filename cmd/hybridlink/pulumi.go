@@ -28,6 +28,7 @@ func pulumiCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("pulumi", flag.ContinueOnError)
 	var f sandboxFlags
 	f.registerStack(fs)
+	f.registerBackend(fs)
 	if err := f.parse(fs, args); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func pulumiCmd(ctx context.Context, args []string) error {
 	defer release()
 	// The CLI gets Ctrl-C from the terminal and cancels gracefully; the
 	// local cloud serves until the CLI has finished.
-	_, env, stop, err := sandbox.ServeCloud(context.WithoutCancel(ctx), state, passphrase())
+	_, env, stop, err := sandbox.ServeCloud(context.WithoutCancel(ctx), state, f.backend, passphrase())
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func pulumiCmd(ctx context.Context, args []string) error {
 	if err := run.Run(); errors.As(err, &exit) {
 		if op := programOp[fs.Arg(0)]; op != "" {
 			fmt.Fprintf(os.Stderr, "hybridlink: pulumi %s runs the Go program through pulumi-language-go, which a standard Pulumi install brings; `%s sandbox %s --stack %s%s` runs it inline\n",
-				fs.Arg(0), invokedAs(), op, f.stack, stateFlag(f))
+				fs.Arg(0), invokedAs(), op, f.stack, stackFlags(f))
 		}
 		return exitError{exit.ExitCode()}
 	} else if err != nil {

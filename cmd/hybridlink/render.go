@@ -32,6 +32,7 @@ func render(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("render onprem", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
+	f.registerBackend(fs)
 	vendor := fs.String("vendor", "", "one of "+strings.Join(onprem.Vendors, ", ")+" (required)")
 	showSecrets := fs.Bool("show-secrets", false, "render the pre-shared key and the BGP key instead of placeholders")
 	vpnIPs := fs.String("vpn-ip", "", "the VPN gateway's public IP(s), active tunnel first, comma-separated (default: the sandbox deployment's outputs)")
@@ -108,11 +109,11 @@ func sandboxOutputs(ctx context.Context, f sandboxFlags, reveal bool) (map[strin
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = f.dir
-	cmd.Env = append(os.Environ(), sandbox.EnvList(sandbox.Env(state, passphrase(), 0))...)
+	cmd.Env = append(os.Environ(), sandbox.EnvList(sandbox.Env(state, f.backend, passphrase(), 0))...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	notDeployed := fmt.Errorf("stack %s is not deployed in the sandbox %s: run `%s sandbox up --stack %s%s`, or pass --vpn-ip", f.stack, displayPath(state), invokedAs(), f.stack, stateFlag(f))
+	notDeployed := fmt.Errorf("stack %s is not deployed in the sandbox %s: run `%s sandbox up --stack %s%s`, or pass --vpn-ip", f.stack, displayPath(state), invokedAs(), f.stack, stackFlags(f))
 	if err != nil {
 		if strings.Contains(stderr.String(), "no stack named") {
 			return nil, notDeployed

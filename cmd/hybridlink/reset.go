@@ -14,6 +14,10 @@ func sandboxReset(f sandboxFlags) error {
 		return fmt.Errorf("--stack is required (dev or prod)")
 	}
 	state := sandbox.StateDir(f.dir, f.state)
+	if f.backend != "" && f.backend != sandbox.BackendURL(state, "") {
+		return fmt.Errorf("sandbox reset starts a stack over in the sandbox's own file backend and local cloud; the stack's state is in %s (--backend or %s), which reset leaves alone: "+
+			"a stack of a shared backend is removed with `pulumi stack rm`, once `hybridlink backend check` shows no run holding it", f.backend, backendEnv)
+	}
 	n, err := sandbox.Reset(state, f.stack)
 	if err != nil {
 		return fmt.Errorf("sandbox reset: %w", err)

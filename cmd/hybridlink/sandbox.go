@@ -18,7 +18,11 @@ import (
 // sandboxFlags are the flags every sandbox command takes.
 type sandboxFlags struct {
 	stack, dir, state string
-	noPolicy          bool
+	// backend is the backend's URL, "" for the sandbox's file backend;
+	// backendFlag reports that --backend gave it (not the environment).
+	backend     string
+	backendFlag bool
+	noPolicy    bool
 	// keepStackFile: the engine must not write to the stack file (check).
 	keepStackFile bool
 }
@@ -42,11 +46,23 @@ func (f *sandboxFlags) registerState(fs *flag.FlagSet) {
 	fs.StringVar(&f.state, "state", "", "sandbox state directory (default <project>/.sandbox)")
 }
 
+// backendEnv names the variable that gives the backend, as for pulumi.
+const backendEnv = "PULUMI_BACKEND_URL"
+
+// registerBackend registers --backend, for the commands that read or write
+// a stack's state.
+func (f *sandboxFlags) registerBackend(fs *flag.FlagSet) {
+	fs.StringVar(&f.backend, "backend", "", "the backend of the stacks' state: a URL such as s3://<bucket>?endpoint=https://s3.oss-<region>.aliyuncs.com&region=<region> (default $"+backendEnv+", else the sandbox's file backend in --state)")
+}
+
 // parse parses the command line and finds the project; the project and
 // state directories it leaves are absolute.
 func (f *sandboxFlags) parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
+	}
+	if f.backendFlag = f.backend != ""; !f.backendFlag && fs.Lookup("backend") != nil {
+		f.backend = os.Getenv(backendEnv)
 	}
 	var err error
 	if f.dir, err = projectRoot(f.dir); err != nil {
@@ -71,7 +87,7 @@ func (f *sandboxFlags) open(ctx context.Context) (*sandbox.Sandbox, *stacks.Envi
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: f.dir, StateDir: f.state, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
+	s, err := sandbox.Open(ctx, sandbox.Options{ProjectDir: f.dir, StateDir: f.state, Backend: f.backend, Stack: f.stack, Program: stacks.Program, Tools: tools, NoPolicy: f.noPolicy,
 		Passphrase: passphrase(), OnPrem: env.OnPremModel(), Force: forced, KeepStackFile: f.keepStackFile})
 	return s, env, err
 }
@@ -86,6 +102,7 @@ func sandboxCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("sandbox "+op, flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
+	f.registerBackend(fs)
 	unprotect := fs.Bool("unprotect", false, "destroy: first unprotect the protected resources (prod)")
 	diff := fs.Bool("diff", false, "preview, up: show every changed property, as pulumi's --diff")
 	var targets stringList
@@ -137,6 +154,7 @@ func check(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	var f sandboxFlags
 	f.register(fs)
+	f.registerBackend(fs)
 	if err := f.parse(fs, args); err != nil {
 		return err
 	}

@@ -24,15 +24,19 @@ func printUpSummary(w io.Writer, f sandboxFlags, res auto.UpResult) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nhybridlink: %s is deployed to the local sandbox in %s (%s): the real Pulumi engine, the policy pack and a local Alibaba Cloud; no real cloud was touched.\n",
-		f.stack, displayPath(sandbox.StateDir(f.dir, f.state)), strings.Join(changes, ", "))
+	where := ""
+	if f.backend != "" {
+		where = ", its state in " + f.backend
+	}
+	fmt.Fprintf(w, "\nhybridlink: %s is deployed to the local sandbox in %s%s (%s): the real Pulumi engine, the policy pack and a local Alibaba Cloud; no real cloud was touched.\n",
+		f.stack, displayPath(sandbox.StateDir(f.dir, f.state)), where, strings.Join(changes, ", "))
 	fmt.Fprintf(w, "Next:\n")
-	self, state := invokedAs(), stateFlag(f)
+	self, state, both := invokedAs(), stateFlag(f), stackFlags(f)
 	next := [][2]string{
 		{"routes --stack " + f.stack + state, "paths and route tables, both directions"},
-		{"drill --stack " + f.stack + state + " --report drill.md", "failover drill: circuit down, then restored"},
-		{"render onprem --stack " + f.stack + state + " --vendor cisco-ios", "the on-premises gateway's configuration"},
-		{"pulumi --stack " + f.stack + state + " -- stack output", "any pulumi command on the sandbox's stack"},
+		{"drill --stack " + f.stack + both + " --report drill.md", "failover drill: circuit down, then restored"},
+		{"render onprem --stack " + f.stack + both + " --vendor cisco-ios", "the on-premises gateway's configuration"},
+		{"pulumi --stack " + f.stack + both + " -- stack output", "any pulumi command on the sandbox's stack"},
 	}
 	width := 0
 	for _, n := range next {
@@ -49,6 +53,15 @@ func stateFlag(f sandboxFlags) string {
 		return ""
 	}
 	return " --state " + f.state
+}
+
+// stackFlags repeats --state and --backend, for the commands to copy that
+// take both, when they were given.
+func stackFlags(f sandboxFlags) string {
+	if !f.backendFlag {
+		return stateFlag(f)
+	}
+	return stateFlag(f) + " --backend " + shellQuote(f.backend)
 }
 
 // invokedAs is how the user ran hybridlink, for commands to copy: `go run

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,14 +12,14 @@ import (
 )
 
 // Env is the environment under which a Pulumi CLI works on the sandbox in
-// stateDir (absolute): its file backend, its own PULUMI_HOME, the
+// stateDir (absolute): the backend (BackendURL), its own PULUMI_HOME, the
 // passphrase of its stacks' secrets and, when cloudPort is not 0, the local
 // cloud serving on that port as the alicloud provider. The Automation API,
 // `hybridlink pulumi` and the plain pulumi CLI after `hybridlink localcloud
 // serve` all run under it.
-func Env(stateDir, passphrase string, cloudPort int) map[string]string {
+func Env(stateDir, backend, passphrase string, cloudPort int) map[string]string {
 	env := map[string]string{
-		"PULUMI_BACKEND_URL":       "file://" + backendDir(stateDir),
+		"PULUMI_BACKEND_URL":       BackendURL(stateDir, backend),
 		"PULUMI_CONFIG_PASSPHRASE": passphrase,
 		"PULUMI_HOME":              filepath.Join(stateDir, "home"),
 		"PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -34,12 +35,24 @@ func Env(stateDir, passphrase string, cloudPort int) map[string]string {
 // backendDir holds the file backend of the sandbox in stateDir.
 func backendDir(stateDir string) string { return filepath.Join(stateDir, "backend") }
 
+// BackendURL is the backend of the sandbox in stateDir: backend, a URL the
+// operator gave (--backend, PULUMI_BACKEND_URL), or by default the
+// sandbox's own file backend.
+func BackendURL(stateDir, backend string) string {
+	if backend != "" {
+		return backend
+	}
+	return "file://" + backendDir(stateDir)
+}
+
 // ServeCloud prepares the sandbox in stateDir (absolute) and serves its
 // local cloud until stop is called or ctx ends; env is the environment
-// under which a Pulumi CLI works on it (Env).
-func ServeCloud(ctx context.Context, stateDir, passphrase string) (cloud *localcloud.Cloud, env map[string]string, stop func() error, err error) {
-	if err := os.MkdirAll(backendDir(stateDir), 0o700); err != nil {
-		return nil, nil, nil, err
+// under which a Pulumi CLI works on it (Env) with backend.
+func ServeCloud(ctx context.Context, stateDir, backend, passphrase string) (cloud *localcloud.Cloud, env map[string]string, stop func() error, err error) {
+	if backend == "" {
+		if err := os.MkdirAll(backendDir(stateDir), 0o700); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	if cloud, err = OpenCloud(stateDir); err != nil {
 		return nil, nil, nil, err
@@ -48,7 +61,12 @@ func ServeCloud(ctx context.Context, stateDir, passphrase string) (cloud *localc
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return cloud, Env(stateDir, passphrase, port), stop, nil
+	return cloud, Env(stateDir, backend, passphrase, port), stop, nil
+}
+
+// closeBoth is a stop that runs first and then second.
+func closeBoth(first, second func() error) func() error {
+	return func() error { return errors.Join(first(), second()) }
 }
 
 // EnvList is env as NAME=value lines, sorted, for os/exec.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"path"
 	"strings"
 )
 
@@ -52,9 +52,15 @@ func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 		f.Next = "unset PULUMI_CONFIG_PASSPHRASE to use the sandbox passphrase of the committed stack files, or set it to the passphrase the stack file was encrypted with; " +
 			"if the sandbox's state was written with another one, `" + reset + "` starts the stack over"
 	case containsAny(stderr, "failed to load checkpoint", "could not deserialize deployment", "could not read deployment", "snapshot integrity error"):
-		f.Cause = fmt.Sprintf("the sandbox's state of the stack (%s) is unreadable: %s", s.statePath(), errorLines(stderr))
-		f.Next = fmt.Sprintf("restore it from a backup in %s, or `%s` to start the stack over (its objects in the local cloud are deleted)",
-			filepath.Join(s.backendDir(), ".pulumi", "backups", "hybridlink", s.opts.Stack), reset)
+		key, _, _ := s.checkpoint(context.WithoutCancel(ctx))
+		backups := s.store.Describe(path.Join(".pulumi", "backups", projectName, s.opts.Stack))
+		if s.opts.Backend == "" {
+			f.Cause = fmt.Sprintf("the sandbox's state of the stack (%s) is unreadable: %s", s.store.Describe(key), errorLines(stderr))
+			f.Next = fmt.Sprintf("restore it from a backup in %s, or `%s` to start the stack over (its objects in the local cloud are deleted)", backups, reset)
+		} else {
+			f.Cause = fmt.Sprintf("the stack's state (%s) is unreadable: %s", s.store.Describe(key), errorLines(stderr))
+			f.Next = fmt.Sprintf("restore it from a backup in %s, or from the bucket's earlier versions of %s", backups, key)
+		}
 	case containsAny(stderr, "mandatory policy violation", "[mandatory]") || strings.Contains(err.Error(), "[mandatory]"):
 		f.Cause = "the policy pack found a mandatory violation (listed above)"
 		f.Next = "change the stack file so that the rule holds; policy/README.md explains each rule and its fix"
@@ -69,14 +75,6 @@ func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 		f.Next = "the engine's output above has the details"
 	}
 	return f
-}
-
-// statePath is the stack's checkpoint, or where it would be.
-func (s *Sandbox) statePath() string {
-	if p := s.checkpointFile(); p != "" {
-		return p
-	}
-	return filepath.Join(s.backendDir(), ".pulumi", "stacks", "hybridlink", s.opts.Stack+".json")
 }
 
 // errorLines returns the engine's error lines, joined.

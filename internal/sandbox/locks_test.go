@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hybridlink/hybridlink/internal/statebackend"
 )
 
 // A lock's process is alive only if it runs and already ran when the lock
@@ -88,30 +90,90 @@ func TestStaleLockWithoutAStack(t *testing.T) {
 	}
 	host, _ := os.Hostname()
 	writeLock := func(pid int) string {
-		path := filepath.Join(dir, fmt.Sprintf("lock-%d.json", pid))
-		body := fmt.Sprintf(`{"pid":%d,"username":"root","hostname":%q,"timestamp":%q}`, pid, host, time.Now().Format(time.RFC3339Nano))
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".attrs", []byte(`{}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
+		return writeLockFile(t, dir, pid, host)
 	}
 	dead := exec.Command("true")
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
 	}
 	lock := writeLock(dead.Process.Pid)
-	s := &Sandbox{opts: Options{Stack: "prod", Out: io.Discard}, stateDir: state}
-	if err := s.cancelStaleLocks(context.Background()); err != nil {
+	s := fileSandbox(t, state)
+	if err := s.cancelStaleLocks(context.Background(), true); err != nil {
 		t.Fatalf("a dead run's lock on a stack with no checkpoint: %v", err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
 		t.Errorf("left behind: %v (was %s)", left, lock)
 	}
 	writeLock(os.Getpid())
-	if err := s.cancelStaleLocks(context.Background()); !errors.Is(err, ErrStackInUse) {
+	if err := s.cancelStaleLocks(context.Background(), true); !errors.Is(err, ErrStackInUse) {
 		t.Errorf("a live run's lock: %v, want ErrStackInUse", err)
 	}
+}
+
+// A lock of another machine's run is never lifted: an update is refused,
+// naming the run and the one lock to remove once the operator has found
+// that run gone, and warning off `pulumi cancel`; a preview, which takes no
+// lock, goes on and says whose run is under way.
+func TestForeignLock(t *testing.T) {
+	state := t.TempDir()
+	dir := filepath.Join(backendDir(state), ".pulumi", "locks", "organization", "hybridlink", "prod")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A pid that is gone here: on another machine that says nothing.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	lock := writeLockFile(t, dir, dead.Process.Pid, "laptop-of-alice")
+	id := strings.TrimSuffix(filepath.Base(lock), ".json")
+	s := fileSandbox(t, state)
+	err := s.cancelStaleLocks(context.Background(), true)
+	if !errors.Is(err, ErrStackInUse) {
+		t.Fatalf("another machine's lock: %v, want ErrStackInUse", err)
+	}
+	for _, want := range []string{"on another machine", fmt.Sprintf("pid %d, root@laptop-of-alice", dead.Process.Pid),
+		fmt.Sprintf("ps -p %d", dead.Process.Pid), "hybridlink backend unlock '" + s.backend + "' --lock " + id, "Not `pulumi cancel`", "nothing was changed"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the refusal lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := os.Stat(lock); err != nil {
+		t.Errorf("the lock was touched: %v", err)
+	}
+	var out strings.Builder
+	s.opts.Out = &out
+	if err := s.cancelStaleLocks(context.Background(), false); err != nil {
+		t.Errorf("a preview under another machine's lock: %v", err)
+	}
+	if !strings.Contains(out.String(), "laptop-of-alice") {
+		t.Errorf("the preview does not say whose run is under way: %q", out.String())
+	}
+}
+
+// fileSandbox is a Sandbox of stack prod with only its file backend open.
+func fileSandbox(t *testing.T, state string) *Sandbox {
+	t.Helper()
+	backend := BackendURL(state, "")
+	store, err := statebackend.Open(context.Background(), backend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return &Sandbox{opts: Options{Stack: "prod", Out: io.Discard}, stateDir: state, backend: backend, store: store}
+}
+
+// writeLockFile writes a Pulumi lock of pid on host into dir, with its
+// metadata sidecar, as the file backend does.
+func writeLockFile(t *testing.T, dir string, pid int, host string) string {
+	t.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("lock-%d.json", pid))
+	body := fmt.Sprintf(`{"pid":%d,"username":"root","hostname":%q,"timestamp":%q}`, pid, host, time.Now().Format(time.RFC3339Nano))
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+".attrs", []byte(`{}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -2,33 +2,31 @@ package sandbox
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/hybridlink/hybridlink/internal/statebackend"
 )
 
-// A run that was killed or interrupted leaves two things in the file
-// backend that stop the next one: the stack's lock, and pending operations
+// A run that was killed or interrupted leaves two things in the backend
+// that stop the next one: the stack's lock, and pending operations
 // — resources the engine had asked the cloud to create, update or delete
 // when it stopped, whose outcome it never learnt. Pulumi's answer is an
 // operator at a terminal (`pulumi cancel`, an interactive `pulumi refresh`);
 // the sandbox knows the cloud, so it answers them itself, with the engine's
 // own mechanisms, before every operation that changes the stack:
 //
-//   - a lock whose process is gone is cancelled (`pulumi cancel`); a lock of
-//     a live process refuses the run;
+//   - a lock whose process is gone from this machine is cancelled (`pulumi
+//     cancel`); a lock of a live process, or of another machine (a shared
+//     backend), refuses the run and says what to do;
 //   - a pending create the local cloud carried out is imported: its
 //     resource, as the engine recorded it when it asked, is added to the
 //     state with the ID the cloud gave it (`pulumi stack export`, edit,
@@ -42,39 +40,14 @@ import (
 // Should an object still escape the state, the local cloud's creates are
 // idempotent (see localcloud/known.go): the next create finds it.
 
-// checkpointFile is the stack's state in the file backend, or "" if the
-// stack has none yet.
-func (s *Sandbox) checkpointFile() string {
-	for _, ext := range []string{".json", ".json.gz"} {
-		p := filepath.Join(s.backendDir(), ".pulumi", "stacks", "hybridlink", s.opts.Stack+ext)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-func (s *Sandbox) backendDir() string { return backendDir(s.stateDir) }
-
-// latestDeployment reads the stack's current state; nil when it has none.
-func (s *Sandbox) latestDeployment() (*apitype.DeploymentV3, error) {
-	path := s.checkpointFile()
-	if path == "" {
-		return nil, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
+// latestDeployment reads the stack's current state from the backend; nil
+// when it has none.
+func (s *Sandbox) latestDeployment(ctx context.Context) (*apitype.DeploymentV3, error) {
+	b, key, found, err := s.store.Checkpoint(ctx, projectName, s.opts.Stack)
+	if err != nil || !found {
 		return nil, err
 	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if b, err = io.ReadAll(zr); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
+	path := s.store.Describe(key)
 	var v apitype.VersionedCheckpoint
 	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -91,8 +64,8 @@ func (s *Sandbox) latestDeployment() (*apitype.DeploymentV3, error) {
 
 // markKnown tells the local cloud which of its objects the stack's state
 // holds, so that none of them is taken for a retried create.
-func (s *Sandbox) markKnown() error {
-	dep, err := s.latestDeployment()
+func (s *Sandbox) markKnown(ctx context.Context) error {
+	dep, err := s.latestDeployment(ctx)
 	if err != nil || dep == nil {
 		return nil // no state, or one the engine will report on
 	}
@@ -107,10 +80,10 @@ func (s *Sandbox) markKnown() error {
 
 // recoverRun clears what an interrupted run left, as described above.
 func (s *Sandbox) recoverRun(ctx context.Context, op string) error {
-	if err := s.cancelStaleLocks(ctx); err != nil {
+	if err := s.cancelStaleLocks(ctx, true); err != nil {
 		return err
 	}
-	dep, err := s.latestDeployment()
+	dep, err := s.latestDeployment(ctx)
 	if err != nil || dep == nil || len(dep.PendingOperations) == 0 {
 		return nil // a corrupt state is the engine's to report, in its words
 	}
@@ -192,117 +165,117 @@ func (s *Sandbox) importCreated(ctx context.Context, found map[resource.URN]reso
 	return nil
 }
 
-// lockInfo is the content of a file backend lock.
-type lockInfo struct {
-	Pid       int       `json:"pid"`
-	Username  string    `json:"username"`
-	Hostname  string    `json:"hostname"`
-	Timestamp time.Time `json:"timestamp"`
-}
+// projectName is the Pulumi project's name (Pulumi.yaml), under which the
+// backend keeps the stacks.
+const projectName = "hybridlink"
 
-func (l lockInfo) String() string {
-	if l.Pid == -1 {
-		return l.Username
-	}
-	return fmt.Sprintf("pid %d, %s@%s, since %s", l.Pid, l.Username, l.Hostname, l.Timestamp.Format(time.RFC3339))
-}
+// lockHolder is what hybridlink can tell of the run that took a lock.
+type lockHolder int
 
-// stackLocks reads the file backend's locks of a stack. A lock that cannot
-// be read counts as live: it is never cancelled blindly.
-func stackLocks(backend, stack string) []lockInfo {
-	var out []lockInfo
-	for _, f := range lockFiles(backend, stack) {
-		if strings.HasSuffix(f, ".attrs") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if errors.Is(err, os.ErrNotExist) {
-			continue // released meanwhile
-		}
-		l := lockInfo{Pid: -1, Username: "unreadable lock " + f}
-		if err == nil && json.Unmarshal(b, &l) != nil {
-			l = lockInfo{Pid: -1, Username: "unreadable lock " + f}
-		}
-		out = append(out, l)
-	}
-	return out
-}
+const (
+	// gone: a run of this machine whose process has ended.
+	gone lockHolder = iota
+	// running: a run of this machine whose process still runs, or a lock
+	// that cannot be read (never cancelled blindly).
+	running
+	// elsewhere: a run of another machine, whose process hybridlink
+	// cannot see; it counts as running.
+	elsewhere
+)
 
-// lockFiles are the file backend's lock files of stack, with their
-// metadata sidecars.
-func lockFiles(backend, stack string) []string {
-	files, _ := filepath.Glob(filepath.Join(backend, ".pulumi", "locks", "*", "hybridlink", stack, "*.json*"))
-	return files
-}
-
-// removeLockFiles removes the stack's lock files; only for locks whose
-// holders are all gone.
-func removeLockFiles(backend, stack string) error {
-	for _, f := range lockFiles(backend, stack) {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("sandbox: removing the dead run's lock: %w", err)
-		}
-	}
-	return nil
-}
-
-// stackExists reports whether the backend holds a checkpoint of the stack
-// (in any of the file backend's encodings).
-func (s *Sandbox) stackExists() bool {
-	m, _ := filepath.Glob(filepath.Join(s.backendDir(), ".pulumi", "stacks", "hybridlink", s.opts.Stack+".json*"))
-	for _, f := range m {
-		if !strings.HasSuffix(f, ".attrs") && !strings.HasSuffix(f, ".bak") {
-			return true
-		}
-	}
-	return false
-}
-
-// live reports whether the process that took the lock still runs.
-func (l lockInfo) live() bool {
+// holderOf tells whose a lock is.
+func holderOf(l statebackend.Lock) lockHolder {
 	host, _ := os.Hostname()
-	return l.Pid == -1 || l.Hostname != host || processAlive(l.Pid, l.Timestamp)
+	switch {
+	case l.Unreadable != "":
+		return running
+	case l.Hostname != host:
+		return elsewhere
+	case processAlive(l.Pid, l.Timestamp):
+		return running
+	}
+	return gone
 }
 
-// liveLock returns a lock of the stack whose process still runs.
-func liveLock(backend, stack string) (lockInfo, bool) {
-	for _, l := range stackLocks(backend, stack) {
-		if l.live() {
-			return l, true
+// RunsHere reports whether the run that took a lock is a process of this
+// machine that still runs.
+func RunsHere(l statebackend.Lock) bool {
+	host, _ := os.Hostname()
+	return l.Unreadable == "" && l.Hostname == host && processAlive(l.Pid, l.Timestamp)
+}
+
+// inUse is the refusal of a run on a stack that another run holds; nothing
+// was changed.
+func inUse(backend, stack string, l statebackend.Lock) error {
+	if holderOf(l) == elsewhere {
+		return fmt.Errorf("%w: stack %s is locked by a Pulumi run on another machine (%s); hybridlink cannot see from here whether it still runs, so nothing was changed. %s",
+			ErrStackInUse, stack, l, statebackend.StaleLockAdvice(backend, l, "run this command again: it settles what the dead run left"))
+	}
+	return fmt.Errorf("%w: stack %s is locked by a Pulumi run that is still alive (%s); nothing was changed: wait for it to end, or stop it, then run this command again",
+		ErrStackInUse, stack, l)
+}
+
+// cancelStaleLocks lifts the stack's locks when every run that holds them
+// is gone from this machine, and refuses the run when one of this machine
+// is alive. A lock of another machine refuses an operation that takes the
+// stack's lock (update); a preview takes none and goes on, saying whose run
+// is under way. It first removes what a killed run left half written in a
+// file backend (removeTornAttrs).
+func (s *Sandbox) cancelStaleLocks(ctx context.Context, update bool) error {
+	if dir, ok := statebackend.FileDir(s.backend); ok {
+		if err := removeTornAttrs(dir, s.opts.Out); err != nil {
+			return fmt.Errorf("sandbox: %w", err)
 		}
 	}
-	return lockInfo{}, false
-}
-
-// cancelStaleLocks cancels the stack's lock when every process that holds
-// it is gone, and refuses the run when one is alive. It first removes what
-// a killed run left half written in the backend (removeTornAttrs).
-func (s *Sandbox) cancelStaleLocks(ctx context.Context) error {
-	if err := removeTornAttrs(s.backendDir(), s.opts.Out); err != nil {
+	locks, err := s.store.StackLocks(ctx, projectName, s.opts.Stack)
+	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
-	var stale []string
-	for _, l := range stackLocks(s.backendDir(), s.opts.Stack) {
-		if l.live() {
-			return fmt.Errorf("%w: stack %s is locked by a Pulumi run that is still alive (%s); nothing was changed: wait for it to end, or stop it, then run this command again",
-				ErrStackInUse, s.opts.Stack, l)
+	var stale []statebackend.Lock
+	for _, l := range locks {
+		switch holderOf(l) {
+		case gone:
+			stale = append(stale, l)
+			continue
+		case running:
+			return inUse(s.backend, s.opts.Stack, l)
 		}
-		stale = append(stale, l.String())
+		if update {
+			return inUse(s.backend, s.opts.Stack, l)
+		}
+		fmt.Fprintf(s.opts.Out, "sandbox: stack %s is locked by a run under way (%s); this preview shows the changes against the state that run started from\n", s.opts.Stack, l)
+		return nil
 	}
 	if len(stale) == 0 {
 		return nil
 	}
-	if !s.stackExists() {
+	var names []string
+	for _, l := range stale {
+		names = append(names, l.String())
+	}
+	if _, found, err := s.checkpoint(ctx); err != nil || !found {
 		// Killed before the stack's first checkpoint: the engine has no
 		// stack to cancel, and every holder of the lock is gone.
 		fmt.Fprintf(s.opts.Out, "sandbox: stack %s was locked by a run that ended before the stack existed (%s); removing that lock\n",
-			s.opts.Stack, strings.Join(stale, "; "))
-		return removeLockFiles(s.backendDir(), s.opts.Stack)
+			s.opts.Stack, strings.Join(names, "; "))
+		for _, l := range stale {
+			if err := s.store.RemoveLock(ctx, l); err != nil {
+				return fmt.Errorf("sandbox: removing the dead run's lock: %w", err)
+			}
+		}
+		return nil
 	}
 	fmt.Fprintf(s.opts.Out, "sandbox: stack %s was still locked by a run that ended without releasing it (%s); cancelling that lock (pulumi cancel)\n",
-		s.opts.Stack, strings.Join(stale, "; "))
+		s.opts.Stack, strings.Join(names, "; "))
 	if _, stderr, code, err := s.Pulumi(ctx, "cancel", "--yes"); err != nil {
 		return fmt.Errorf("sandbox: pulumi cancel (exit %d): %w\n%s", code, err, stderr)
 	}
 	return nil
+}
+
+// checkpoint reports where the stack's checkpoint is and whether it
+// exists.
+func (s *Sandbox) checkpoint(ctx context.Context) (key string, found bool, err error) {
+	_, key, found, err = s.store.Checkpoint(ctx, projectName, s.opts.Stack)
+	return key, found, err
 }

@@ -1,11 +1,13 @@
 package sandbox
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/internal/statebackend"
 )
 
 // Reset starts a stack of the sandbox in stateDir over: it deletes the
@@ -29,9 +31,9 @@ func Reset(stateDir, stack string) (int, error) {
 		return 0, err
 	}
 	defer run.release()
-	backend := filepath.Join(state, "backend")
-	if l, live := liveLock(backend, stack); live {
-		return 0, fmt.Errorf("%w: stack %s is locked by a Pulumi run that is still alive (%s); nothing was reset", ErrStackInUse, stack, l)
+	backend := backendDir(state)
+	if err := refuseHeld(BackendURL(state, ""), stack); err != nil {
+		return 0, err
 	}
 	cloud, err := OpenCloud(state)
 	if err != nil {
@@ -53,4 +55,25 @@ func Reset(stateDir, stack string) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// refuseHeld refuses when a run that is not gone holds the stack's lock in
+// the backend.
+func refuseHeld(backend, stack string) error {
+	ctx := context.Background()
+	store, err := statebackend.Open(ctx, backend)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	defer store.Close()
+	locks, err := store.StackLocks(ctx, projectName, stack)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	for _, l := range locks {
+		if holderOf(l) != gone {
+			return inUse(backend, stack, l)
+		}
+	}
+	return nil
 }

@@ -1,9 +1,9 @@
 // Package sandbox runs the hybridlink program through the real Pulumi engine
 // on one machine, with no cloud account: the Automation API drives the
 // pinned Pulumi CLI with the program inline (the function main.go runs),
-// the stack files from stacks/, the policy pack, a local file backend, and
-// a local Alibaba Cloud (internal/localcloud) the engine attaches to as the
-// alicloud provider.
+// the stack files from stacks/, the policy pack, a backend — the sandbox's
+// own file backend, or a team's bucket — and a local Alibaba Cloud
+// (internal/localcloud) the engine attaches to as the alicloud provider.
 package sandbox
 
 import (
@@ -24,6 +24,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/internal/statebackend"
 	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
@@ -36,6 +37,10 @@ type Options struct {
 	// <ProjectDir>/.sandbox. Both stacks of a project share one local cloud,
 	// as they share one Alibaba Cloud account.
 	StateDir string
+	// Backend is the URL of the backend that keeps the stacks' state:
+	// empty for the file backend in StateDir, or a self-managed backend
+	// such as a team's bucket (s3://…; see internal/statebackend).
+	Backend string
 	// Program is the Pulumi program to run inline. Required: the CLI passes
 	// stacks.Program, the program main.go runs.
 	Program pulumi.RunFunc
@@ -75,10 +80,14 @@ type Sandbox struct {
 	cli       *cli
 	workDir   string
 	run       *runLock
+	// backend is the backend's URL; store reads its checkpoints and
+	// locks.
+	backend string
+	store   *statebackend.Store
 }
 
 // Open starts the local cloud and selects (or creates) the stack in the
-// sandbox's file backend. The cloud serves until Close: an operation whose
+// backend. The cloud serves until Close: an operation whose
 // context ends is cancelled gracefully, and the engine needs the cloud to
 // finish what is in flight. Only one Sandbox of a stack and state directory
 // is open at a time; a second Open fails with ErrStackInUse.
@@ -132,10 +141,20 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 			return nil, err
 		}
 	}
-	cloud, env, stop, err := ServeCloud(context.WithoutCancel(ctx), state, opts.Passphrase)
+	if opts.Backend == BackendURL(state, "") {
+		opts.Backend = "" // the sandbox's own, named
+	}
+	backend := BackendURL(state, opts.Backend)
+	cloud, env, stop, err := ServeCloud(context.WithoutCancel(ctx), state, opts.Backend, opts.Passphrase)
 	if err != nil {
 		return nil, err
 	}
+	store, err := statebackend.Open(ctx, backend)
+	if err != nil {
+		_ = stop()
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	stop = closeBoth(stop, store.Close)
 	if len(opts.OnPrem.IDCPrefixes) > 0 {
 		// Before the engine's first operation, which the cloud answers
 		// with the on-premises gateway's routes in mind.
@@ -144,18 +163,18 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 			return nil, err
 		}
 	}
-	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, stateDir: state, run: run, env: env}
+	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, stateDir: state, run: run, env: env, backend: backend, store: store}
 	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.Pulumi.Version(), force: opts.Force}
 	s.workDir = workDir
 	// A killed run's lock would stop even the selection of the stack.
-	if err := s.cancelStaleLocks(ctx); err != nil {
+	if err := s.cancelStaleLocks(ctx, false); err != nil {
 		_ = stop()
 		return nil, err
 	}
 	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
 		auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
 	if err == nil {
-		err = s.markKnown()
+		err = s.markKnown(ctx)
 	}
 	if err != nil {
 		_ = stop()
@@ -187,6 +206,9 @@ func OpenCloud(stateDir string) (*localcloud.Cloud, error) {
 	c.Latency = latency
 	return c, nil
 }
+
+// Backend is the URL of the backend the sandbox works on.
+func (s *Sandbox) Backend() string { return s.backend }
 
 // EngineEnv is the environment the sandbox runs the engine with: its
 // backend, passphrase and the local cloud as the alicloud provider. Another
@@ -220,7 +242,7 @@ func (s *Sandbox) policyPacks() []string {
 
 // Preview runs `pulumi preview` with the policy pack.
 func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.PreviewResult, error) {
-	if err := s.cancelStaleLocks(ctx); err != nil {
+	if err := s.cancelStaleLocks(ctx, false); err != nil {
 		return auto.PreviewResult{}, err
 	}
 	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(s.opts.Err), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
