@@ -56,6 +56,13 @@ func runCLIAt(t *testing.T, dir string, env []string, args ...string) cliResult 
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
+	return runCollecting(t, cmd, "hybridlink "+strings.Join(args, " "))
+}
+
+// runCollecting runs cmd and returns its exit code and output; it fails
+// the test, naming what, when cmd cannot run at all.
+func runCollecting(t *testing.T, cmd *exec.Cmd, what string) cliResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -65,7 +72,7 @@ func runCLIAt(t *testing.T, dir string, env []string, args ...string) cliResult 
 	case errors.As(err, &exit):
 		r.code = exit.ExitCode()
 	case err != nil:
-		t.Fatalf("hybridlink %s: %v", strings.Join(args, " "), err)
+		t.Fatalf("%s: %v", what, err)
 	}
 	return r
 }

@@ -67,8 +67,15 @@ type runningCLI struct {
 
 func startCLI(t *testing.T, env []string, args ...string) *runningCLI {
 	t.Helper()
+	return startCommand(t, env, cli, args...)
+}
+
+// startCommand is startCLI for any command, such as the CLI run by
+// another.
+func startCommand(t *testing.T, env []string, name string, args ...string) *runningCLI {
+	t.Helper()
 	r := &runningCLI{done: make(chan struct{})}
-	r.cmd = exec.Command(cli, args...)
+	r.cmd = exec.Command(name, args...)
 	r.cmd.Dir = repo
 	r.cmd.Env = append(os.Environ(), env...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
@@ -151,6 +158,13 @@ func checkpoint(t *testing.T, state, stack string) (urns []resource.URN, pending
 	if err != nil {
 		t.Fatal(err)
 	}
+	return parseCheckpoint(t, b)
+}
+
+// parseCheckpoint reads a stack's checkpoint: the URNs of its resources and
+// its pending operations.
+func parseCheckpoint(t *testing.T, b []byte) (urns []resource.URN, pending []string) {
+	t.Helper()
 	var cp struct {
 		Checkpoint struct {
 			Latest struct {
@@ -221,7 +235,15 @@ func noEnginesLeft(t *testing.T, state string) {
 // them and nothing is pending, and a further up changes nothing.
 func converged(t *testing.T, state string, c stackCase) {
 	t.Helper()
-	cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
+	convergedWith(t, filepath.Join(state, "cloud"), c, func() ([]resource.URN, []string) { return checkpoint(t, state, c.stack) },
+		func() cliResult { return runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state) })
+}
+
+// convergedWith is converged for the local cloud in cloudDir and a stack
+// whose state stateOf reads, with up as the further up.
+func convergedWith(t *testing.T, cloudDir string, c stackCase, stateOf func() ([]resource.URN, []string), up func() cliResult) {
+	t.Helper()
+	cloud, err := localcloud.Open(cloudDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +268,7 @@ func converged(t *testing.T, state string, c stackCase) {
 	if got := countTypes(deployed, func(r inventory.Resource) tokens.Type { return r.Type }); !maps.Equal(got, want) {
 		t.Errorf("the local cloud's objects differ from the design's:\n%s", diffCounts(got, want))
 	}
-	urns, pending := checkpoint(t, state, c.stack)
+	urns, pending := stateOf()
 	if len(pending) > 0 {
 		t.Errorf("pending operations left in the state: %v", pending)
 	}
@@ -255,13 +277,13 @@ func converged(t *testing.T, state string, c stackCase) {
 			t.Errorf("the state does not hold %s %s (%s)", r.Type, r.ID, r.URN)
 		}
 	}
-	leftovers, _ := filepath.Glob(filepath.Join(state, "cloud", "*"))
+	leftovers, _ := filepath.Glob(filepath.Join(cloudDir, "*"))
 	for _, f := range leftovers {
 		if name := filepath.Base(f); name != "state.json" && name != ".lock" {
 			t.Errorf("a temporary file of the local cloud is left: %s", f)
 		}
 	}
-	again := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
+	again := up()
 	if again.code != 0 || regexp.MustCompile(`\+ \d+ (created|to create)|updated|replaced|deleted`).MatchString(again.stdout) {
 		t.Errorf("a further up: exit %d, want no change:\n%s\n%s", again.code, again.stdout, again.stderr)
 	}

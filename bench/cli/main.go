@@ -1,12 +1,19 @@
 // Command cli measures what an operator waits for at the command line: the
 // hybridlink binary's first `sandbox up` of a stack into an empty sandbox,
-// a second `sandbox up` that finds no changes, and `render onprem` of the
-// deployed stack. Each round uses a fresh state directory; with several
-// binaries (-cli a,b) the rounds alternate between them (a b a b …) so that
-// a change in machine load affects all alike.
+// a second `sandbox up` that finds no changes, a `sandbox preview` of the
+// deployed stack, and `render onprem` of it. Each round uses a fresh state
+// directory; with several binaries (-cli a,b) or backends (-backend
+// file,s3) the rounds alternate between them (a b a b …) so that a change
+// in machine load affects all alike.
 //
 //	go run ./bench/cli                            # the binary of this tree, 5 rounds
 //	go run ./bench/cli -cli /tmp/old,/tmp/new     # before and after a change
+//	go run ./bench/cli -backend file,s3           # the sandbox's file backend and a team's bucket
+//
+// The s3 backend is a bucket (versioned, fresh each round) of the test S3
+// server, versitygw behind a front that refuses what OSS refuses
+// (internal/s3test), on loopback: it measures the backend's protocol and
+// the CLI's requests, not a network's round trips to OSS.
 //
 // It is a measurement, not a test: it never fails on a figure. It runs from
 // the repository (the binaries find their tools in its .cache/) and keeps
@@ -28,6 +35,7 @@ import (
 	"time"
 
 	"github.com/hybridlink/hybridlink/bench/internal/measure"
+	"github.com/hybridlink/hybridlink/internal/s3test"
 )
 
 // step is one measured command; {state} is replaced by the round's state
@@ -49,6 +57,7 @@ func run() error {
 	stack := flag.String("stack", "prod", "stack to deploy")
 	dir := flag.String("dir", ".", "the repository (go.mod, Pulumi.yaml, stacks/)")
 	clis := flag.String("cli", "", "comma-separated hybridlink binaries to compare (default: build ./cmd/hybridlink)")
+	backendList := flag.String("backend", "file", "comma-separated backends to compare: file (the sandbox's own), s3 (a bucket of the test S3 server)")
 	flag.Parse()
 	repo, ctx, cancel, err := measure.Start(*rounds, *dir)
 	if err != nil {
@@ -69,56 +78,110 @@ func run() error {
 			return fmt.Errorf("building the hybridlink CLI: %w", err)
 		}
 	}
+	backends := strings.Split(*backendList, ",")
+	var srv *s3test.Server
+	if slices.Contains(backends, "s3") {
+		if srv, err = startS3(ctx, repo, tmp); err != nil {
+			return err
+		}
+		defer srv.Close()
+	}
 	steps := []step{
 		{"first sandbox up", []string{"sandbox", "up", "--stack", *stack, "--state", "{state}"}},
 		{"no-change sandbox up", []string{"sandbox", "up", "--stack", *stack, "--state", "{state}"}},
+		{"sandbox preview", []string{"sandbox", "preview", "--stack", *stack, "--state", "{state}"}},
 		{"render onprem", []string{"render", "onprem", "--stack", *stack, "--vendor", "cisco-ios", "--state", "{state}"}},
 	}
-	// times[bin][step]
-	times := make([][][]time.Duration, len(bins))
+	// times[bin][backend][step]
+	times := make([][][][]time.Duration, len(bins))
 	for i := range times {
-		times[i] = make([][]time.Duration, len(steps))
+		times[i] = make([][][]time.Duration, len(backends))
+		for k := range backends {
+			times[i][k] = make([][]time.Duration, len(steps))
+		}
 	}
-	// One unmeasured round per binary first: it builds what is missing
-	// and warms the page cache.
+	// One unmeasured round per binary and backend first: it builds what is
+	// missing and warms the page cache.
 	for r := -1; r < *rounds; r++ {
 		for i, bin := range bins {
-			state := filepath.Join(tmp, fmt.Sprintf("state-%d-%d", i, r+1))
-			for j, s := range steps {
-				d, err := timeRun(ctx, repo, bin, state, s.args)
+			for k, backend := range backends {
+				state := filepath.Join(tmp, fmt.Sprintf("state-%d-%d-%d", i, k, r+1))
+				env, err := backendEnv(ctx, srv, backend, fmt.Sprintf("round-%d-%d-%d", i, k, r+1))
 				if err != nil {
-					return fmt.Errorf("%s: %s: %w", bin, s.name, err)
+					return err
 				}
-				if r >= 0 {
-					times[i][j] = append(times[i][j], d)
+				for j, s := range steps {
+					d, err := timeRun(ctx, repo, bin, state, env, s.args)
+					if err != nil {
+						return fmt.Errorf("%s (%s backend): %s: %w", bin, backend, s.name, err)
+					}
+					if r >= 0 {
+						times[i][k][j] = append(times[i][k][j], d)
+					}
 				}
-			}
-			if err := os.RemoveAll(state); err != nil {
-				return err
+				if err := os.RemoveAll(state); err != nil {
+					return err
+				}
 			}
 		}
 	}
 
 	fmt.Printf("hybridlink commands, stack %s, %d rounds, %s/%s, %d CPUs, load %s\n\n", *stack, *rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), measure.LoadAverage())
-	fmt.Println("| binary | command | median | min | max |")
-	fmt.Println("|---|---|---:|---:|---:|")
+	fmt.Println("| binary | backend | command | median | min | max |")
+	fmt.Println("|---|---|---|---:|---:|---:|")
 	for i, bin := range bins {
-		for j, s := range steps {
-			ts := times[i][j]
-			fmt.Printf("| %s | %s | %s |\n", bin, s.name, measure.Row(ts))
+		for k, backend := range backends {
+			for j, s := range steps {
+				fmt.Printf("| %s | %s | %s | %s |\n", bin, backend, s.name, measure.Row(times[i][k][j]))
+			}
 		}
 	}
 	return nil
 }
 
-// timeRun runs the binary from the repository and returns how long it took.
-func timeRun(ctx context.Context, repo, bin, state string, args []string) (time.Duration, error) {
+// startS3 starts the test S3 server that ./test.sh builds.
+func startS3(ctx context.Context, repo, tmp string) (*s3test.Server, error) {
+	bin, err := s3test.Binary(repo)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(tmp, "s3")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return s3test.Start(ctx, s3test.Options{Binary: bin, Dir: dir, Versioning: true})
+}
+
+// backendEnv is the environment of a round's commands on backend: none for
+// the sandbox's file backend; for s3, a fresh versioned bucket of srv.
+func backendEnv(ctx context.Context, srv *s3test.Server, backend, bucket string) ([]string, error) {
+	switch backend {
+	case "file":
+		return nil, nil
+	case "s3":
+		if err := srv.CreateBucket(ctx, bucket, true); err != nil {
+			return nil, err
+		}
+		return append(srv.Env(), "PULUMI_BACKEND_URL="+srv.URL(bucket)), nil
+	}
+	return nil, fmt.Errorf("-backend %s: use file or s3", backend)
+}
+
+// timeRun runs the binary from the repository with env added and returns
+// how long it took.
+func timeRun(ctx context.Context, repo, bin, state string, env, args []string) (time.Duration, error) {
 	args = slices.Clone(args)
 	for i, a := range args {
 		args[i] = strings.ReplaceAll(a, "{state}", state)
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = repo
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PULUMI_BACKEND_URL=") { // the round's backend only
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
