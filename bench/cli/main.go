@@ -13,7 +13,8 @@
 // The s3 backend is a bucket (versioned, fresh each round) of the test S3
 // server, versitygw behind a front that refuses what OSS refuses
 // (internal/s3test), on loopback: it measures the backend's protocol and
-// the CLI's requests, not a network's round trips to OSS.
+// counts the requests each command sends, not the network's round trips to
+// OSS, which each of them adds.
 //
 // It is a measurement, not a test: it never fails on a figure. It runs from
 // the repository (the binaries find their tools in its .cache/) and keeps
@@ -92,12 +93,15 @@ func run() error {
 		{"sandbox preview", []string{"sandbox", "preview", "--stack", *stack, "--state", "{state}"}},
 		{"render onprem", []string{"render", "onprem", "--stack", *stack, "--vendor", "cisco-ios", "--state", "{state}"}},
 	}
-	// times[bin][backend][step]
+	// times[bin][backend][step], and the S3 requests of each
 	times := make([][][][]time.Duration, len(bins))
+	requests := make([][][][]int, len(bins))
 	for i := range times {
 		times[i] = make([][][]time.Duration, len(backends))
+		requests[i] = make([][][]int, len(backends))
 		for k := range backends {
 			times[i][k] = make([][]time.Duration, len(steps))
+			requests[i][k] = make([][]int, len(steps))
 		}
 	}
 	// One unmeasured round per binary and backend first: it builds what is
@@ -111,12 +115,16 @@ func run() error {
 					return err
 				}
 				for j, s := range steps {
+					sent := requestCount(srv)
 					d, err := timeRun(ctx, repo, bin, state, env, s.args)
 					if err != nil {
 						return fmt.Errorf("%s (%s backend): %s: %w", bin, backend, s.name, err)
 					}
 					if r >= 0 {
 						times[i][k][j] = append(times[i][k][j], d)
+						if backend == "s3" {
+							requests[i][k][j] = append(requests[i][k][j], requestCount(srv)-sent)
+						}
 					}
 				}
 				if err := os.RemoveAll(state); err != nil {
@@ -127,16 +135,29 @@ func run() error {
 	}
 
 	fmt.Printf("hybridlink commands, stack %s, %d rounds, %s/%s, %d CPUs, load %s\n\n", *stack, *rounds, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), measure.LoadAverage())
-	fmt.Println("| binary | backend | command | median | min | max |")
-	fmt.Println("|---|---|---|---:|---:|---:|")
+	fmt.Println("| binary | backend | command | median | min | max | S3 requests (median) |")
+	fmt.Println("|---|---|---|---:|---:|---:|---:|")
 	for i, bin := range bins {
 		for k, backend := range backends {
 			for j, s := range steps {
-				fmt.Printf("| %s | %s | %s | %s |\n", bin, backend, s.name, measure.Row(times[i][k][j]))
+				n := "–"
+				if rs := requests[i][k][j]; len(rs) > 0 {
+					slices.Sort(rs)
+					n = fmt.Sprint(rs[len(rs)/2])
+				}
+				fmt.Printf("| %s | %s | %s | %s | %s |\n", bin, backend, s.name, measure.Row(times[i][k][j]), n)
 			}
 		}
 	}
 	return nil
+}
+
+// requestCount is how many requests srv has received (0 without one).
+func requestCount(srv *s3test.Server) int {
+	if srv == nil {
+		return 0
+	}
+	return len(srv.Requests())
 }
 
 // startS3 starts the test S3 server that ./test.sh builds.

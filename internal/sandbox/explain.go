@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/hybridlink/hybridlink/internal/statebackend"
 )
 
 // Failure is a failed sandbox operation in the operator's terms: what went
@@ -47,6 +49,17 @@ func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 	case strings.Contains(stderr, "the stack is currently locked by"):
 		f.Cause = "the stack is locked by another Pulumi run: " + firstLine(after(stderr, "the stack is currently locked by"))
 		f.Next = "wait for that run to end and run this command again; a lock whose process is gone is cancelled by the next run by itself"
+		// A run of another machine took the lock between this run's check
+		// and its update: no run here can tell whether it is gone.
+		if locks, err := s.store.StackLocks(context.WithoutCancel(ctx), projectName, s.opts.Stack); err == nil {
+			for _, l := range locks {
+				if holderOf(l) == elsewhere {
+					f.Cause = fmt.Sprintf("the stack is locked by a Pulumi run on another machine (%s)", l)
+					f.Next = statebackend.StaleLockAdvice(s.backend, l, "run this command again")
+					break
+				}
+			}
+		}
 	case containsAny(stderr, "incorrect passphrase", "failed to decrypt", "passphrase must be set", "unable to decrypt", "could not decrypt", "message authentication failed"):
 		f.Cause = "the passphrase does not decrypt the stack's secrets: " + errorLines(stderr)
 		f.Next = "unset PULUMI_CONFIG_PASSPHRASE to use the sandbox passphrase of the committed stack files, or set it to the passphrase the stack file was encrypted with; " +

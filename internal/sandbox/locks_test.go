@@ -149,6 +149,14 @@ func TestForeignLock(t *testing.T) {
 	if !strings.Contains(out.String(), "laptop-of-alice") {
 		t.Errorf("the preview does not say whose run is under way: %q", out.String())
 	}
+	// That run took the lock after this one's check: the engine's refusal
+	// is explained the same way.
+	s.cli = &cli{stderr: "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`."}
+	var f *Failure
+	if err := s.explain(context.Background(), "sandbox up", errors.New("exit status 255")); !errors.As(err, &f) ||
+		!strings.Contains(f.Cause, "on another machine") || !strings.Contains(f.Next, "hybridlink backend unlock '"+s.backend+"' --lock "+id) {
+		t.Errorf("the engine's lock refusal under another machine's lock: %v", err)
+	}
 }
 
 // fileSandbox is a Sandbox of stack prod with only its file backend open.
