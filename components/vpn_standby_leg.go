@@ -69,7 +69,7 @@ type VPNStandbyLegArgs struct {
 	// IDCPrefixes are the on-premises prefixes routed over the tunnel.
 	// Required. (HybridConnection: its own IDCPrefixes.)
 	IDCPrefixes []netip.Prefix `pulumi:"idcPrefixes,optional"`
-	// BandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or
+	// BandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or
 	// 1000. Required.
 	BandwidthMbps *int `pulumi:"bandwidthMbps"`
 	// CustomerGatewayIP is the on-premises gateway's public IPv4 address.
@@ -129,7 +129,7 @@ func (a *VPNStandbyLegArgs) validate(c checker) {
 // placed, which HybridConnection decides.
 func (s *VPNStandbyLegArgs) validateSettings(c checker, idc []netip.Prefix) {
 	if v := s.BandwidthMbps; v == nil {
-		c.missing("BandwidthMbps", "pick a public VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000")
+		c.missing("BandwidthMbps", "pick a public VPN gateway tier: 10, 100, 200, 500 or 1000")
 	} else {
 		c.check("BandwidthMbps", *v, limits.CheckVPNBandwidth(*v, "public"), "pick a public VPN gateway tier")
 	}

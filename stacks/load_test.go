@@ -137,7 +137,7 @@ func malformedConfigs() []malformed {
 
 		// The standby path.
 		{name: "VPN bandwidth not a tier", mutate: set("hybridlink:vpn", "bandwidthMbps", 150),
-			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "150", mentions: []string{"5, 10, 20"}},
+			keys: []string{"hybridlink:vpn.bandwidthMbps"}, value: "150", mentions: []string{"10, 100, 200"}},
 		{name: "IKE version", mutate: set("hybridlink:vpn", "ike.version", "ikev3"),
 			keys: []string{"hybridlink:vpn.ike.version"}, value: "ikev3", mentions: []string{"ikev1 or ikev2"}},
 		{name: "IKE algorithm", mutate: set("hybridlink:vpn", "ike.encAlg", "aes512"),

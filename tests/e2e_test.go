@@ -36,10 +36,10 @@ var stackCases = []stackCase{
 			"    peeringSubnetMask: 255.255.255.252\n", "    peeringSubnetMask: 255.255.255.252\n    bandwidthMbps: 50\n",
 			"enableBfd: false", "enableBfd: true",
 			// replaced
-			"bandwidthMbps: 10\n", "bandwidthMbps: 20\n",
+			"bandwidthMbps: 10\n", "bandwidthMbps: 100\n",
 			"customerGatewayIp: 203.0.113.68", "customerGatewayIp: 203.0.113.69",
 		},
-		vbrBandwidth: 50, vpnBandwidth: 20, bfd: true,
+		vbrBandwidth: 50, vpnBandwidth: 100, bfd: true,
 	},
 	{
 		stack: "prod", dualTunnel: true, healthCheck: true, protect: true, alarms: true,

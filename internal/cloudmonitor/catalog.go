@@ -25,7 +25,7 @@ type Metric struct {
 	Dimensions []string
 	// Statistics are the documented statistics; alarms compare one of them.
 	Statistics []string
-	// PeriodSecs is the shortest period; a period must be a multiple of it.
+	// PeriodSecs is the documented period: how often the metric is reported.
 	PeriodSecs int
 	Doc        string
 }

@@ -59,6 +59,4 @@ func TestCheckEvent(t *testing.T) {
 	assert.ErrorContains(t, CheckEvent("ECS", "Instance:StateChange"), `product "ECS" has no system event hybridlink knows`)
 	assert.NoError(t, CheckSilence(300))
 	assert.Error(t, CheckSilence(86401))
-	assert.NoError(t, CheckPeriod(CENVBRLossRate, 120))
-	assert.Error(t, CheckPeriod(CENVBRLossRate, 30))
 }

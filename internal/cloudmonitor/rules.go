@@ -50,14 +50,6 @@ func CheckSilence(secs int) error {
 	return nil
 }
 
-// CheckPeriod checks an alarm's period against its metric's.
-func CheckPeriod(m Metric, secs int) error {
-	if secs < m.PeriodSecs || secs%m.PeriodSecs != 0 {
-		return fmt.Errorf("period %d s is not a multiple of %s's %d s", secs, m.Name, m.PeriodSecs)
-	}
-	return nil
-}
-
 // Dimensions renders the metricDimensions JSON of an alarm on one resource:
 // a list with one object of dimension key to value.
 func Dimensions(dims map[string]string) string {

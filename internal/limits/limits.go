@@ -29,9 +29,10 @@ const (
 // VBRBandwidthsMbps are the bandwidths a VBR on a dedicated circuit accepts.
 var VBRBandwidthsMbps = []int{50, 100, 200, 300, 400, 500, 1000, 2048, 5120, 8192, 10240, 20480, 40960, 50120, 61440, 102400}
 
-// VPN gateway bandwidth tiers, in Mbps, by network type.
+// VPN gateway bandwidth tiers, in Mbps, by network type (CreateVpnGateway,
+// https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createvpngateway).
 var (
-	VPNPublicBandwidthsMbps  = []int{5, 10, 20, 50, 100, 200, 500, 1000}
+	VPNPublicBandwidthsMbps  = []int{10, 100, 200, 500, 1000}
 	VPNPrivateBandwidthsMbps = []int{200, 1000}
 )
 
@@ -175,13 +176,15 @@ func CheckLifetime(secs int) error {
 	return nil
 }
 
-// pskChars are the characters a pre-shared key may contain.
-var pskChars = regexp.MustCompile("^[A-Za-z0-9~!`@#$%^&*()_\\-+={}\\[\\]|;:',.<>/?]{1,100}$")
+// pskChars are the characters a pre-shared key may contain (CreateVpnConnection,
+// https://www.alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createvpnconnection:
+// 1 to 100 digits, letters and ~!`@#$%^&*()_-+={}[]|;:",.<>/?, no spaces).
+var pskChars = regexp.MustCompile("^[A-Za-z0-9~!`@#$%^&*()_\\-+={}\\[\\]|;:\",.<>/?]{1,100}$")
 
 // CheckPSK checks an IPsec pre-shared key. The error never contains the key.
 func CheckPSK(psk string) error {
 	if !pskChars.MatchString(psk) {
-		return fmt.Errorf("pre-shared key (%d characters) must be 1–100 letters, digits or ~!`@#$%%^&*()_-+={}[]|;:',.<>/?", utf8.RuneCountInString(psk))
+		return fmt.Errorf("pre-shared key (%d characters) must be 1–100 letters, digits or ~!`@#$%%^&*()_-+={}[]|;:\",.<>/?", utf8.RuneCountInString(psk))
 	}
 	return nil
 }

@@ -26,6 +26,9 @@ func TestCheckTags(t *testing.T) {
 	ok(t, CheckTagKey, "team", "cost-center", "app.kubernetes.io/name", strings.Repeat("k", TagKeyMaxChars), strings.Repeat("键", TagKeyMaxChars))
 	bad(t, CheckTagKey, "cannot be empty", "")
 	bad(t, CheckTagKey, "at most 64", strings.Repeat("k", TagKeyMaxChars+1))
+	vpcKey := func(s string) error { return CheckTagKeyWithin(s, VPCTagKeyMaxChars) }
+	ok(t, vpcKey, strings.Repeat("k", VPCTagKeyMaxChars))
+	bad(t, vpcKey, "at most 128", strings.Repeat("k", VPCTagKeyMaxChars+1))
 	bad(t, CheckTagKey, "reserves", "aliyun", "aliyunteam", "acs:env", "Aliyun-x", "ACS:x")
 	bad(t, CheckTagKey, "refuses", "see-http://x", "https://example.com")
 	ok(t, CheckTagValue, "", "prod", strings.Repeat("v", TagValueMaxChars), "my-aliyun", "xacs:")

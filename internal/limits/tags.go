@@ -13,9 +13,10 @@ import (
 // aliyun or acs: (reserved for Alibaba Cloud's own tags) or contain
 // http:// or https://.
 const (
-	TagKeyMaxChars   = 64
-	TagValueMaxChars = 128
-	MaxTags          = 20
+	TagKeyMaxChars    = 64
+	VPCTagKeyMaxChars = 128 // the VPC API's own limit
+	TagValueMaxChars  = 128
+	MaxTags           = 20
 )
 
 var (
@@ -23,13 +24,17 @@ var (
 	tagForbidden        = []string{"http://", "https://"}
 )
 
-// CheckTagKey checks one tag key.
-func CheckTagKey(key string) error {
+// CheckTagKey checks one tag key against the strictest API's rules.
+func CheckTagKey(key string) error { return CheckTagKeyWithin(key, TagKeyMaxChars) }
+
+// CheckTagKeyWithin checks one tag key for an API that takes keys of up to
+// max characters.
+func CheckTagKeyWithin(key string, max int) error {
 	if key == "" {
 		return fmt.Errorf("a tag key cannot be empty")
 	}
-	if n := utf8.RuneCountInString(key); n > TagKeyMaxChars {
-		return fmt.Errorf("tag key %q has %d characters; at most %d are accepted (CEN instances and transit routers)", shortQuote(key), n, TagKeyMaxChars)
+	if n := utf8.RuneCountInString(key); n > max {
+		return fmt.Errorf("tag key %q has %d characters; at most %d are accepted", shortQuote(key), n, max)
 	}
 	return checkTagText("key", key)
 }

@@ -10,13 +10,13 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
+// checkCEN: the protection level is REDUCED, the only value (docCreateCen).
 func checkCEN(c *checker) {
 	c.oneOf("protectionLevel", "protection level", []string{"REDUCED"})
 }
@@ -44,7 +44,7 @@ func checkTransitRouter(c *checker) {
 	if !ok {
 		return
 	}
-	// An Enterprise Edition CEN has one transit router per region.
+	// A CEN has one transit router per region (docCreateTransitRouter).
 	for _, tr := range c.others(inventory.TransitRouter) {
 		if v, _ := readString(tr.Outputs, "cenId"); v == cen && tr.Region == c.region {
 			c.fail("cenId", "Duplicated.TransitRouter", "%s already has transit router %s in %s", cen, tr.ID, c.region)
@@ -96,66 +96,31 @@ func (c *checker) resolveTR() *record {
 	return nil
 }
 
-// checkTR checks an attachment's transit router: one must be named, by
-// transitRouterId or by cenId, and the two must agree.
+// checkTR checks an attachment's transit router: transitRouterId or cenId
+// names it (docCreateTRVpcAttachment, docCreateTRVbrAttachment). Given a CEN
+// with no transit router in the region, the API creates one; the local cloud
+// does not model that and says so.
 func (c *checker) checkTR() *record {
 	if !c.isSet("transitRouterId") && !c.isSet("cenId") {
 		c.fail("transitRouterId", "MissingParameter", "give transitRouterId or cenId")
 		return nil
 	}
 	tr := c.resolveTR()
-	cen, cenOK := c.str("cenId")
-	switch {
-	case tr != nil && cenOK:
-		if v, _ := readString(tr.Outputs, "cenId"); v != cen {
-			c.fail("transitRouterId", "InvalidTransitRouterId.NotInCen", "transit router %s belongs to %s, not %s", tr.ID, v, cen)
-		}
-	case tr == nil && c.strict && !c.isSet("transitRouterId") && cenOK:
-		c.fail("cenId", "InvalidCenId.NoTransitRouter", "%s has no transit router in %s", cen, c.region)
+	if cen, ok := c.str("cenId"); ok && tr == nil && !c.isSet("transitRouterId") {
+		c.fail("cenId", "LocalCloud.NotModelled", "%s has no transit router in %s: the API would create one, the local cloud does not; create an alicloud.cen.TransitRouter first", cen, c.region)
 	}
 	return tr
 }
 
-// attachedTo returns the live attachments of type t on a transit router,
-// except this one.
-func (c *checker) attachedTo(t tokens.Type, tr *record) []*record {
-	trID, _ := readString(tr.Outputs, "transitRouterId")
-	var out []*record
-	for _, r := range c.others(t) {
-		if v, _ := readString(r.Outputs, "transitRouterId"); v == trID {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
+// checkVPCAttachment: each zone mapping's vSwitch is deployed in its zone
+// (docCreateTRVpcAttachment), a zone of the region.
 func checkVPCAttachment(c *checker) {
-	tr := c.checkTR()
-	if n, ok := c.count("zoneMappings"); ok && (n < 1 || n > 10) {
-		c.check("zoneMappings", fmt.Errorf("%d zones given; give 1–10, two or more for zone redundancy", n))
-	}
-	vpcID, vpcOK := c.str("vpcId")
-	zones := map[string]bool{}
+	c.checkTR()
 	for _, m := range c.elems("zoneMappings") {
 		zone, zoneOK := c.zone(m + ".zoneId")
-		if zoneOK && zones[zone] {
-			c.fail(m+".zoneId", "InvalidZoneId.Duplicated", "zone %s is mapped twice", zone)
-		}
-		zones[zone] = true
 		sw := c.ref(m + ".vswitchId")
-		if sw == nil {
-			continue
-		}
-		if v, _ := readString(sw.Outputs, "vpcId"); vpcOK && v != vpcID {
-			c.fail(m+".vswitchId", "InvalidVSwitchId.NotInVpc", "vSwitch %s is in %s, not in %s", sw.ID, v, vpcID)
-		}
-		if z, _ := readString(sw.Outputs, "zoneId"); zoneOK && z != zone {
+		if z, _ := readString(sw.outputsOrNil(), "zoneId"); sw != nil && zoneOK && z != zone {
 			c.fail(m+".zoneId", "InvalidZoneId.Mismatch", "vSwitch %s is in zone %s, not %s", sw.ID, z, zone)
-		}
-	}
-	if tr != nil && vpcOK {
-		for _, r := range inVPC(c.attachedTo(inventory.TRVPCAttachment, tr), resource.ID(vpcID)) {
-			c.fail("vpcId", "Duplicated.VpcId", "%s is already attached to transit router %s by %s", vpcID, tr.ID, r.ID)
 		}
 	}
 }
@@ -182,18 +147,7 @@ func vpcAttachmentOutputs(b *builder) {
 	b.alias("transitRouterAttachmentName", "transitRouterVpcAttachmentName")
 }
 
-func checkVBRAttachment(c *checker) {
-	tr := c.checkTR()
-	vbr, ok := c.str("vbrId")
-	if tr == nil || !ok {
-		return
-	}
-	for _, r := range c.attachedTo(inventory.TRVBRAttachment, tr) {
-		if v, _ := readString(r.Outputs, "vbrId"); v == vbr {
-			c.fail("vbrId", "Duplicated.VbrId", "%s is already attached to transit router %s by %s", vbr, tr.ID, r.ID)
-		}
-	}
-}
+func checkVBRAttachment(c *checker) { c.checkTR() }
 
 func vbrAttachmentOutputs(b *builder) {
 	attachmentOutputs(b)
@@ -201,28 +155,13 @@ func vbrAttachmentOutputs(b *builder) {
 	b.def("vbrOwnerId", str(b.st.Account.ID))
 }
 
-// checkTable checks that an association's or propagation's route table
-// belongs to the attachment's transit router, and returns the attachment.
-func checkTable(c *checker) *record {
-	att, table := c.ref("transitRouterAttachmentId"), c.ref("transitRouterRouteTableId")
-	if att != nil && table != nil {
-		a, _ := readString(att.Outputs, "transitRouterId")
-		t, _ := readString(table.Outputs, "transitRouterId")
-		if a != t {
-			c.fail("transitRouterRouteTableId", "InvalidTransitRouterRouteTableId.NotInTransitRouter",
-				"route table %s belongs to transit router %s; attachment %s is on %s", table.ID, t, att.ID, a)
-		}
-	}
-	return att
-}
-
+// checkAssociation: an attachment is associated with one route table
+// (docAssociateTRRouteTable).
 func checkAssociation(c *checker) {
-	att := checkTable(c)
-	if att == nil {
+	attID, ok := c.str("transitRouterAttachmentId")
+	if !ok {
 		return
 	}
-	// An attachment is associated with one route table.
-	attID, _ := c.str("transitRouterAttachmentId")
 	tableID, _ := c.str("transitRouterRouteTableId")
 	for _, r := range c.others(inventory.TRAssociation) {
 		a, _ := readString(r.Outputs, "transitRouterAttachmentId")
@@ -233,14 +172,12 @@ func checkAssociation(c *checker) {
 	}
 }
 
-func checkPropagation(c *checker) { checkTable(c) }
-
+// checkCENRouteEntry: the route is published from a VPC attached to the CEN,
+// and it is in the VPC's route table (docPublishRouteEntries).
 func checkCENRouteEntry(c *checker) {
 	block, blockOK := c.block("cidrBlock", nil)
 	vpc := c.ref("routeTableId")
-	// What a route can be published from is decided at Create: at Check the
-	// routes and attachments it needs may be created in the same update.
-	if !c.strict || vpc == nil || !blockOK {
+	if vpc == nil || !blockOK {
 		return
 	}
 	cenID, _ := c.str("instanceId")
@@ -268,30 +205,17 @@ func checkCENRouteEntry(c *checker) {
 		field(vpc.Outputs, "routeTableId"), block, vpc.ID)
 }
 
+// checkVBRHealthCheck: interval 2–3 s, 3–8 probes, IP addresses, and the
+// region the VBR is deployed in (docEnableCenVbrHealthCheck).
 func checkVBRHealthCheck(c *checker) {
 	c.between("healthCheckInterval", "health check interval (s)", limits.HealthCheckIntervalMin, limits.HealthCheckIntervalMax)
 	c.between("healthyThreshold", "healthy threshold", limits.HealthyThresholdMin, limits.HealthyThresholdMax)
 	c.addr("healthCheckTargetIp")
 	c.addr("healthCheckSourceIp")
 	vbr := c.ref("vbrInstanceId")
-	if region, ok := c.str("vbrInstanceRegionId"); ok {
-		c.check("vbrInstanceRegionId", limits.CheckRegion(region))
-		if vbr != nil && vbr.Region != region {
-			c.fail("vbrInstanceRegionId", "InvalidVbrInstanceRegionId.Mismatch", "VBR %s is in %s, not %s", vbr.ID, vbr.Region, region)
-		}
+	if region, ok := c.str("vbrInstanceRegionId"); ok && vbr != nil && vbr.Region != region {
+		c.fail("vbrInstanceRegionId", "InvalidVbrInstanceRegionId.Mismatch", "VBR %s is in %s, not %s", vbr.ID, vbr.Region, region)
 	}
-	// The VBR must be attached to the CEN before it can be health-checked;
-	// the attachment may come in the same update, so this waits for Create.
-	cenID, ok := c.str("cenId")
-	if !c.strict || vbr == nil || !ok {
-		return
-	}
-	for _, att := range c.st.ofType(inventory.TRVBRAttachment) {
-		if field(att.Outputs, "vbrId") == string(vbr.ID) && field(att.Outputs, "cenId") == cenID {
-			return
-		}
-	}
-	c.fail("vbrInstanceId", "OperationUnsupported.VbrNotAttached", "VBR %s is not attached to %s; attach it before checking its health", vbr.ID, cenID)
 }
 
 func vbrHealthCheckOutputs(b *builder) {

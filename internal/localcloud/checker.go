@@ -18,18 +18,17 @@ import (
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
-// checker applies a kind's rules to a resource's inputs. At Check it is
-// lenient: it judges known values only (an unknown value at preview is
-// never an error) and uses the store only where the objects a value names
-// are already live. At Create and Update it is strict: every reference must
-// name a live object, and the rules that need the referenced objects run.
+// checker applies a kind's rules to a resource's inputs. At Check only the
+// provider's schema applies (schemaCheck), as the real provider's Check
+// calls no API; at Create and Update the API's rules apply too (api): every
+// reference must name a live object, and each kind's documented value rules
+// run against the live objects.
 type checker struct {
 	st     *state
 	k      *kind
 	region string
 	urn    resource.URN
-	self   resource.ID // the resource's own ID at Update
-	strict bool
+	self   resource.ID          // the resource's own ID at Update
 	in     inventory.Resource   // inputs with secrets revealed; its reads skip unknowns
 	raw    resource.PropertyMap // inputs as sent, which say what is secret
 	fails  []failure
@@ -62,16 +61,13 @@ func newChecker(st *state, k *kind, region string, urn resource.URN, inputs reso
 		in: inventory.Resource{URN: urn, Props: revealMap(inputs)}}
 }
 
-// run applies the provider's schema, the references (when strict) and the
-// kind's rules.
-func (c *checker) run() {
-	c.schemaCheck()
-	if c.strict {
-		for _, r := range c.k.refs {
-			for _, path := range expand(c.in.Props, r.path) {
-				if v, ok := c.str(path); ok && c.st.resolve(r, v) == nil {
-					c.fail(path, "Invalid"+fieldName(path)+".NotFound", "the specified %s %s does not exist", kinds[r.to[0]].name, v)
-				}
+// api applies the API's rules at Create and Update: the references, the
+// tags and the kind's value rules.
+func (c *checker) api() {
+	for _, r := range c.k.refs {
+		for _, path := range expand(c.in.Props, r.path) {
+			if v, ok := c.str(path); ok && c.st.resolve(r, v) == nil {
+				c.fail(path, "Invalid"+fieldName(path)+".NotFound", "the specified %s %s does not exist", kinds[r.to[0]].name, v)
 			}
 		}
 	}
@@ -81,17 +77,20 @@ func (c *checker) run() {
 	}
 }
 
-// tags applies the API's tag rules to a resource's tags, whatever its kind.
+// tags applies the VPC API's tag rules (docCreateVpc) to the tags of the
+// types it serves: at most 20, keys of up to 128 characters, values of up to
+// 128, neither starting with aliyun or acs: nor containing http:// or
+// https://. The other APIs' tag rules are not modelled.
 func (c *checker) tags() {
 	v, ok := c.raw["tags"]
-	if !ok || !v.IsObject() {
+	if !ok || !v.IsObject() || !c.k.vpcAPI {
 		return
 	}
 	tags := v.ObjectValue()
 	c.check("tags", limits.CheckTagCount(len(tags)))
 	for k, tv := range tags {
 		path := "tags." + string(k)
-		if err := limits.CheckTagKey(string(k)); err != nil {
+		if err := limits.CheckTagKeyWithin(string(k), limits.VPCTagKeyMaxChars); err != nil {
 			c.fail(path, "InvalidTagKey.Malformed", "%v", err)
 		} else if tv.IsString() {
 			if err := limits.CheckTagValue(tv.StringValue()); err != nil {
@@ -178,14 +177,13 @@ func (c *checker) ref(path string) *record {
 	return nil
 }
 
-// others returns the live objects of type t except this resource itself:
-// its ID at Update and, at Check, its URN (the engine checks updates of
-// live resources too). At Create nothing is excluded: an object that the
+// others returns the live objects of type t except this resource itself
+// (its ID at Update). At Create nothing is excluded: an object that the
 // resource replaces still exists then, as it does in the real cloud.
 func (c *checker) others(t tokens.Type) []*record {
 	var out []*record
 	for _, r := range c.st.Resources {
-		if r.Type == t && r.ID != c.self && (c.strict || c.urn == "" || r.URN != c.urn) {
+		if r.Type == t && r.ID != c.self {
 			out = append(out, r)
 		}
 	}

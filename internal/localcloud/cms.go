@@ -1,8 +1,6 @@
 package localcloud
 
 import (
-	"fmt"
-	"regexp"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -12,13 +10,8 @@ import (
 
 // CloudMonitor: alarm contact groups, threshold alarms on a metric and
 // rules on system events. Alarms and event rules name their contact groups,
-// which must exist ("which must have been created", says the SDK).
-
-func checkContactGroup(c *checker) {
-	if n, ok := c.str("alarmContactGroupName"); ok {
-		c.check("alarmContactGroupName", cloudmonitor.CheckContactGroupName(n))
-	}
-}
+// which must exist ("which must have been created", says the SDK). The
+// contact group has no rule beyond the provider's schema.
 
 func contactGroupOutputs(b *builder) {
 	b.def("enableSubscribed", flag(false))
@@ -29,8 +22,10 @@ func contactGroupOutputs(b *builder) {
 // escalationLevels are an alarm's levels, by input property.
 var escalationLevels = []string{"escalationsCritical", "escalationsWarn", "escalationsInfo"}
 
-var effectiveInterval = regexp.MustCompile(`^([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d$`)
-
+// checkAlarm: the namespace, metric, dimensions and statistics are the
+// metric's (the CloudMonitor metrics reference, cloudmonitor's catalog);
+// the resources and at least one escalation are given
+// (docPutResourceMetricRule).
 func checkAlarm(c *checker) {
 	ns, nsOK := c.str("project")
 	name, nameOK := c.str("metric")
@@ -52,20 +47,8 @@ func checkAlarm(c *checker) {
 		if _, err := cloudmonitor.ParseDimensions(metric, dims); err != nil {
 			c.check("metricDimensions", err)
 		}
-	} else if !c.isSet("metricDimensions") {
+	} else if !c.isSet("metricDimensions") && !c.isSet("dimensions") {
 		c.fail("metricDimensions", "MissingParameter", "give metricDimensions: the resources the alarm watches")
-	}
-	if p, ok := c.integer("period"); ok && known {
-		c.check("period", cloudmonitor.CheckPeriod(metric, int(p)))
-	}
-	if s, ok := c.integer("silenceTime"); ok {
-		c.check("silenceTime", cloudmonitor.CheckSilence(int(s)))
-	}
-	if v, ok := c.str("effectiveInterval"); ok && !effectiveInterval.MatchString(v) {
-		c.check("effectiveInterval", fmt.Errorf("%q is not of the form hh:mm-hh:mm", v))
-	}
-	if v, ok := c.str("webhook"); ok {
-		c.check("webhook", cloudmonitor.CheckWebhook(v))
 	}
 	levels := 0
 	for _, lvl := range escalationLevels {
@@ -76,12 +59,6 @@ func checkAlarm(c *checker) {
 		if known {
 			c.oneOf(lvl+".statistics", "statistics of "+metric.Name, metric.Statistics)
 		}
-		if t, ok := c.str(lvl + ".threshold"); ok {
-			if _, err := cloudmonitor.Compare(">", 0, t); err != nil {
-				c.check(lvl+".threshold", err)
-			}
-		}
-		c.between(lvl+".times", "times", 1, 100)
 	}
 	if levels == 0 {
 		c.fail("escalationsCritical", "MissingParameter", "give at least one of escalationsCritical, escalationsWarn and escalationsInfo")
@@ -103,6 +80,9 @@ func alarmOutputs(b *builder) {
 	b.set("status", str(b.st.alarmState(b.out).State))
 }
 
+// checkEventRule: the event names are the product's documented system
+// events (cloudmonitor's catalog); levels and types are the documented
+// values (docPutEventRule).
 func checkEventRule(c *checker) {
 	if p, ok := c.str("eventPattern.product"); ok {
 		for _, e := range c.elems("eventPattern.nameLists") {
@@ -118,11 +98,6 @@ func checkEventRule(c *checker) {
 	}
 	for _, e := range c.elems("eventPattern.eventTypeLists") {
 		c.oneOf(e, "event type", cloudmonitor.EventTypes)
-	}
-	for _, w := range c.elems("webhookParameters") {
-		if u, ok := c.str(w + ".url"); ok {
-			c.check(w+".url", cloudmonitor.CheckWebhook(u))
-		}
 	}
 }
 

@@ -20,12 +20,15 @@ import (
 // under test loses its BGP session, whichever stack it belongs to, as on a
 // real circuit shared by several VBRs.
 
+// checkFailoverTestJob: 1–16 circuits of this account and region
+// (docCreateFailoverTestJob); a stopped job cannot start again, only a job
+// in Init starts (docStartFailoverTestJob); no test starts on a circuit
+// already under test, nor, in the sandbox's reading of "a failover test of
+// type StartNow in the region", while another test is testing in the region
+// (docCreateFailoverTestJob).
 func checkFailoverTestJob(c *checker) {
 	if n, ok := c.count("resourceIds"); ok && (n < 1 || n > limits.FailoverTestMaxResources) {
 		c.check("resourceIds", fmt.Errorf("%d circuits given; give 1–%d", n, limits.FailoverTestMaxResources))
-	}
-	if !c.strict {
-		return
 	}
 	circuits := c.in.Strings("resourceIds")
 	for i, pc := range circuits {
@@ -98,7 +101,8 @@ func settleFailoverTestJob(st *state, r *record) {
 	}
 }
 
-// failoverTestJobUndeletable refuses to delete a job that is testing.
+// failoverTestJobUndeletable refuses to delete a job that is testing: the
+// API deletes only a job in Init or Stopped (docDeleteFailoverTestJob).
 func failoverTestJobUndeletable(r *record) string {
 	if s := field(r.Outputs, "status"); s != limits.FailoverTestInit && s != limits.FailoverTestStopped {
 		return fmt.Sprintf("IncorrectStatus.OnlyForInitOrStopped: failover test job %s is %s; stop it first", r.ID, s)

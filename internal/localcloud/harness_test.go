@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -323,6 +324,21 @@ func requireFailure(t testing.TB, fails []*pulumirpc.CheckFailure, prop, code st
 		}
 	}
 	require.Failf(t, "no such failure", "want %s on %s; got %v", code, prop, fails)
+}
+
+// requireAPIError asserts that Create or Update failed with one failure:
+// the API's code (any code when code is "") on the property, with every
+// fragment in its message.
+func requireAPIError(t testing.TB, err error, prop, code string, fragments ...string) {
+	t.Helper()
+	require.Error(t, err)
+	msg := err.Error()
+	require.Contains(t, msg, code+": ")
+	require.Contains(t, msg, "(property "+prop+")")
+	for _, s := range fragments {
+		require.Contains(t, msg, s)
+	}
+	assert.Equal(t, 1, strings.Count(msg, "(property "), "only the broken property fails: %s", msg)
 }
 
 // requireProviderFailure asserts a failure of the provider's own Check

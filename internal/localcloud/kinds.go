@@ -1,6 +1,7 @@
 package localcloud
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -49,6 +50,8 @@ type kind struct {
 	// internal kinds are objects the cloud creates itself; the engine
 	// cannot manage them.
 	internal bool
+	// vpcAPI: the VPC API serves the type, whose tag rules apply to its tags.
+	vpcAPI bool
 }
 
 // ref is a property that names another object: by its ID, or by one of its
@@ -157,10 +160,12 @@ func init() {
 			validate: checkAssociation, outputs: activeStatus,
 			id: joinInputs("transitRouterAttachmentId", "transitRouterRouteTableId"),
 		},
+		// No rule beyond the references: an attachment learns routes into
+		// any number of route tables, of any transit router (docRouteLearning).
 		inventory.TRPropagation: {
-			name:     "TransitRouterRouteTablePropagation",
-			refs:     attachmentAndTableRefs,
-			validate: checkPropagation, outputs: activeStatus,
+			name:    "TransitRouterRouteTablePropagation",
+			refs:    attachmentAndTableRefs,
+			outputs: activeStatus,
 			// Like the association's: the provider source sets
 			// <attachment_id>:<route_table_id>, whatever its import example shows.
 			id: joinInputs("transitRouterAttachmentId", "transitRouterRouteTableId"),
@@ -178,9 +183,9 @@ func init() {
 			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
 		},
 		inventory.AlarmContactGroup: {
-			name:     "AlarmContactGroup",
-			validate: checkContactGroup, outputs: contactGroupOutputs,
-			id: joinInputs("alarmContactGroupName"),
+			name:    "AlarmContactGroup",
+			outputs: contactGroupOutputs,
+			id:      joinInputs("alarmContactGroupName"),
 		},
 		inventory.Alarm: {
 			name:     "MetricRule",
@@ -206,6 +211,7 @@ func init() {
 		if !k.internal {
 			k.spec = providerRules(string(tok))
 		}
+		k.vpcAPI = slices.Contains([]string{"vpc", "vpn", "expressconnect"}, strings.Split(tok.Module().Name().String(), "/")[0])
 	}
 }
 

@@ -23,24 +23,20 @@ func kindOf(t tokens.Type) (*kind, error) {
 		"the local cloud does not implement resource type %q; it serves the alicloud types hybridlink deploys", t)
 }
 
-// check validates inputs leniently (see checker) and returns them with the
+// check validates inputs against the provider's schema, as the real
+// provider's Check does (it calls no API), and returns them with the
 // defaults the bridge fills in.
 func (c *Cloud) check(region string, urn resource.URN, t tokens.Type, olds, news resource.PropertyMap) (resource.PropertyMap, []*pulumirpc.CheckFailure, error) {
 	k, err := kindOf(t)
 	if err != nil {
 		return nil, nil, err
 	}
-	var fails []*pulumirpc.CheckFailure
-	err = c.view(func(st *state) error {
-		ch := newChecker(st, k, region, urn, news)
-		ch.run()
-		fails = ch.checkFailures()
-		return nil
-	})
-	return withDefaults(k.spec, urn, olds, news), fails, err
+	ch := newChecker(nil, k, region, urn, news)
+	ch.schemaCheck()
+	return withDefaults(k.spec, urn, olds, news), ch.checkFailures(), nil
 }
 
-// create validates strictly, computes the outputs and stores the object
+// create applies the API's rules, computes the outputs and stores the object
 // (with any it creates along with it).
 func (c *Cloud) create(region string, urn resource.URN, t tokens.Type, inputs resource.PropertyMap) (*record, error) {
 	k, err := kindOf(t)
@@ -53,8 +49,7 @@ func (c *Cloud) create(region string, urn resource.URN, t tokens.Type, inputs re
 			return nil
 		}
 		ch := newChecker(st, k, region, urn, inputs)
-		ch.strict = true
-		ch.run()
+		ch.api()
 		if err := ch.err(); err != nil {
 			return err
 		}
@@ -92,8 +87,8 @@ func (c *Cloud) update(t tokens.Type, id resource.ID, inputs resource.PropertyMa
 			return status.Errorf(codes.NotFound, "Invalid%sId.NotFound: the specified %s %s does not exist", k.name, k.name, id)
 		}
 		ch := newChecker(st, k, rec.Region, rec.URN, inputs)
-		ch.strict, ch.self = true, id
-		ch.run()
+		ch.self = id
+		ch.api()
 		if err := ch.err(); err != nil {
 			return err
 		}

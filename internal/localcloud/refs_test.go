@@ -10,25 +10,21 @@ import (
 	"github.com/hybridlink/hybridlink/internal/inventory"
 )
 
+// A vSwitch lies in its VPC's block (docCreateVSwitch): the API says so at
+// Create; the provider's Check, which calls no API, lets it through.
 func TestVSwitchMustLieInItsVPC(t *testing.T) {
 	h := newHarness(t)
 	vpc := h.create(inventory.VPC, "vpc", props{"cidrBlock": "10.0.0.0/16"})
 	outside := props{"vpcId": vpc.id, "cidrBlock": "10.1.0.0/24", "zoneId": "cn-hangzhou-h"}
-	requireFailure(t, h.check(inventory.VSwitch, "sw", outside), "cidrBlock", "InvalidCidrBlock.NotInVpc", "10.0.0.0/16", vpc.id)
+	assert.Empty(t, h.check(inventory.VSwitch, "sw", outside))
 	_, err := h.tryCreate(inventory.VSwitch, "sw", outside)
-	require.ErrorContains(t, err, "InvalidCidrBlock.NotInVpc")
+	requireAPIError(t, err, "cidrBlock", "InvalidCidrBlock.NotInVpc", "10.0.0.0/16", vpc.id)
 
-	// Nor may two vSwitches of a VPC overlap.
-	h.create(inventory.VSwitch, "sw1", props{"vpcId": vpc.id, "cidrBlock": "10.0.0.0/20", "zoneId": "cn-hangzhou-h"})
-	over := props{"vpcId": vpc.id, "cidrBlock": "10.0.1.0/24", "zoneId": "cn-hangzhou-i"}
-	requireFailure(t, h.check(inventory.VSwitch, "sw2", over), "cidrBlock", "InvalidCidrBlock.Overlapped", "10.0.0.0/20")
-	_, err = h.tryCreate(inventory.VSwitch, "sw2", over)
-	require.ErrorContains(t, err, "InvalidCidrBlock.Overlapped")
-	// Checking an update of sw1 itself is no overlap.
-	assert.Empty(t, h.check(inventory.VSwitch, "sw1", props{"vpcId": vpc.id, "cidrBlock": "10.0.0.0/20", "zoneId": "cn-hangzhou-i"}))
-
-	// An unknown VPC ID skips the check at preview.
-	assert.Empty(t, h.check(inventory.VSwitch, "sw3", with(outside, props{"vpcId": unknown})))
+	// Shrinking the VPC's block in place must keep its vSwitches'
+	// (docModifyVpcAttribute).
+	h.create(inventory.VSwitch, "sw1", props{"vpcId": vpc.id, "cidrBlock": "10.0.200.0/24", "zoneId": "cn-hangzhou-h"})
+	_, err = h.update(vpc, props{"cidrBlock": "10.0.0.0/17"})
+	require.ErrorContains(t, err, "10.0.200.0/24")
 }
 
 func TestOneActiveRoutePerDestination(t *testing.T) {
@@ -74,10 +70,6 @@ func TestCreateChecksReferences(t *testing.T) {
 			_, err := h.tryCreate(inventory.BGPGroup, "x", with(groupBase, props{"routerId": "vbr-bp1missing"}))
 			return err
 		}, "InvalidRouterId.NotFound"},
-		{"BGP peer IP version", func() error {
-			_, err := h.tryCreate(inventory.BGPPeer, "x", props{"bgpGroupId": w.bgpGroup.id, "peerIpAddress": "fd00::2"})
-			return err
-		}, "InvalidPeerIpAddress.Malformed"},
 		{"VLAN used twice on a circuit", func() error {
 			_, err := h.tryCreate(inventory.VBR, "x", with(vbrProps(), props{"localGatewayIp": "10.2.0.1", "peerGatewayIp": "10.2.0.2"}))
 			return err
@@ -86,10 +78,6 @@ func TestCreateChecksReferences(t *testing.T) {
 			_, err := h.tryCreate(inventory.VPNGateway, "x", props{"vpcId": w.vpc2.id, "bandwidth": 10, "vswitchId": w.sw1h.id})
 			return err
 		}, "InvalidVSwitchId.NotInVpc"},
-		{"dual tunnel in one zone", func() error {
-			_, err := h.tryCreate(inventory.VPNGateway, "x", props{"vpcId": w.vpc1.id, "bandwidth": 10, "vswitchId": w.sw1h.id, "disasterRecoveryVswitchId": w.sw1h.id})
-			return err
-		}, "InvalidVSwitchId.SameZone"},
 		{"single-tunnel body on a dual-tunnel gateway", func() error {
 			_, err := h.tryCreate(inventory.VPNConnection, "x", with(connBase, props{"vpnGatewayId": w.gw.id, "customerGatewayId": w.cgw.id}))
 			return err
@@ -98,20 +86,6 @@ func TestCreateChecksReferences(t *testing.T) {
 			_, err := h.tryCreate(inventory.VPNConnection, "x", with(dualTunnel(w.gw.id, w.cgw.id), props{"tunnelOptionsSpecifications": []any{props{"role": "master", "customerGatewayId": w.cgw.id}, props{"role": "slave"}}}))
 			return err
 		}, "tunnelOptionsSpecifications[1].customerGatewayId"},
-		{"route via a connection of another gateway", func() error {
-			single := h.create(inventory.VPNGateway, "gw-single", props{"vpcId": w.vpc1.id, "bandwidth": 5, "vswitchId": w.sw1h.id})
-			_, err := h.tryCreate(inventory.VPNRouteEntry, "x", props{"vpnGatewayId": single.id, "nextHop": w.conn.id, "routeDest": "10.9.0.0/16", "weight": 0, "publishVpc": false})
-			return err
-		}, "InvalidNextHop.NotInGateway"},
-		{"second transit router of a CEN in a region", func() error {
-			_, err := h.tryCreate(inventory.TransitRouter, "x", props{"cenId": w.cen.id})
-			return err
-		}, "Duplicated.TransitRouter"},
-		{"attachment vSwitch of another VPC", func() error {
-			_, err := h.tryCreate(inventory.TRVPCAttachment, "x", props{"vpcId": w.vpc1.id, "cenId": w.cen.id,
-				"zoneMappings": []any{props{"zoneId": "cn-hangzhou-h", "vswitchId": w.sw2h.id}}})
-			return err
-		}, "InvalidVSwitchId.NotInVpc"},
 		{"attachment zone of another vSwitch", func() error {
 			vpc := h.create(inventory.VPC, "vpc3", props{"cidrBlock": "10.50.0.0/16"})
 			sw := h.create(inventory.VSwitch, "sw3", props{"vpcId": vpc.id, "cidrBlock": "10.50.1.0/24", "zoneId": "cn-hangzhou-h"})
@@ -119,20 +93,11 @@ func TestCreateChecksReferences(t *testing.T) {
 				"zoneMappings": []any{props{"zoneId": "cn-hangzhou-j", "vswitchId": sw.id}}})
 			return err
 		}, "InvalidZoneId.Mismatch"},
-		{"VPC attached twice", func() error {
-			_, err := h.tryCreate(inventory.TRVPCAttachment, "x", w.att1.inputs)
-			return err
-		}, "Duplicated.VpcId"},
 		{"attachment of a CEN without transit router", func() error {
 			other := h.create(inventory.CEN, "cen2", props{})
 			_, err := h.tryCreate(inventory.TRVBRAttachment, "x", props{"vbrId": w.vbr.id, "cenId": other.id})
 			return err
-		}, "InvalidCenId.NoTransitRouter"},
-		{"transit router of another CEN", func() error {
-			other := h.create(inventory.CEN, "cen3", props{})
-			_, err := h.tryCreate(inventory.TRVBRAttachment, "x", props{"vbrId": w.vbr.id, "cenId": other.id, "transitRouterId": w.tr.str("transitRouterId")})
-			return err
-		}, "InvalidTransitRouterId.NotInCen"},
+		}, "LocalCloud.NotModelled"},
 		{"attachment associated twice", func() error {
 			_, err := h.tryCreate(inventory.TRAssociation, "x", w.assoc1.inputs)
 			return err
@@ -162,8 +127,8 @@ func TestCreateChecksReferences(t *testing.T) {
 }
 
 // The API refuses the steps of the design out of order: a route is
-// advertised only once the VPC is attached and the route exists, and a VBR
-// is health-checked only once attached.
+// advertised only once the VPC is attached and the route exists
+// (docPublishRouteEntries).
 func TestOrderMatters(t *testing.T) {
 	h := newHarness(t)
 	vpc := h.create(inventory.VPC, "vpc", props{"cidrBlock": "10.0.0.0/16"})
@@ -190,16 +155,12 @@ func TestOrderMatters(t *testing.T) {
 	_, err = h.update(created{t: inventory.VPNRouteEntry, id: gw.id + ":" + conn.id + ":172.16.0.0/16", inputs: route}, with(route, props{"publishVpc": true}))
 	require.NoError(t, err)
 	h.create(inventory.CENRouteEntry, "adv", advertise)
-
-	vbr := h.create(inventory.VBR, "vbr", vbrProps())
-	check := props{"cenId": cen.id, "healthCheckTargetIp": "10.1.0.2", "vbrInstanceId": vbr.id, "vbrInstanceRegionId": "cn-hangzhou"}
-	_, err = h.tryCreate(inventory.VBRHealthCheck, "hc", check)
-	require.ErrorContains(t, err, "OperationUnsupported.VbrNotAttached")
-	h.create(inventory.TRVBRAttachment, "vbr-att", props{"vbrId": vbr.id, "cenId": cen.id})
-	h.create(inventory.VBRHealthCheck, "hc", check)
 }
 
-func TestAssociationsAndPropagationsStayOnTheirTransitRouter(t *testing.T) {
+// An attachment is associated with one route table
+// (docAssociateTRRouteTable) but learns routes into any number, of its
+// transit router or another (the CEN route-learning guide).
+func TestOneAssociationManyPropagations(t *testing.T) {
 	h := newHarness(t)
 	w := newWorld(h)
 	trID := w.tr.str("transitRouterId")
@@ -221,12 +182,10 @@ func TestAssociationsAndPropagationsStayOnTheirTransitRouter(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{custom}, inventory.Resource{Props: h.unmarshal(resp.Return)}.Strings("ids"))
 
-	// The system table of another transit router is not the attachment's.
 	cen2 := h.create(inventory.CEN, "cen2", props{})
 	tr2 := h.create(inventory.TransitRouter, "tr2", props{"cenId": cen2.id})
 	resp, err = h.invoke(props{"transitRouterId": tr2.str("transitRouterId")})
 	require.NoError(t, err)
 	other := field(h.unmarshal(resp.Return), "tables[0].transitRouterRouteTableId")
-	_, err = h.tryCreate(inventory.TRPropagation, "y", props{"transitRouterAttachmentId": attID, "transitRouterRouteTableId": other})
-	require.ErrorContains(t, err, "InvalidTransitRouterRouteTableId.NotInTransitRouter")
+	h.create(inventory.TRPropagation, "y", props{"transitRouterAttachmentId": attID, "transitRouterRouteTableId": other})
 }

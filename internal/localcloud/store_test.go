@@ -126,26 +126,26 @@ func TestConcurrentCreates(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, snap, n+1)
 
-	// Racing for one block, exactly one vSwitch wins; the rest overlap it.
-	var wins, overlaps int
+	// Racing for one VLAN of a circuit, exactly one VBR wins.
+	var wins, taken int
 	var mu sync.Mutex
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := h.tryCreate(inventory.VSwitch, fmt.Sprintf("race%d", i), props{"vpcId": vpc.id, "cidrBlock": "10.0.200.0/24", "zoneId": "cn-hangzhou-i"})
+			_, err := h.tryCreate(inventory.VBR, fmt.Sprintf("race%d", i), vbrProps())
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {
 				wins++
-			} else if assert.ErrorContains(t, err, "InvalidCidrBlock.Overlapped") {
-				overlaps++
+			} else if assert.ErrorContains(t, err, "InvalidVlanId.Used") {
+				taken++
 			}
 		}()
 	}
 	wg.Wait()
 	assert.Equal(t, 1, wins)
-	assert.Equal(t, n-1, overlaps)
+	assert.Equal(t, n-1, taken)
 }
 
 func TestInvokeRouteTables(t *testing.T) {

@@ -1,6 +1,9 @@
 package localcloud
 
 import (
+	"fmt"
+	"net/netip"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
@@ -8,6 +11,10 @@ import (
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
+// checkVPNGateway: docCreateVpnGateway — the bandwidth tiers of a public
+// and a private gateway; a dual-tunnel gateway names both vSwitches, "two
+// vSwitches in different zones in the VPC that is associated with the VPN
+// gateway".
 func checkVPNGateway(c *checker) {
 	network := "public"
 	if c.isSet("networkType") {
@@ -81,14 +88,39 @@ func (b *builder) publicIP() resource.PropertyValue {
 	return str(ip)
 }
 
+// checkCustomerGateway: docCreateCustomerGateway — the address is public
+// (for a public connection) and in none of the ranges the page lists; the
+// ASN is 1 to 4294967295, plain or as two 16-bit halves, and not 45104.
 func checkCustomerGateway(c *checker) {
 	if a, ok := c.addr("ipAddress"); ok {
-		c.check("ipAddress", limits.CheckPublicUnicast(a))
+		c.check("ipAddress", customerGatewayAddr(a))
 	}
 	if s, ok := c.str("asn"); ok {
-		_, err := limits.ParseASN(s)
+		asn, err := limits.ParseASN(s)
+		if err == nil && asn == limits.AlibabaASN {
+			err = fmt.Errorf("ASN %d is Alibaba Cloud's and cannot be a customer gateway's", asn)
+		}
 		c.check("asn", err)
 	}
+}
+
+// customerGatewayReserved are the addresses docCreateCustomerGateway says
+// cannot be used.
+var customerGatewayReserved = []netip.Prefix{netip.MustParsePrefix("100.64.0.0/10"), netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"), netip.MustParsePrefix("224.0.0.0/4"), netip.MustParsePrefix("255.0.0.0/8")}
+
+// customerGatewayAddr checks a public connection's customer gateway
+// address: public (not RFC 1918) and not reserved.
+func customerGatewayAddr(a netip.Addr) error {
+	if !a.Is4() || a.IsPrivate() {
+		return fmt.Errorf("%s is not a public IPv4 address, which a public IPsec-VPN connection needs", a)
+	}
+	for _, r := range customerGatewayReserved {
+		if r.Contains(a) {
+			return fmt.Errorf("%s is in %s, which a customer gateway cannot use", a, r)
+		}
+	}
+	return nil
 }
 
 func customerGatewayOutputs(b *builder) {
@@ -121,6 +153,10 @@ func checkIPsec(c *checker, obj string) {
 	}
 }
 
+// checkVPNConnection: docCreateVpnConnection — the IKE and IPsec values
+// and the pre-shared key's characters; a single-tunnel connection names
+// its customer gateway, a dual-tunnel one "the active and standby tunnels"
+// (one master, one slave), each with its customer gateway.
 func checkVPNConnection(c *checker) {
 	checkIKE(c, "ikeConfig")
 	checkIPsec(c, "ipsecConfig")
@@ -273,23 +309,22 @@ func vpnConnectionOutputs(b *builder) {
 	b.set("tunnelOptionsSpecifications", resource.NewArrayProperty(out))
 }
 
+// checkVPNRouteEntry: docCreateVpnRouteEntry — the destination is a CIDR
+// block, and not 0.0.0.0/0 (docDestinationRoutes); two destination routes
+// to one CIDR block cannot both have weight 100 on a gateway
+// (docActiveStandbyVPNEC, step 3).
 func checkVPNRouteEntry(c *checker) {
 	weight, weightOK := c.integer("weight")
 	dest, destOK := c.str("routeDest")
 	p, err := cidr.Normalize(dest)
 	if destOK {
+		if err == nil && p.Bits() == 0 {
+			err = fmt.Errorf("a destination-based route cannot have the destination %s", p)
+		}
 		c.check("routeDest", err)
 	}
 	gwID, gwOK := c.str("vpnGatewayId")
-	if hop := c.ref("nextHop"); hop != nil && gwOK {
-		if v, _ := readString(hop.Outputs, "vpnGatewayId"); v != gwID {
-			c.fail("nextHop", "InvalidNextHop.NotInGateway", "connection %s belongs to gateway %s, not %s", hop.ID, v, gwID)
-		}
-	}
-	// Two destination routes to one CIDR cannot both be active on a gateway.
-	// The API says so when the route is created or changed; the provider's
-	// check makes no API call, so a preview reaches the policy pack.
-	if !c.strict || !weightOK || weight != limits.WeightActive || !destOK || err != nil || !gwOK {
+	if !weightOK || weight != limits.WeightActive || !destOK || err != nil || !gwOK {
 		return
 	}
 	for _, r := range c.others(inventory.VPNRouteEntry) {

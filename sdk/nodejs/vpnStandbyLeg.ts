@@ -110,7 +110,7 @@ export class VpnStandbyLeg extends pulumi.ComponentResource {
  */
 export interface VpnStandbyLegArgs {
     /**
-     * bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
+     * bandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or 1000. Required.
      */
     bandwidthMbps: number;
     /**

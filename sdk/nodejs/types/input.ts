@@ -318,7 +318,7 @@ export interface VpcAttachmentArgs {
  */
 export interface VpnStandbyLegSpecArgs {
     /**
-     * bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
+     * bandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or 1000. Required.
      */
     bandwidthMbps: number;
     /**

@@ -35,7 +35,7 @@ class VpnStandbyLegArgs:
         """
         The set of arguments for constructing a VpnStandbyLeg resource.
 
-        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
+        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or 1000. Required.
         :param _builtins.str customer_gateway_ip: customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
         :param pulumi.Input[_builtins.str] disaster_recovery_v_switch_id: disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
         :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
@@ -75,7 +75,7 @@ class VpnStandbyLegArgs:
     @pulumi.getter(name="bandwidthMbps")
     def bandwidth_mbps(self) -> _builtins.int:
         """
-        bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
+        bandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or 1000. Required.
         """
         return pulumi.get(self, "bandwidth_mbps")
 
@@ -240,7 +240,7 @@ class VpnStandbyLeg(pulumi.ComponentResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 5, 10, 20, 50, 100, 200, 500 or 1000. Required.
+        :param _builtins.int bandwidth_mbps: bandwidthMbps is the VPN gateway tier: 10, 100, 200, 500 or 1000. Required.
         :param _builtins.str customer_gateway_ip: customerGatewayIp is the on-premises gateway's public IPv4 address. Required.
         :param pulumi.Input[_builtins.str] disaster_recovery_v_switch_id: disasterRecoveryVSwitchId is required with DualTunnel and must be unset without it. (HybridConnection: the first transit vSwitch in another zone.)
         :param _builtins.bool dual_tunnel: dualTunnel gives the gateway a second, disaster-recovery tunnel in DisasterRecoveryVSwitchID, a vSwitch in a second zone; it needs a given PSK. A gateway's vSwitches cannot change in place, so changing DualTunnel on a deployed leg replaces the gateway, deleting it first, and with it the IPsec connection and the routes: the standby path is down until the new ones are up, and the gateway's public IPs change (the on-premises side must be reconfigured with them).
