@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -143,55 +144,137 @@ func TestLocalcloudServe(t *testing.T) {
 
 		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
-		serve := exec.CommandContext(ctx, cli, "localcloud", "serve", "--state", state)
-		serve.Dir = repo
-		var stderr syncBuffer
-		serve.Stderr = &stderr
-		stdout, err := serve.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := serve.Start(); err != nil {
-			t.Fatal(err)
-		}
-		env := readExports(t, stdout, 5)
+		env, stop := startServe(t, repo, state, nil)
 		for _, name := range []string{"PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_DEBUG_PROVIDERS", "PULUMI_HOME"} {
 			if !strings.Contains(strings.Join(env, "\n"), name+"=") {
 				t.Errorf("localcloud serve printed no %s: %v", name, env)
 			}
 		}
 
-		plain := func(args ...string) string {
-			t.Helper()
-			cmd := exec.CommandContext(ctx, tools.PulumiPath, args...)
-			cmd.Dir = repo
-			cmd.Env = append(withoutEnv(os.Environ(), "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_DEBUG_PROVIDERS", "PULUMI_HOME"), env...)
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("pulumi %s: %v\n%s", strings.Join(args, " "), err, out)
-			}
-			return string(out)
-		}
-		plain("stack", "select", "dev")
-		if out := plain("refresh", "--yes", "--non-interactive"); !regexp.MustCompile(`\d+ unchanged`).MatchString(out) {
+		plainPulumi(t, ctx, repo, env, "stack", "select", "dev")
+		if out := plainPulumi(t, ctx, repo, env, "refresh", "--yes", "--non-interactive"); !regexp.MustCompile(`\d+ unchanged`).MatchString(out) {
 			t.Errorf("plain pulumi refresh against the served local cloud:\n%s", out)
 		}
-		plain("destroy", "--yes", "--non-interactive")
-		cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rs, err := cloud.Snapshot(); err != nil || len(rs) != 0 {
-			t.Errorf("plain pulumi destroy left %d resources in the local cloud (%v):\n%s", len(rs), err, describeCloud(rs))
-		}
+		plainPulumi(t, ctx, repo, env, "destroy", "--yes", "--non-interactive")
+		requireEmptyCloud(t, state, "plain pulumi destroy")
+		stop()
+	})
+}
 
+// TestLocalcloudServeYAML runs a Pulumi YAML program of plain alicloud
+// resources (tests/yaml/alicloud) with the plain pinned CLI against
+// `hybridlink localcloud serve`: the YAML language host resolves the type
+// tokens (alicloud:vpc:Network) and checks the properties against the
+// schema the local cloud serves, so without it the program fails with
+// "unable to find resource type".
+func TestLocalcloudServeYAML(t *testing.T) {
+	skipShort(t)
+	state, project := t.TempDir(), t.TempDir()
+	copyFile(t, filepath.Join(repo, "tests", "yaml", "alicloud", "Pulumi.yaml"), filepath.Join(project, "Pulumi.yaml"))
+	// The YAML language host ./test.sh builds, and nothing else, on PATH.
+	host := filepath.Join(repo, ".cache", "bin", "pulumi-language-yaml")
+	if _, err := os.Stat(host); err != nil {
+		t.Fatalf("the Pulumi YAML language host is built by ./test.sh: %v", err)
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(host, filepath.Join(bin, "pulumi-language-yaml")); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
+	defer cancel()
+	env, stop := startServe(t, repo, state, nil)
+	env = append(env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	plainPulumi(t, ctx, project, env, "stack", "init", "yaml", "--non-interactive")
+	plainPulumi(t, ctx, project, env, "config", "set", "alicloud:region", "cn-hangzhou")
+	plainPulumi(t, ctx, project, env, "up", "--yes", "--non-interactive")
+
+	var outputs map[string]string
+	if err := json.Unmarshal([]byte(plainPulumi(t, ctx, project, env, "stack", "output", "--json")), &outputs); err != nil {
+		t.Fatal(err)
+	}
+	rs := cloudSnapshot(t, state)
+	types := map[tokens.Type]string{}
+	for _, r := range rs {
+		types[r.Type] = string(r.ID)
+	}
+	for tok, out := range map[tokens.Type]string{"alicloud:vpc/network:Network": "vpcId", "alicloud:vpc/switch:Switch": "",
+		"alicloud:cen/instance:Instance": "", "alicloud:cen/transitRouter:TransitRouter": ""} {
+		if _, ok := types[tok]; !ok {
+			t.Errorf("pulumi up of the YAML program created no %s: %s", tok, describeCloud(rs))
+		}
+		if out != "" && outputs[out] != types[tok] {
+			t.Errorf("output %s = %q, want the ID %q", out, outputs[out], types[tok])
+		}
+	}
+	if !regexp.MustCompile(`^vtb-bp1`).MatchString(outputs["routeTableId"]) || outputs["vswitchZone"] != "cn-hangzhou-h" ||
+		!regexp.MustCompile(`^tr-bp1`).MatchString(outputs["transitRouterId"]) {
+		t.Errorf("the outputs are not the cloud's: %v", outputs)
+	}
+
+	plainPulumi(t, ctx, project, env, "destroy", "--yes", "--non-interactive")
+	requireEmptyCloud(t, state, "plain pulumi destroy of the YAML program")
+	stop()
+}
+
+// startServe starts `hybridlink localcloud serve` in dir on a sandbox
+// state directory, under env (nil: the test's own), and returns the
+// environment it prints; stop stops it with Ctrl-C, as a user does, and
+// checks that it says so.
+func startServe(t *testing.T, dir, state string, env []string) (exports []string, stop func()) {
+	t.Helper()
+	serve := exec.Command(cli, "localcloud", "serve", "--state", state)
+	serve.Dir, serve.Env = dir, env
+	var stderr syncBuffer
+	serve.Stderr = &stderr
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			_ = serve.Process.Kill()
+			_ = serve.Wait()
+		}
+	})
+	return readExports(t, stdout, 5), func() {
+		t.Helper()
+		stopped = true
 		if err := serve.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
 		}
 		if err := serve.Wait(); err != nil || !strings.Contains(stderr.String(), "localcloud: stopped") {
 			t.Errorf("localcloud serve after Ctrl-C: %v\n%s", err, stderr.String())
 		}
-	})
+	}
+}
+
+// plainPulumi runs the plain pinned pulumi CLI in dir under the served
+// environment env and returns its output; it fails the test on an error.
+func plainPulumi(t *testing.T, ctx context.Context, dir string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, tools.PulumiPath, args...)
+	cmd.Dir = dir
+	cmd.Env = append(withoutEnv(os.Environ(), "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_DEBUG_PROVIDERS", "PULUMI_HOME"), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pulumi %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr.String())
+	}
+	return string(out)
+}
+
+// requireEmptyCloud checks that the sandbox's local cloud holds nothing.
+func requireEmptyCloud(t *testing.T, state, after string) {
+	t.Helper()
+	if rs := cloudSnapshot(t, state); len(rs) != 0 {
+		t.Errorf("%s left %d resources in the local cloud:\n%s", after, len(rs), describeCloud(rs))
+	}
 }
 
 // readExports reads n `export NAME='value'` lines and returns NAME=value.

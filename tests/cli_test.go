@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
-	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/stacks"
 )
 
@@ -134,13 +133,7 @@ func TestCLICheck(t *testing.T) {
 			if strings.Contains(r.stdout, "[mandatory]") {
 				t.Errorf("hybridlink check --stack %s passed with a mandatory violation:\n%s", stack, r.stdout)
 			}
-			cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rs, err := cloud.Snapshot(); err != nil || len(rs) != 0 {
-				t.Errorf("hybridlink check --stack %s left %d resources in the local cloud (%v):\n%s", stack, len(rs), err, describeCloud(rs))
-			}
+			requireEmptyCloud(t, state, "hybridlink check --stack "+stack)
 		})
 	}
 	t.Run("unknown-stack", func(t *testing.T) {

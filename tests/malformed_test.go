@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/stacks"
 )
 
@@ -86,13 +85,7 @@ var panicked = regexp.MustCompile(`(?m)^(panic: |goroutine \d+ \[)`)
 func assertNothingDeployed(t *testing.T, what, state string) {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(state, "cloud")); err == nil {
-		cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rs, err := cloud.Snapshot(); err != nil || len(rs) != 0 {
-			t.Errorf("%s left %d resources in the local cloud (%v):\n%s", what, len(rs), err, describeCloud(rs))
-		}
+		requireEmptyCloud(t, state, what)
 	}
 	_ = filepath.WalkDir(filepath.Join(state, "backend"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.Contains(path, string(filepath.Separator)+"stacks"+string(filepath.Separator)) {

@@ -223,9 +223,6 @@ func newForeignEnv(t *testing.T, runtime, project string) *foreignEnv {
 	var err error
 	e.cloud, err = sandbox.OpenCloud(state)
 	require.NoError(t, err)
-	// Pulumi YAML type-checks resources against the provider's schema.
-	e.cloud.Schema, err = os.ReadFile(filepath.Join(repo, "shim", "pulumi-alicloud", "schema.json"))
-	require.NoError(t, err)
 	port, stop, err := e.cloud.Serve(t.Context())
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, stop()) })

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/hybridlink/hybridlink/internal/s3test"
@@ -211,24 +210,9 @@ func TestREADMERealCloud(t *testing.T) {
 // says, until the test ends, and returns the environment it prints.
 func serveLocalCloud(t *testing.T, dir, state string, env []string) []string {
 	t.Helper()
-	serve := exec.Command(cli, "localcloud", "serve", "--state", state)
-	serve.Dir, serve.Env = dir, shellEnv(state, env...)
-	stdout, err := serve.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr syncBuffer
-	serve.Stderr = &stderr
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = serve.Process.Signal(syscall.SIGINT)
-		if err := serve.Wait(); err != nil {
-			t.Errorf("localcloud serve: %v\n%s", err, stderr.String())
-		}
-	})
-	return readExports(t, stdout, 5)
+	exports, stop := startServe(t, dir, state, shellEnv(state, env...))
+	t.Cleanup(stop)
+	return exports
 }
 
 // stackOutputs reads a stack's outputs with the pinned CLI.

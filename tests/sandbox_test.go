@@ -29,6 +29,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/sandbox"
 	"github.com/hybridlink/hybridlink/stacks"
 )
@@ -418,6 +419,21 @@ func byURN(rs []inventory.Resource, urn resource.URN) (inventory.Resource, bool)
 }
 
 // describeCloud lists resources one a line, for failure messages.
+// cloudSnapshot is every resource in the local cloud of a sandbox state
+// directory.
+func cloudSnapshot(t *testing.T, state string) []inventory.Resource {
+	t.Helper()
+	cloud, err := localcloud.Open(filepath.Join(state, "cloud"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := cloud.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
 func describeCloud(rs []inventory.Resource) string {
 	var lines []string
 	for _, r := range rs {

@@ -49,11 +49,6 @@ type Cloud struct {
 	// clock is the time operations see (tests move it).
 	clock func() time.Time
 
-	// Schema is the package schema the provider serves: the SDK subset's
-	// (shim/pulumi-alicloud/schema.json) for programs whose language host
-	// type-checks resources against it, as Pulumi YAML does. Nil serves a
-	// stub, which the engine needs no more than that to deploy.
-	Schema []byte
 	// Latency is how long each create, update and delete waits after
 	// making its change, as the real API's do (see LatencyEnv).
 	Latency time.Duration

@@ -162,8 +162,9 @@ func TestPreviewAndProtocol(t *testing.T) {
 	cfg, err := h.client.Configure(ctx, &pulumirpc.ConfigureRequest{Variables: map[string]string{"alicloud:config:region": "cn-hangzhou"}})
 	require.NoError(t, err)
 	assert.True(t, cfg.AcceptSecrets && cfg.SupportsPreview)
-	_, err = h.client.GetSchema(ctx, &pulumirpc.GetSchemaRequest{})
+	sch, err := h.client.GetSchema(ctx, &pulumirpc.GetSchemaRequest{})
 	require.NoError(t, err)
+	assert.Contains(t, sch.Schema, `"alicloud:vpn/gateway:Gateway"`, "the SDK subset's schema")
 	_, err = h.client.Cancel(ctx, &emptypb.Empty{})
 	require.NoError(t, err)
 

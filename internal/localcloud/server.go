@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/hybridlink/hybridlink/internal/alicloudspec"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
@@ -123,12 +124,11 @@ func (p *provider) Attach(context.Context, *pulumirpc.PluginAttach) (*emptypb.Em
 	return &emptypb.Empty{}, nil
 }
 
-// GetSchema returns the cloud's Schema, or a stub without one.
+// GetSchema returns the package schema of the SDK subset, which the real
+// provider's schema contains: what a program's language host (Pulumi YAML)
+// and any tool that reads the schema check resources against.
 func (p *provider) GetSchema(context.Context, *pulumirpc.GetSchemaRequest) (*pulumirpc.GetSchemaResponse, error) {
-	if p.cloud.Schema != nil {
-		return &pulumirpc.GetSchemaResponse{Schema: string(p.cloud.Schema)}, nil
-	}
-	return &pulumirpc.GetSchemaResponse{Schema: `{"name":"alicloud","version":"` + pluginVersion + `"}`}, nil
+	return &pulumirpc.GetSchemaResponse{Schema: string(alicloudspec.Schema)}, nil
 }
 
 func (p *provider) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
