@@ -7,7 +7,8 @@
 // extracted from its source (internal/alicloudspec); Create and Update add
 // the API's own documented rules, return IDs and outputs in the API's
 // formats, check references and refuse deletes that would orphan
-// dependents.
+// dependents. docs/sandbox-fidelity.md says where each rule comes from and
+// what is not modelled.
 //
 // A Cloud is the store: the live resources of one sandbox directory. Every
 // operation locks the directory (flock) and rewrites its state file
