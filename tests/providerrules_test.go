@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cen"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/expressconnect"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpn"
@@ -15,7 +16,7 @@ import (
 
 // rulesWorld is a small program of plain alicloud resources whose inputs a
 // case edits: a VPC with two vSwitches, a VPN gateway, a customer gateway,
-// an IPsec connection and a VBR.
+// an IPsec connection, a VBR with a BGP group and peer.
 type rulesWorld struct {
 	vpcName, vswitchName, vswitchBlock string
 	gatewayVSwitch                     bool // give the gateway its vSwitch
@@ -31,6 +32,10 @@ type rulesArgs struct {
 	gateway *vpn.GatewayArgs
 	conn    *vpn.ConnectionArgs
 	vbr     *expressconnect.VirtualBorderRouterArgs
+	peer    *vpc.BgpPeerArgs
+	// routeTables, when set, are the arguments of a read of a transit
+	// router's route tables.
+	routeTables *cen.GetTransitRouterRouteTablesArgs
 }
 
 func defaultRulesWorld() rulesWorld {
@@ -47,6 +52,7 @@ func (w rulesWorld) program(ctx *pulumi.Context) error {
 		conn:    &vpn.ConnectionArgs{LocalSubnets: pulumi.ToStringArray(w.localSubnets), RemoteSubnets: pulumi.ToStringArray([]string{"172.16.0.0/16"})},
 		vbr: &expressconnect.VirtualBorderRouterArgs{PhysicalConnectionId: pulumi.String("pc-bp1rules0000000001"), VlanId: pulumi.Int(300),
 			LocalGatewayIp: pulumi.String("10.3.0.1"), PeerGatewayIp: pulumi.String("10.3.0.2"), PeeringSubnetMask: pulumi.String("255.255.255.252")},
+		peer: &vpc.BgpPeerArgs{PeerIpAddress: pulumi.String("10.3.0.2")},
 	}
 	if w.edit != nil {
 		w.edit(&a)
@@ -83,7 +89,21 @@ func (w rulesWorld) program(ctx *pulumi.Context) error {
 	if _, err := vpn.NewConnection(ctx, "conn", a.conn); err != nil {
 		return err
 	}
-	_, err = expressconnect.NewVirtualBorderRouter(ctx, "vbr", a.vbr)
+	vbr, err := expressconnect.NewVirtualBorderRouter(ctx, "vbr", a.vbr)
+	if err != nil {
+		return err
+	}
+	group, err := vpc.NewBgpGroup(ctx, "bgp-group", &vpc.BgpGroupArgs{RouterId: vbr.ID(), PeerAsn: pulumi.Int(65530)})
+	if err != nil {
+		return err
+	}
+	a.peer.BgpGroupId = group.ID()
+	if _, err := vpc.NewBgpPeer(ctx, "bgp-peer", a.peer); err != nil {
+		return err
+	}
+	if a.routeTables != nil {
+		_, err = cen.GetTransitRouterRouteTables(ctx, a.routeTables)
+	}
 	return err
 }
 
@@ -106,14 +126,6 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 		b.withProgram(w.program, func() { r = b.preview() })
 		return r
 	}
-	opsOf := func(r opResult, name string) []apitype.OpType {
-		for urn, ops := range r.ops() {
-			if urn.Name() == name {
-				return ops
-			}
-		}
-		return nil
-	}
 
 	changes := []struct {
 		name  string
@@ -133,7 +145,7 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 			c.world(&w)
 			r := preview(w)
 			b.mustSucceed("preview", r)
-			assert.Contains(t, opsOf(r, c.res), c.want, "%s:\n%s", c.res, r.output)
+			assert.Contains(t, opsNamed(r, c.res), c.want, "%s:\n%s", c.res, r.output)
 		})
 	}
 
@@ -147,8 +159,8 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 		var first, up, again opResult
 		b.withProgram(w.program, func() { first, up, again = b.preview(), b.up(), b.preview() })
 		b.mustSucceed("up", up)
-		assert.Contains(t, opsOf(first, "gw"), apitype.OpUpdate, first.output)
-		assert.Contains(t, opsOf(again, "gw"), apitype.OpUpdate, "the same change shows again:\n%s", again.output)
+		assert.Contains(t, opsNamed(first, "gw"), apitype.OpUpdate, first.output)
+		assert.Contains(t, opsNamed(again, "gw"), apitype.OpUpdate, "the same change shows again:\n%s", again.output)
 		for _, r := range b.snapshot() {
 			if r.Type == "alicloud:vpn/gateway:Gateway" {
 				dr, _ := r.String("disasterRecoveryVswitchId")
@@ -173,10 +185,17 @@ func TestProviderRulesThroughTheEngine(t *testing.T) {
 			[]string{`"remote_subnet.0" must contain a valid network CIDR, expected "172.16.0.0/16", got "172.16.0.1/16"`}},
 		{"MinItems", func(a *rulesArgs) { a.conn.LocalSubnets = pulumi.StringArray{} },
 			[]string{"local_subnet: attribute supports 1 item as a minimum, config has 0 declared"}},
+		{"IntBetween", func(a *rulesArgs) { a.peer.EnableBfd, a.peer.BfdMultiHop = pulumi.Bool(true), pulumi.Int(256) },
+			[]string{"expected bfd_multi_hop to be in the range (1 - 255), got 256", note}},
+		{"a data source's ValidRegExp", func(a *rulesArgs) {
+			a.routeTables = &cen.GetTransitRouterRouteTablesArgs{TransitRouterId: "tr-bp1rules0000000001", NameRegex: pulumi.StringRef("(")}
+		}, []string{"\"name_regex\": error parsing regexp: missing closing ): `(`"}},
 		{"ConflictsWith", func(a *rulesArgs) { a.vpc.Name = pulumi.String("old-style") },
 			[]string{`"vpc_name": conflicts with name. Examine values at 'vpc.vpcName'.`}},
-		{"ExactlyOneOf", func(a *rulesArgs) { a.sw.ZoneId, a.sw.AvailabilityZone = nil, nil },
+		{"ExactlyOneOf, neither", func(a *rulesArgs) { a.sw.ZoneId, a.sw.AvailabilityZone = nil, nil },
 			[]string{"\"zone_id\": one of `availability_zone,zone_id` must be specified"}},
+		{"ExactlyOneOf, both", func(a *rulesArgs) { a.sw.AvailabilityZone = pulumi.String("cn-hangzhou-h") },
+			[]string{"\"zone_id\": only one of `availability_zone,zone_id` can be specified, but `availability_zone,zone_id` were specified."}},
 	}
 	for _, c := range refusals {
 		t.Run("refuses "+c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package localcloud
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestTheExtractIsModelled(t *testing.T) {
 		}
 	}
 	suppressed := map[string]bool{}
-	for tok, r := range spec.Resources {
+	for tok, r := range merged(spec.Resources, spec.Functions) {
 		r.Walk(func(path string, p *alicloudspec.Property) {
 			where := tok + " " + path
 			validate(where, p.Validate)
@@ -53,6 +54,13 @@ func TestTheExtractIsModelled(t *testing.T) {
 	for tok, k := range servedKinds() {
 		assert.Same(t, spec.Resources[string(tok)], k.spec, "%s", tok)
 	}
+}
+
+// merged is the union of two maps with distinct keys.
+func merged[K comparable, V any](a, b map[K]V) map[K]V {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
 }
 
 // TestDiffFollowsTheProvider shows the bridge's diff semantics, one case
