@@ -33,7 +33,8 @@ type StandbyMonitoringArgs struct {
 	// Webhook is an http or https URL the alarms and the event rule also
 	// call; nil for none. A webhook URL usually carries a token: pass a
 	// secret (pulumi.ToSecret, config.GetSecret), and the resources keep it
-	// secret in the state.
+	// secret in the state. Changing or removing it on a deployed monitoring
+	// replaces the event rule (deleting it first).
 	Webhook pulumi.StringInput `pulumi:"webhook,optional" provider:"secret"`
 	// CENID is the CEN instance whose health check of the VBR the circuit
 	// alarms read (CENHubArgs.VBRHealthCheck must be configured, or they
@@ -218,7 +219,13 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 			Url:      args.Webhook,
 		}}
 	}
-	rule, err := cms.NewEventRule(ctx, child(name, "vpn-events"), ruleArgs, parent)
+	// The provider's Update puts the rule's targets and never deletes one
+	// (terraform-provider-alicloud v1.285.0, resource_alicloud_cms_event_rule.go:
+	// PutEventRuleTargets only), so a webhook removed in place would go on
+	// being called. A change of the webhook replaces the rule instead,
+	// deleting the old one first: the new one has the same name.
+	rule, err := cms.NewEventRule(ctx, child(name, "vpn-events"), ruleArgs, parent,
+		pulumi.ReplaceOnChanges([]string{"webhookParameters"}), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,8 @@ func TestStandbyMonitoringResourcesAndInputs(t *testing.T) {
 	assert.Equal(t, "https://hooks.example.com/hybridlink?token=t0k3n", secretInput(t, rule, "webhookParameters[0].url"))
 	assert.Equal(t, "post", input(t, rule, "webhookParameters[0].method"))
 	assert.Equal(t, "http", input(t, rule, "webhookParameters[0].protocol"))
+	assert.Equal(t, []string{"webhookParameters"}, rule.ReplaceOnChanges, "the provider never deletes a target in place")
+	assert.True(t, rule.DeleteBeforeReplace, "the new rule has the old one's name")
 
 	assert.Equal(t, outputs{"group": "prod-oncall", "loss": "mon-circuit-loss-id", "latency": "mon-circuit-latency-id", "rule": "prod-oncall-vpn-events"}, got)
 }

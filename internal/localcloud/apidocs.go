@@ -35,6 +35,7 @@ const (
 	docEnableCenVbrHealthCheck   = cenAPI + "enablecenvbrhealthcheck"
 	docPutResourceMetricRule     = cmsAPI + "putresourcemetricrule"
 	docPutEventRule              = cmsAPI + "puteventrule"
+	docPutEventRuleTargets       = cmsAPI + "puteventruletargets"
 
 	// User guides.
 	docRouteLearning      = "https://www.alibabacloud.com/help/en/cen/user-guide/route-learning"
@@ -48,5 +49,5 @@ var apiDocs = []string{docCreateVpc, docModifyVpcAttribute, docCreateVSwitch, do
 	docCreateVpnConnection, docCreateVpnRouteEntry, docCreateFailoverTestJob, docStartFailoverTestJob,
 	docDeleteFailoverTestJob, docCreateCen, docCreateTransitRouter, docCreateTRVpcAttachment, docCreateTRVbrAttachment,
 	docAssociateTRRouteTable, docPublishRouteEntries, docEnableCenVbrHealthCheck,
-	docPutResourceMetricRule, docPutEventRule, docRouteLearning, docDestinationRoutes,
+	docPutResourceMetricRule, docPutEventRule, docPutEventRuleTargets, docRouteLearning, docDestinationRoutes,
 	docActiveStandbyVPNEC}

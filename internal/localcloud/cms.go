@@ -104,4 +104,50 @@ func checkEventRule(c *checker) {
 func eventRuleOutputs(b *builder) {
 	b.def("status", str("ENABLED"))
 	b.def("description", str(""))
+	if b.old != nil {
+		b.keepTargets("contactParameters", "contactParametersId")
+		b.keepTargets("webhookParameters", "webhookParametersId")
+	}
+}
+
+// keepTargets keeps, at Update, an event rule's targets of one kind that
+// the new inputs drop. The provider's Update sends the targets with
+// PutEventRuleTargets, which adds or modifies them (docPutEventRuleTargets),
+// and never calls DeleteEventRuleTargets (resource_alicloud_cms_event_rule.go):
+// a dropped target stays on the rule, and the next read reports it again.
+// A new target modifies the old one with its ID; one without an ID is
+// added, unless it is the same as an old one.
+func (b *builder) keepTargets(key, idKey string) {
+	items := func(m resource.PropertyMap) []resource.PropertyValue {
+		v := m[resource.PropertyKey(key)]
+		if v.IsSecret() {
+			v = v.SecretValue().Element
+		}
+		if !v.IsArray() {
+			return nil
+		}
+		return v.ArrayValue()
+	}
+	// same reports whether a new target is an old one, or modifies it.
+	same := func(n, o resource.PropertyValue) bool {
+		n, o = reveal(n), reveal(o)
+		if n.DeepEquals(o) {
+			return true
+		}
+		if !n.IsObject() || !o.IsObject() {
+			return false
+		}
+		id := field(n.ObjectValue(), idKey)
+		return id != "" && id == field(o.ObjectValue(), idKey)
+	}
+	news := items(b.out)
+	out := slices.Clone(news)
+	for _, old := range items(b.old) {
+		if !slices.ContainsFunc(news, func(n resource.PropertyValue) bool { return same(n, old) }) {
+			out = append(out, old)
+		}
+	}
+	if len(out) > len(news) {
+		b.set(key, resource.NewArrayProperty(out))
+	}
 }

@@ -303,3 +303,36 @@ func TestRouteEntriesFollowTheRouting(t *testing.T) {
 	require.ErrorContains(t, err, "InvalidTransitRouterRouteTableId.NotFound")
 	assert.Nil(t, resp)
 }
+
+// TestAnEventRuleKeepsTheTargetsItsUpdateDrops shows what the real
+// provider leaves when an update drops a target of an event rule: it puts
+// the remaining targets, never deletes one, so the dropped webhook stays on
+// the rule and every later diff shows the change again. A target with an
+// ID modifies the old one with that ID.
+func TestAnEventRuleKeepsTheTargetsItsUpdateDrops(t *testing.T) {
+	h := newHarness(t)
+	newMonitored(h) // the contact group the rules notify
+	hook := props{"protocol": "http", "method": "post", "url": "https://hooks.example.com/a"}
+	rule := h.create(inventory.EventRule, "hooked", with(eventRule("hooked", "IpsecPhase1NegoFailed"), props{"webhookParameters": []any{hook}}))
+
+	dropped := eventRule("hooked", "IpsecPhase1NegoFailed")
+	assert.Equal(t, []string{"webhookParameters"}, h.diff(rule, dropped).Diffs, "an in-place update, not a replacement")
+	after, err := h.update(rule, dropped)
+	require.NoError(t, err)
+	assert.Equal(t, "https://hooks.example.com/a", field(after.out, "webhookParameters[0].url"), "the webhook is still called")
+	assert.Equal(t, "oncall", field(after.out, "contactParameters[0].contactGroupName"))
+	_, out := h.read(after)
+	assert.Equal(t, "https://hooks.example.com/a", field(out, "webhookParameters[0].url"))
+	assert.Equal(t, []string{"webhookParameters"}, h.diff(after, dropped).Diffs, "and the change shows again")
+
+	// Targets with IDs: the new one modifies the old one.
+	withID := func(url string) props {
+		return with(eventRule("by-id", "IpsecPhase1NegoFailed"), props{"webhookParameters": []any{with(hook, props{"webhookParametersId": "1", "url": url})}})
+	}
+	byID := h.create(inventory.EventRule, "by-id", withID("https://hooks.example.com/a"))
+	after, err = h.update(byID, withID("https://hooks.example.com/b"))
+	require.NoError(t, err)
+	v, _, _ := inventory.Lookup(after.out, "webhookParameters")
+	require.Len(t, v.ArrayValue(), 1)
+	assert.Equal(t, "https://hooks.example.com/b", field(after.out, "webhookParameters[0].url"))
+}

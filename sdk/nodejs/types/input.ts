@@ -220,7 +220,7 @@ export interface StandbyMonitoringSpecArgs {
      */
     vbrId?: pulumi.Input<string | undefined>;
     /**
-     * webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+     * webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state. Changing or removing it on a deployed monitoring replaces the event rule (deleting it first).
      */
     webhook?: pulumi.Input<string | undefined>;
 }

@@ -40,7 +40,7 @@ class StandbyMonitoringArgs:
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
         :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
-        :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+        :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state. Changing or removing it on a deployed monitoring replaces the event rule (deleting it first).
         """
         pulumi.set(__self__, "contact_group", contact_group)
         if cen_id is not None:
@@ -160,7 +160,7 @@ class StandbyMonitoringArgs:
     @pulumi.getter
     def webhook(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+        webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state. Changing or removing it on a deployed monitoring replaces the event rule (deleting it first).
         """
         return pulumi.get(self, "webhook")
 
@@ -198,7 +198,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
         :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the VBR that health check probes. Required (HybridConnection sets it: leave it unset there).
-        :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state.
+        :param pulumi.Input[_builtins.str] webhook: webhook is an http or https URL the alarms and the event rule also call; nil for none. A webhook URL usually carries a token: pass a secret (pulumi.ToSecret, config.GetSecret), and the resources keep it secret in the state. Changing or removing it on a deployed monitoring replaces the event rule (deleting it first).
         """
         ...
     @overload
