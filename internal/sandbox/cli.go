@@ -72,9 +72,7 @@ func (c *cli) Run(ctx context.Context, workdir string, stdin io.Reader, extraOut
 	cmd.Stdout = io.MultiWriter(append(extraOut, &stdout)...)
 	cmd.Stderr = io.MultiWriter(append(extraErr, &stderr)...)
 	cmd.Stdin = stdin
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-
-	err := c.supervise(ctx, cmd)
+	err := Supervise(ctx, cmd, c.force)
 	c.mu.Lock()
 	c.stderr = stderr.String()
 	c.mu.Unlock()
@@ -89,8 +87,12 @@ func (c *cli) Run(ctx context.Context, workdir string, stdin io.Reader, extraOut
 	return stdout.String(), stderr.String(), code, err
 }
 
-// supervise starts cmd and relays ctx's end and force until it exits.
-func (c *cli) supervise(ctx context.Context, cmd *exec.Cmd) error {
+// Supervise runs cmd as the sandbox runs the Pulumi CLI (see cli): in a
+// process group of its own, dying with hybridlink; when ctx ends it gets one
+// SIGINT, and when force closes a second one, then SIGKILL forceGrace later.
+// hybridlink review runs the base's own hybridlink CLI so.
+func Supervise(ctx context.Context, cmd *exec.Cmd, force <-chan struct{}) error {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	// Pdeathsig fires when the thread that started the child ends, and Go
 	// ends a thread only when a goroutine locked to it returns: keep this
 	// one locked until the child is reaped.
@@ -103,7 +105,6 @@ func (c *cli) supervise(ctx context.Context, cmd *exec.Cmd) error {
 	go func() { done <- cmd.Wait() }()
 	cancelled := ctx.Done()
 	var kill <-chan time.Time
-	force := c.force
 	for {
 		select {
 		case err := <-done:

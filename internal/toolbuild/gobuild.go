@@ -45,6 +45,23 @@ func countPackages(ctx context.Context, repo, pkg string) (int, error) {
 // the module changed since out was built; go then relinks out only when
 // pkg's own sources changed.
 func GoBuild(ctx context.Context, repo, out, pkg string) error {
+	return goBuildStamped(ctx, repo, out, pkg, nil)
+}
+
+// GoBuildWithProgress is GoBuild for a build that may take minutes, such as
+// another checkout's command (go compiles a module's own packages again
+// for each directory it sits in): every progressInterval it reports on log
+// how far it got, as what.
+func GoBuildWithProgress(ctx context.Context, repo, out, pkg, what string, log io.Writer) error {
+	return goBuildStamped(ctx, repo, out, pkg, func() (buildProgress, error) {
+		total, err := countPackages(ctx, repo, pkg)
+		return progressTo(log, what, total), err
+	})
+}
+
+// goBuildStamped is GoBuild; progress, when not nil, makes the progress
+// reporter once a build is needed.
+func goBuildStamped(ctx context.Context, repo, out, pkg string, progress func() (buildProgress, error)) error {
 	digest, err := inputsDigest(repo, pkg)
 	if err != nil {
 		return err
@@ -52,7 +69,13 @@ func GoBuild(ctx context.Context, repo, out, pkg string) error {
 	if stamped(out, digest) {
 		return nil
 	}
-	if err := goBuild(ctx, repo, out, "", pkg, nil); err != nil {
+	var report buildProgress
+	if progress != nil {
+		if report, err = progress(); err != nil {
+			return err
+		}
+	}
+	if err := goBuild(ctx, repo, out, "", pkg, report); err != nil {
 		return err
 	}
 	return stamp(out, digest)
