@@ -4,6 +4,8 @@
 //
 //	hybridlink plan-check                         address plans of all stacks are disjoint
 //	hybridlink check --stack <s>                  sandbox preview with the policy pack
+//	hybridlink review [--base ref] [--stack <s>]... [--allow-replace name]... [--markdown f.md]
+//	                                              the pull-request review: the change against the deployed base
 //	hybridlink sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]
 //	hybridlink sandbox reset --stack <s>           start the stack's sandbox over
 //	hybridlink pulumi --stack <s> -- <args>       the pinned Pulumi CLI on the sandbox's stack
@@ -48,6 +50,7 @@ var commands = []command{
 	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
 	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud; sandbox reset --stack <s>: start the stack's sandbox over", sandboxCmd},
+	{"review", "review [--base <git ref>] [--stack <s>]... [--allow-replace <name>]... [--markdown review.md] [--cache dir] [--verbose]: what the working tree's change does to the base's deployed stacks — the change, policy, what it breaks, the on-premises side and the failover paths before and after (the pull-request check)", reviewCmd},
 	{"pulumi", "pulumi --stack <s> -- <args>: run the pinned Pulumi CLI on the sandbox's stack, its local cloud serving", pulumiCmd},
 	{"backend", "backend check <url>: read-only preflight of a team's backend (reachable, layout, versioning, public access, locks); backend unlock <url> --lock <id>: remove one lock of a run that is gone", backendCmd},
 	{"localcloud", "localcloud serve [--state dir]: serve the local cloud and print the environment for the plain pulumi CLI", localcloudCmd},
