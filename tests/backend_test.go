@@ -203,7 +203,7 @@ func (m machine) command(name string, args ...string) (string, []string) {
 func (m machine) start(t *testing.T, env []string, args ...string) *runningCLI {
 	t.Helper()
 	name, argv := m.command(cli, args...)
-	return startCommand(t, env, name, argv...)
+	return startCommand(t, repo, env, name, argv...)
 }
 
 // run runs the hybridlink binary on the machine.

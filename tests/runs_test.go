@@ -67,16 +67,22 @@ type runningCLI struct {
 
 func startCLI(t *testing.T, env []string, args ...string) *runningCLI {
 	t.Helper()
-	return startCommand(t, env, cli, args...)
+	return startCommand(t, repo, env, cli, args...)
+}
+
+// startCLIIn is startCLI from dir.
+func startCLIIn(t *testing.T, dir string, env []string, args ...string) *runningCLI {
+	t.Helper()
+	return startCommand(t, dir, env, cli, args...)
 }
 
 // startCommand is startCLI for any command, such as the CLI run by
-// another.
-func startCommand(t *testing.T, env []string, name string, args ...string) *runningCLI {
+// another, from dir.
+func startCommand(t *testing.T, dir string, env []string, name string, args ...string) *runningCLI {
 	t.Helper()
 	r := &runningCLI{done: make(chan struct{})}
 	r.cmd = exec.Command(name, args...)
-	r.cmd.Dir = repo
+	r.cmd.Dir = dir
 	r.cmd.Env = append(os.Environ(), env...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -270,7 +270,11 @@ func (c Change) what() string {
 	}
 	var parts []string
 	for _, p := range c.Props {
+		// The top-level property: a table cell has no room for every leaf.
 		part := p.Path
+		if i := strings.IndexAny(part, ".["); i > 0 {
+			part = part[:i]
+		}
 		if p.Replaces {
 			part += " (forces replacement)"
 		}

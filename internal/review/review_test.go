@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -51,7 +52,8 @@ func TestChangesFromEvents(t *testing.T) {
 		step(apitype.OpReplace, att, "att", map[string]any{"vbrId": "vbr-1"}, map[string]any{"vbrId": plugin.UnknownStringValue},
 			map[string]apitype.DiffKind{"vbrId": apitype.DiffUpdateReplace}),
 		step(apitype.OpDeleteReplaced, att, "att", map[string]any{"vbrId": "vbr-1"}, nil, nil),
-		step(apitype.OpCreate, route, "route", nil, map[string]any{"routeDest": "172.17.0.0/16", "psk": "hunter2hunter2", "__defaults": []any{}}, nil),
+		step(apitype.OpCreate, route, "route", nil, map[string]any{"routeDest": "172.17.0.0/16", "psk": "hunter2hunter2", "__defaults": []any{},
+			"authKey": map[string]any{sig.Key: sig.Secret, "ciphertext": "v1:abc"}}, nil),
 		step(apitype.OpUpdate, "alicloud:vpn/connection:Connection", "conn",
 			map[string]any{"ikeConfig": map[string]any{"psk": "[secret]"}}, map[string]any{"ikeConfig": map[string]any{"psk": "[secret]"}},
 			map[string]apitype.DiffKind{"ikeConfig": apitype.DiffUpdate}),
@@ -73,8 +75,8 @@ func TestChangesFromEvents(t *testing.T) {
 	assert.Equal(t, []PropChange{{Path: "vbrId", Old: "vbr-1", New: unknownShown, Replaces: true}}, changes[0].Props)
 
 	assert.Equal(t, "VPN destination route", changes[1].Kind())
-	assert.Equal(t, []PropChange{{Path: "psk", New: "[secret]", Added: true}, {Path: "routeDest", New: "172.17.0.0/16", Added: true}}, changes[1].Props,
-		"a key passed in plaintext is masked; the engine's bookkeeping is left out")
+	assert.Equal(t, []PropChange{{Path: "authKey", New: "[secret]", Added: true}, {Path: "psk", New: "[secret]", Added: true}, {Path: "routeDest", New: "172.17.0.0/16", Added: true}},
+		changes[1].Props, "a secret the engine serialized and a key passed in plaintext are masked; the engine's bookkeeping is left out")
 
 	assert.Equal(t, "vbr", changes[2].Name())
 	assert.Equal(t, []PropChange{

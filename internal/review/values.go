@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
 )
 
 // Values in engine events are JSON: the engine has already replaced secret
@@ -32,6 +33,10 @@ type leaf struct {
 func leaves(prefix string, v any) []leaf {
 	switch t := v.(type) {
 	case map[string]any:
+		if t[sig.Key] == sig.Secret {
+			// A secret the engine serialized, ciphertext and all.
+			return []leaf{{prefix, secretShown}}
+		}
 		if len(t) == 0 {
 			return []leaf{{prefix, "{}"}}
 		}
