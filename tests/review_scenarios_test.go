@@ -107,7 +107,7 @@ var reviewScenarios = []reviewScenario{
 			assert.Equal(t, []string{"nothing", "no change", "✅ passes; paths unchanged"}, prod[colBreaks:])
 			rows := changeRows(t, r.markdown, "prod")
 			for _, row := range rows {
-				assert.Equal(t, []string{"update", "tags.cost-center"}, []string{row[0], row[3]}, "%q", row)
+				assert.Equal(t, []string{"update", "tags"}, []string{row[0], row[3]}, "%q", row)
 			}
 			assert.Contains(t, stackSection(t, r.markdown, "prod"), "+     tags.cost-center: network\n")
 			dev := summaryRow(t, r.markdown, "dev")

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hybridlink/hybridlink/internal/scratchrepo"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
 )
 
@@ -27,10 +28,10 @@ import (
 // first) and, per stack, a preview, an update and two drills.
 const reviewTimeout = 15 * time.Minute
 
-// reviewRepo is a git repository made for the pull-request scenarios: one
-// commit on main, the base, holding this checkout's files (committed or
-// not); each scenario is a worktree of it with the scenario's change on top,
-// uncommitted, as its author has it before pushing. Everything lives at
+// reviewRepo is a git repository made for the pull-request scenarios
+// (scratchrepo): its one commit, on main, is the base; each scenario is a
+// worktree of it with the scenario's change on top, uncommitted, as its
+// author has it before pushing. Everything lives at
 // fixed paths below .cache/review-tests, which go compiles a module's own
 // packages for, so that a second run of the tests finds them compiled.
 type reviewRepo struct {
@@ -61,33 +62,8 @@ func newReviewRepo(t *testing.T) (*reviewRepo, error) {
 			return nil, err
 		}
 	}
-	files, err := checkoutFiles()
-	if err != nil {
+	if err := scratchrepo.Create(repo, r.dir); err != nil {
 		return nil, err
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join(repo, f))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // deleted in the working tree
-		}
-		if err != nil {
-			return nil, err
-		}
-		info, err := os.Stat(filepath.Join(repo, f))
-		if err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(r.dir, f)), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(r.dir, f), b, info.Mode().Perm()); err != nil {
-			return nil, err
-		}
-	}
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"commit", "-q", "-m", "base"}} {
-		if _, err := gitIn(r.dir, args...); err != nil {
-			return nil, err
-		}
 	}
 	for _, stack := range []string{"dev", "prod"} {
 		f, err := stackfile.Read(filepath.Join(r.dir, "stacks"), stack)
@@ -107,52 +83,11 @@ func newReviewRepo(t *testing.T) (*reviewRepo, error) {
 	return r, nil
 }
 
-// checkoutFiles lists this checkout's files as git sees them (committed or
-// not, ignored ones left out), or every file outside hidden directories and
-// node_modules when it is no git checkout.
-func checkoutFiles() ([]string, error) {
-	if out, err := gitIn(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard"); err == nil {
-		return strings.Split(strings.TrimRight(out, "\x00"), "\x00"), nil
-	}
-	var files []string
-	err := filepath.WalkDir(repo, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && path != repo && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-			return filepath.SkipDir
-		}
-		if d.Type().IsRegular() {
-			rel, err := filepath.Rel(repo, path)
-			files = append(files, rel)
-			return err
-		}
-		return nil
-	})
-	return files, err
-}
-
-// gitIn runs git in dir with a fixed identity and date, so that the same
-// files make the same base commit.
-func gitIn(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", append([]string{"-c", "user.name=hybridlink tests", "-c", "user.email=tests@hybridlink.invalid", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", errors.New("git " + strings.Join(args, " ") + ": " + err.Error() + ": " + stderr.String())
-	}
-	return string(out), nil
-}
-
 // head makes a scenario's working tree: the base, then edit.
 func (r *reviewRepo) head(t *testing.T, name string, edit func(t *testing.T, dir string)) string {
 	t.Helper()
 	dir := filepath.Join(r.heads, name)
-	_, err := gitIn(r.dir, "worktree", "add", "-q", "--detach", dir, "main")
-	require.NoError(t, err)
+	require.NoError(t, scratchrepo.Worktree(r.dir, dir))
 	edit(t, dir)
 	return dir
 }
@@ -264,7 +199,7 @@ func TestReview(t *testing.T) {
 		assert.Empty(t, runs, "a review left its scratch")
 		_, err := os.Stat(filepath.Join(r.cache, "base-tree"))
 		assert.ErrorIs(t, err, fs.ErrNotExist, "a review left the base's worktree")
-		out, err := gitIn(r.dir, "worktree", "list", "--porcelain")
+		out, err := scratchrepo.Git(r.dir, "worktree", "list", "--porcelain")
 		assert.NoError(t, err)
 		assert.NotContains(t, out, "base-tree", "git still lists the base's worktree")
 	})
@@ -375,7 +310,7 @@ func checkREADMEReview(t *testing.T, md string) {
 // goes with the next review. They use a cache of their own, with a copy of
 // the base the scenarios deploy.
 func testReviewInterrupted(t *testing.T, r *reviewRepo) {
-	commit, err := gitIn(r.dir, "rev-parse", "main")
+	commit, err := scratchrepo.Git(r.dir, "rev-parse", "main")
 	require.NoError(t, err)
 	entry := "base-" + strings.TrimSpace(commit)
 	deadline := time.Now().Add(reviewTimeout)
@@ -411,7 +346,11 @@ func testReviewInterrupted(t *testing.T, r *reviewRepo) {
 	require.NoError(t, syscall.Kill(-run.cmd.Process.Pid, syscall.SIGKILL))
 	run.wait(t)
 	require.Len(t, runs(), 1, "a killed review leaves its scratch")
-	res = runCLIAt(t, dir, env, args...)
+	// The next review removes it before anything else, even one that
+	// fails at once.
+	res = runCLIAt(t, dir, env, append(args[:len(args)-1:len(args)-1], "nosuch")...)
+	assert.Equal(t, 1, res.code)
+	assert.Contains(t, res.stderr, "--stack nosuch: no such stack at the base or the head (stacks: dev, prod)")
 	assert.Empty(t, runs(), "the next review removes what a killed one left:\n%s", res.stderr)
 }
 

@@ -139,7 +139,21 @@ func (rv *reviewRun) run(ctx context.Context, only, allow []string) (*review.Rep
 		head += " with uncommitted changes"
 	}
 	rv.logf("base %s (%s) → head %s", rv.base.Short(), rv.base.Ref, head)
-	var err error
+	// Which stacks first, so that a wrong --stack costs nothing.
+	atBase, err := baseStacks(ctx, rv.project, rv.base.Commit, rv.rel)
+	if err != nil {
+		return nil, err
+	}
+	atHead, err := stackfile.List(filepath.Join(rv.project, "stacks"))
+	if err != nil {
+		return nil, err
+	}
+	names := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(atHead), atBase...))))
+	for _, s := range only {
+		if !slices.Contains(names, s) {
+			return nil, fmt.Errorf("--stack %s: no such stack at the base or the head (stacks: %s)", s, strings.Join(names, ", "))
+		}
+	}
 	rv.timed("tools", func() { rv.tools, err = toolbuild.Build(ctx, rv.project, os.Stderr) })
 	if err != nil {
 		return nil, err
@@ -153,22 +167,12 @@ func (rv *reviewRun) run(ctx context.Context, only, allow []string) (*review.Rep
 	if err := copyTree(base.state, state); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("review: copying the base's deployment: %w", err)
 	}
-	headStacks, err := stackfile.List(filepath.Join(rv.project, "stacks"))
-	if err != nil {
-		return nil, err
-	}
-	names := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(headStacks), base.stacks...))))
-	for _, s := range only {
-		if !slices.Contains(names, s) {
-			return nil, fmt.Errorf("--stack %s: no such stack at the base or the head (stacks: %s)", s, strings.Join(names, ", "))
-		}
-	}
 	var reviews []*review.Stack
 	for _, name := range names {
 		if len(only) > 0 && !slices.Contains(only, name) {
 			continue
 		}
-		f, err := rv.stack(ctx, name, state, base, slices.Contains(base.stacks, name), slices.Contains(headStacks, name))
+		f, err := rv.stack(ctx, name, state, base, slices.Contains(base.stacks, name), slices.Contains(atHead, name))
 		if err != nil {
 			return nil, err
 		}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hybridlink/hybridlink/internal/review"
@@ -66,4 +68,24 @@ func gitSides(ctx context.Context, project, ref string) (base, head review.Side,
 		return base, head, rel, nil
 	}
 	return base, head, "", fmt.Errorf("neither main nor origin/main exists to find the base: pass --base <ref> (a branch, tag or commit)")
+}
+
+// baseStacks lists the stacks of the base commit from its tree, without
+// checking it out: the stack files Pulumi.<stack>.yaml in the project's
+// stacks/.
+func baseStacks(ctx context.Context, project, commit, rel string) ([]string, error) {
+	dir := path.Join(filepath.ToSlash(rel), "stacks") + "/"
+	out, err := git(ctx, project, "ls-tree", "--name-only", commit, "--", dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range strings.Split(out, "\n") {
+		name, ok := strings.CutPrefix(path.Base(f), "Pulumi.")
+		if name, yaml := strings.CutSuffix(name, ".yaml"); ok && yaml && name != "" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }
