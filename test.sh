@@ -24,6 +24,8 @@ packages=(
   nftables                     # nft, the lab's link faults
   iproute2                     # ip, the lab's network namespaces
   python3                      # byte-compiles the generated Python SDK (internal/sdkgen)
+  git                          # hybridlink review checks out the base (tests/review_test.go)
+  shellcheck                   # actionlint checks the workflow's run: scripts with it
 )
 
 # Steps run in order before the tests; each prints its own progress.
@@ -39,6 +41,8 @@ steps=(
   # The S3-compatible server the shared-backend tests start (internal/s3test):
   # another module, built with its own go.mod so that it changes none of ours.
   "install_go .cache/bin/versitygw github.com/versity/versitygw v1.8.0 cmd/versitygw"
+  # The workflow's linter, likewise (tests/workflow_test.go runs it).
+  "install_go .cache/bin/actionlint github.com/rhysd/actionlint v1.7.12 cmd/actionlint"
 )
 
 # go test's own limit: the end-to-end tests run the real engine for minutes

@@ -171,10 +171,11 @@ type workflow struct {
 	Jobs map[string]struct {
 		Env   map[string]string `yaml:"env"`
 		Steps []struct {
-			Name string `yaml:"name"`
-			If   string `yaml:"if"`
-			Uses string `yaml:"uses"`
-			Run  string `yaml:"run"`
+			Name string            `yaml:"name"`
+			If   string            `yaml:"if"`
+			Uses string            `yaml:"uses"`
+			With map[string]string `yaml:"with"`
+			Run  string            `yaml:"run"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -238,21 +239,61 @@ func runWorkflowJob(t *testing.T, dir string, runner machine, network []string, 
 				t.Fatalf("job %s skipped its step %q: the creds step did not find the secrets\n%s", job, step.Name+step.Uses, out.String())
 			}
 		}
+		script := fill(step.Run)
 		if step.Uses != "" {
 			if !known[step.Uses] {
 				t.Fatalf("job %s uses %s, which the test does not stand in for", job, step.Uses)
 			}
-			continue
+			if script = actionCommands(t, job, step.Uses, step.With, fill); script == "" {
+				continue
+			}
 		}
-		r := runShell(t, dir, env, fill(step.Run), runner)
+		r := runShell(t, dir, env, script, runner)
 		fmt.Fprintf(&out, "== %s: exit %d\n%s%s", step.Name, r.code, r.stdout, r.stderr)
 		if r.code != 0 {
 			t.Fatalf("job %s, step %q: exit %d\n%s", job, step.Name, r.code, out.String())
 		}
-		ran++
+		ran += strings.Count(script, "\n") + 1
 	}
 	if ran < 3 {
-		t.Fatalf("job %s ran %d steps, want the credentials check, the selection and the preview", job, ran)
+		t.Fatalf("job %s ran %d commands, want the credentials check, the selection and the preview", job, ran)
 	}
 	return out.String()
+}
+
+// actionCommands are the Pulumi CLI commands pulumi/actions runs for a step
+// that gives it a command ("" for one that only installs the CLI): the
+// stack selected (created with upsert) and the command, with the inputs
+// that change what it does. An input the test does not know fails it;
+// those that only say where the result goes (the pull request, the job
+// summary) and which CLI to install do not change the commands.
+func actionCommands(t *testing.T, job, uses string, with map[string]string, fill func(string) string) string {
+	t.Helper()
+	command := with["command"]
+	if uses != "pulumi/actions@v6" || command == "" {
+		return ""
+	}
+	stack := fill(with["stack-name"])
+	sel := "pulumi stack select " + stack
+	if with["upsert"] == "true" {
+		sel = "pulumi stack select --create " + stack
+		if sp := with["secrets-provider"]; sp != "" {
+			sel += " --secrets-provider " + sp
+		}
+	}
+	run := []string{"pulumi", command, "--stack", stack, "--non-interactive"}
+	for input, v := range with {
+		switch input {
+		case "command", "stack-name", "upsert", "secrets-provider", "pulumi-version", "comment-on-pr", "edit-pr-comment", "comment-on-summary":
+		case "policyPacks":
+			run = append(run, "--policy-pack", v)
+		case "diff":
+			if v == "true" {
+				run = append(run, "--diff")
+			}
+		default:
+			t.Fatalf("job %s gives pulumi/actions the input %s, which the test does not stand in for", job, input)
+		}
+	}
+	return sel + "\n" + strings.Join(run, " ")
 }
