@@ -165,10 +165,13 @@ func run() error {
 var tookLine = regexp.MustCompile(`(?m)^review: took [0-9.]+s: (.*)$`)
 
 // phaseNames are the review's phases, in order: the head's tools (the
-// policy pack), the base's deployment, then per stack opening its sandbox,
-// reading the base (state, outputs, drill), the preview with the pack,
-// applying the head, and reading the head (outputs, drill).
-var phaseNames = []string{"tools", "base", "open", "read base", "preview", "apply", "head"}
+// policy pack); the base's deployment, of which building its CLI (the link
+// of go build, mostly, once its packages are compiled) and deploying its
+// stacks with it (its `sandbox up`s, which build its policy pack first);
+// then per stack opening its sandbox, reading the base (state, outputs,
+// drill), the preview with the pack, applying the head, and reading the head
+// (outputs, drill).
+var phaseNames = []string{"tools", "base", "base-build", "base-deploy", "open", "read base", "preview", "apply", "head"}
 
 // stackless names a phase without its stack ("prod.preview" → "preview");
 // a stack's reading of the base ("prod.base") is kept apart from the base's

@@ -211,9 +211,16 @@ func (rv *reviewRun) upBase(ctx context.Context, baseProject, state string, stac
 	}
 	bin := filepath.Join(rv.scratch.dir, "bin", "hybridlink")
 	rv.logf("building the base's hybridlink CLI (%s)", rv.base.Short())
-	if err := toolbuild.GoBuildWithProgress(ctx, baseProject, bin, "./cmd/hybridlink", "the base's hybridlink CLI", os.Stderr); err != nil {
+	if err := rv.timedErr("base-build", func() error {
+		return toolbuild.GoBuildWithProgress(ctx, baseProject, bin, "./cmd/hybridlink", "the base's hybridlink CLI", os.Stderr)
+	}); err != nil {
 		return fmt.Errorf("building the base's hybridlink CLI (%s): %w", rv.base.Short(), err)
 	}
+	return rv.timedErr("base-deploy", func() error { return rv.deployWith(ctx, bin, baseProject, state, stacks) })
+}
+
+// deployWith deploys every stack of the base with the base's CLI bin.
+func (rv *reviewRun) deployWith(ctx context.Context, bin, baseProject, state string, stacks []string) error {
 	for _, stack := range stacks {
 		rv.logf("deploying the base's %s into a scratch sandbox, with the base's own CLI", stack)
 		cmd := exec.Command(bin, "sandbox", "up", "--stack", stack, "--dir", baseProject, "--state", state, "--no-policy")
