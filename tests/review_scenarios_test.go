@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -288,6 +289,41 @@ var reviewScenarios = []reviewScenario{
 			md := stackSection(t, r.markdown, "dev")
 			assert.Contains(t, md, "+ peer HL-DEV-VPN2\n") // cisco-ios: the second tunnel's peer
 			assert.Contains(t, md, "+     tunnelOptionsSpecifications[1].tunnelIkeConfig.psk: [secret]   (forces replacement)\n")
+		},
+	},
+	{
+		// dev goes and staging comes: a stack only at the base is a
+		// destroy, one only at the head a create. staging, like dev, has no
+		// alarms: a failure of its standby would go unnoticed, which the
+		// drill finds — and, the stack being new, holds against the change.
+		name: "stack-replaced",
+		edit: func(t *testing.T, dir string) {
+			b, err := os.ReadFile(filepath.Join(dir, "stacks", "Pulumi.dev.yaml"))
+			require.NoError(t, err)
+			staging := strings.NewReplacer("10.20.", "10.30.", "10.21.", "10.31.", "vlanId: 100", "vlanId: 200",
+				"10.1.0.5", "10.1.0.9", "10.1.0.6", "10.1.0.10", "firstTunnel: 11", "firstTunnel: 21").Replace(string(b))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "stacks", "Pulumi.staging.yaml"), []byte(staging), 0o644))
+			require.NoError(t, os.Remove(filepath.Join(dir, "stacks", "Pulumi.dev.yaml")))
+		},
+		check: func(t *testing.T, r reviewResult) {
+			blocked(t, r, `**staging**: the change breaks the failover drill at the head in step "VPN fails while the circuit is up"`)
+			assert.NotContains(t, section(r.markdown, "**Blocking**", "\n\n"), "**dev**", "deleting an unprotected stack blocks nothing")
+			dev := summaryRow(t, r.markdown, "dev")
+			assert.Regexp(t, `^stack removed: \d+ deletes$`, dev[colChange])
+			assert.Equal(t, "— (stack removed)", dev[colPolicy])
+			for _, e := range []string{"primary path down", "standby path down", "VPC detached from the hub"} {
+				assert.Contains(t, dev[colBreaks], e, "deleting the stack")
+			}
+			assert.Equal(t, []string{everyVendor, "— (stack removed)"}, dev[colOnPrem:])
+			for _, row := range changeRows(t, r.markdown, "dev") {
+				assert.Equal(t, "delete", row[0], "%q", row)
+			}
+			staging := summaryRow(t, r.markdown, "staging")
+			assert.Regexp(t, `^new stack: \d+ creates$`, staging[colChange])
+			assert.Equal(t, []string{"nothing", everyVendor}, staging[colBreaks:colPaths])
+			assert.Equal(t, "❌ fails at the head; paths unchanged, 2 new", staging[colPaths])
+			assert.Equal(t, "no change", summaryRow(t, r.markdown, "prod")[colChange])
+			assert.Contains(t, stackSection(t, r.markdown, "staging"), "+router bgp 65530\n") // cisco-ios, from nothing
 		},
 	},
 }

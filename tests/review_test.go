@@ -22,6 +22,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/internal/scratchrepo"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
+	"github.com/hybridlink/hybridlink/internal/toolbuild"
 )
 
 // reviewTimeout bounds one review: deploying the base (building its CLI
@@ -147,6 +148,12 @@ func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) revie
 	cmd.Dir = dir
 	// The pinned Pulumi CLI ./test.sh built, not one built again per tree.
 	cmd.Env = append(os.Environ(), "HYBRIDLINK_PULUMI="+tools.PulumiPath, "GITHUB_STEP_SUMMARY=")
+	if bin == cli {
+		// The policy pack of this checkout: a scenario that changes only
+		// stack files has its sources. One that changes the program
+		// builds its own, from its tree.
+		cmd.Env = append(cmd.Env, toolbuild.PolicyPackEnv+"="+tools.PolicyPack)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -326,7 +333,7 @@ func testReviewInterrupted(t *testing.T, r *reviewRepo) {
 	dir := r.head(t, "interrupted", func(t *testing.T, dir string) {
 		configKey(t, dir, "prod", "  hybridlink:tags:\n    cost-center: network\n")
 	})
-	env := []string{"HYBRIDLINK_PULUMI=" + tools.PulumiPath, "GITHUB_STEP_SUMMARY="}
+	env := []string{"HYBRIDLINK_PULUMI=" + tools.PulumiPath, toolbuild.PolicyPackEnv + "=" + tools.PolicyPack, "GITHUB_STEP_SUMMARY="}
 	args := []string{"review", "--base", "main", "--cache", cache, "--stack", "prod"}
 	runs := func() []string { m, _ := filepath.Glob(filepath.Join(cache, "run-*")); return m }
 	reviewing := func(run *runningCLI) func() bool {

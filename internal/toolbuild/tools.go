@@ -25,6 +25,11 @@ const pulumiModule = "github.com/pulumi/pulumi/pkg/v3"
 // a path to a pulumi binary, or "path" for the first pulumi on PATH.
 const PulumiEnv = "HYBRIDLINK_PULUMI"
 
+// PolicyPackEnv names the environment variable that selects a policy-pack
+// binary built already (from the same sources: a copy of the checkout, a CI
+// cache) instead of building ./policy.
+const PolicyPackEnv = "HYBRIDLINK_POLICY_PACK"
+
 // BuildCommand is the command that builds the tools ahead of time; the
 // README's test command runs it before the tests.
 const BuildCommand = "go run ./cmd/hybridlink tools"
@@ -72,6 +77,14 @@ func prepareTools(ctx context.Context, repo string, log io.Writer, buildCLI bool
 	t.PulumiVersion = t.Pulumi.Version().String()
 	fmt.Fprintf(log, "tools: using Pulumi CLI %s at %s\n", t.PulumiVersion, t.PulumiPath)
 
+	if pack := os.Getenv(PolicyPackEnv); pack != "" {
+		if _, err := os.Stat(pack); err != nil {
+			return nil, fmt.Errorf("tools: %s: %w", PolicyPackEnv, err)
+		}
+		fmt.Fprintf(log, "tools: %s selects %s instead of building ./policy\n", PolicyPackEnv, pack)
+		t.PolicyPack = pack
+		return t, nil
+	}
 	// Built into the same path every time, so that it is relinked (4 s)
 	// only when its sources changed, and checked in milliseconds when no
 	// file of the module changed (see stamp.go).
