@@ -147,7 +147,7 @@ func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) revie
 	cmd := exec.CommandContext(ctx, bin, append([]string{"review", "--base", "main", "--cache", r.cache, "--markdown", md}, args...)...)
 	cmd.Dir = dir
 	// The pinned Pulumi CLI ./test.sh built, not one built again per tree.
-	cmd.Env = append(os.Environ(), "HYBRIDLINK_PULUMI="+tools.PulumiPath, "GITHUB_STEP_SUMMARY=")
+	cmd.Env = append(os.Environ(), "HYBRIDLINK_PULUMI="+tools.PulumiPath, "GITHUB_STEP_SUMMARY=", "PULUMI_BACKEND_URL="+teamBackend)
 	if bin == cli {
 		// The policy pack of this checkout: a scenario that changes only
 		// stack files has its sources. One that changes the program
@@ -176,6 +176,11 @@ func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) revie
 	}
 	return res
 }
+
+// teamBackend is an operator's backend (a team's bucket) in the reviews'
+// environment: the review keeps everything in its scratch sandbox, so this
+// one, which nothing answers, must never be used.
+const teamBackend = "s3://team-state?endpoint=http://127.0.0.1:9&region=cn-hangzhou"
 
 // reviewScenario is a pull request and what its review must say.
 type reviewScenario struct {

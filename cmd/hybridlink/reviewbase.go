@@ -225,6 +225,7 @@ func (rv *reviewRun) deployWith(ctx context.Context, bin, baseProject, state str
 		rv.logf("deploying the base's %s into a scratch sandbox, with the base's own CLI", stack)
 		cmd := exec.Command(bin, "sandbox", "up", "--stack", stack, "--dir", baseProject, "--state", state, "--no-policy")
 		cmd.Dir = baseProject
+		cmd.Env = scratchEnv()
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, rv.engineLog), io.MultiWriter(&out, rv.engineLog)
 		if err := sandbox.Supervise(ctx, cmd, forced); err != nil {
@@ -331,6 +332,20 @@ func copyTree(from, to string) error {
 		}
 		return nil // sockets and the like: nothing a state needs
 	})
+}
+
+// scratchEnv is the environment for the base's CLI: hybridlink's, without
+// a backend the operator set (a team's bucket, which a base that knows
+// PULUMI_BACKEND_URL would deploy into), so that the base goes to the file
+// backend of the scratch state, whatever the base's version.
+func scratchEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, backendEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // lastLines is the end of a command's output, for an error.
