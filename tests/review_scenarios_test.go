@@ -266,9 +266,9 @@ var reviewScenarios = []reviewScenario{
 	},
 	{
 		// A gateway's vSwitches cannot change in place: turning the second
-		// tunnel on replaces the gateway (deleting it first), and with it
-		// the IPsec connection and the VPN routes on it; the on-premises
-		// side needs the new gateway's IPs and the second tunnel.
+		// tunnel on replaces the gateway, deleting it first (issue 16), and
+		// with it the IPsec connection and the VPN route on it; the
+		// on-premises side needs the new gateway's IPs and the second tunnel.
 		name: "dual-tunnel-on",
 		edit: func(t *testing.T, dir string) {
 			replaceIn(t, dir, "stacks/Pulumi.dev.yaml", "    dualTunnel: false\n", "    dualTunnel: true\n")
@@ -278,17 +278,28 @@ var reviewScenarios = []reviewScenario{
 		check: func(t *testing.T, r reviewResult) {
 			passed(t, r)
 			rows := changeRows(t, r.markdown, "dev")
+			assert.Equal(t, []string{"replace", "replace", "replace"}, ops(rows))
 			assert.Equal(t, []string{"replace", "`hybridlink-vpn-gateway`", "VPN gateway", "disasterRecoveryVswitchId (forces replacement)"},
 				rowFor(t, rows, "hybridlink-vpn-gateway"))
+			// The engine replaces the connection because the gateway it is
+			// on goes first: the gateway's ID forces it, the rest is the
+			// second tunnel.
 			assert.Equal(t, []string{"replace", "`hybridlink-vpn-connection`", "IPsec connection",
-				"customerGatewayId (forces replacement), ikeConfig, ipsecConfig, tunnelOptionsSpecifications (forces replacement), vpnGatewayId (forces replacement)"},
+				"customerGatewayId, ikeConfig, ipsecConfig, tunnelOptionsSpecifications, vpnGatewayId (forces replacement)"},
 				rowFor(t, rows, "hybridlink-vpn-connection"))
+			assert.Contains(t, rowFor(t, rows, "hybridlink-vpn-route-172-16-0-0-16")[3], "vpnGatewayId (forces replacement)")
 			dev := summaryRow(t, r.markdown, "dev")
 			assert.Equal(t, []string{"⚠️ standby path down, VPN gateway's public IPs change", everyVendor}, dev[colBreaks:colPaths])
-			assert.Contains(t, r.markdown, "VPN gateway hybridlink-vpn-gateway would be replaced: standby path down, VPN gateway's public IPs change")
+			assert.Contains(t, r.markdown, "VPN gateway hybridlink-vpn-gateway would be deleted, then replaced: standby path down, VPN gateway's public IPs change")
 			md := stackSection(t, r.markdown, "dev")
-			assert.Contains(t, md, "+ peer HL-DEV-VPN2\n") // cisco-ios: the second tunnel's peer
-			assert.Contains(t, md, "+     tunnelOptionsSpecifications[1].tunnelIkeConfig.psk: [secret]   (forces replacement)\n")
+			for _, name := range []string{"hybridlink-vpn-gateway", "hybridlink-vpn-connection", "hybridlink-vpn-route-172-16-0-0-16"} {
+				assert.Regexp(t, "\\| `"+name+"` \\| [^|]+ \\| replace, deleted first \\| standby path down", md)
+			}
+			assert.Contains(t, md, "+- replace VPN gateway hybridlink-vpn-gateway (deleted before its replacement is created)\n")
+			// cisco-ios: the first tunnel's peer at the new gateway's IP, and a second peer.
+			assert.Regexp(t, `\n-  address 198\.51\.100\.\d+\n\+  address 198\.51\.100\.\d+\n`, md)
+			assert.Contains(t, md, "+ peer HL-DEV-VPN2\n")
+			assert.Contains(t, md, "+     tunnelOptionsSpecifications[1].tunnelIkeConfig.psk: [secret]\n")
 		},
 	},
 	{

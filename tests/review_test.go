@@ -142,12 +142,16 @@ type reviewResult struct {
 func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) reviewResult {
 	t.Helper()
 	md := filepath.Join(t.TempDir(), "review.md")
+	// A job's summary file, where an earlier command of the step wrote
+	// already: the review appends.
+	summary := filepath.Join(t.TempDir(), "step-summary.md")
+	require.NoError(t, os.WriteFile(summary, []byte("earlier\n"), 0o644))
 	ctx, cancel := context.WithTimeout(context.Background(), reviewTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"review", "--base", "main", "--cache", r.cache, "--markdown", md}, args...)...)
 	cmd.Dir = dir
 	// The pinned Pulumi CLI ./test.sh built, not one built again per tree.
-	cmd.Env = append(os.Environ(), "HYBRIDLINK_PULUMI="+tools.PulumiPath, "GITHUB_STEP_SUMMARY=", "PULUMI_BACKEND_URL="+teamBackend)
+	cmd.Env = append(os.Environ(), "HYBRIDLINK_PULUMI="+tools.PulumiPath, "GITHUB_STEP_SUMMARY="+summary, "PULUMI_BACKEND_URL="+teamBackend)
 	if bin == cli {
 		// The policy pack of this checkout: a scenario that changes only
 		// stack files has its sources. One that changes the program
@@ -168,6 +172,9 @@ func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) revie
 	b, err := os.ReadFile(md)
 	require.NoError(t, err, "no Markdown; stderr:\n%s", stderr.String())
 	res.markdown = string(b)
+	b, err = os.ReadFile(summary)
+	require.NoError(t, err)
+	assert.Equal(t, "earlier\n"+res.markdown, string(b), "the job summary: the review, appended")
 	t.Logf("hybridlink review %s: exit %d; %s", strings.Join(args, " "), res.code, lastLine(res.stderr))
 	// Whatever it found, the review shows no secret.
 	for _, s := range append(r.secrets, extraSecrets...) {

@@ -32,6 +32,11 @@ type Change struct {
 	Type string
 	// Protected: the resource is protected at the base.
 	Protected bool
+	// DeleteFirst: a replacement that deletes the old resource before it
+	// creates the new one (deleteBeforeReplace, and the resources that
+	// depend on it), so that what it carries is down for the whole
+	// creation.
+	DeleteFirst bool
 	// Props are the properties that change (all of a created resource's
 	// inputs), masked.
 	Props []PropChange
@@ -57,7 +62,27 @@ type PropChange struct {
 // changesOf reads the resource changes from the engine's events: one per
 // step that creates, updates, replaces or deletes a resource the provider
 // manages (components and providers are bookkeeping), most disruptive first.
+// A replacement is several steps of one URN: the engine emits
+// delete-replaced before the others when the old resource goes first, and
+// for a resource replaced because one it depends on is deleted first, only
+// its create-replacement step names the properties that force it.
 func changesOf(events []apitype.EngineEvent, protected map[resource.URN]bool, m *masker) []Change {
+	deleteFirst, replaceKeys := map[resource.URN]bool{}, map[resource.URN][]string{}
+	started := map[resource.URN]bool{}
+	for _, e := range events {
+		if e.ResourcePreEvent == nil {
+			continue
+		}
+		md := e.ResourcePreEvent.Metadata
+		urn := resource.URN(md.URN)
+		switch md.Op {
+		case apitype.OpDeleteReplaced:
+			deleteFirst[urn] = deleteFirst[urn] || !started[urn]
+		case apitype.OpReplace, apitype.OpCreateReplacement:
+			started[urn] = true
+			replaceKeys[urn] = append(replaceKeys[urn], md.Keys...)
+		}
+	}
 	var out []Change
 	seen := map[resource.URN]bool{}
 	for _, e := range events {
@@ -73,7 +98,11 @@ func changesOf(events []apitype.EngineEvent, protected map[resource.URN]bool, m 
 			continue
 		}
 		seen[urn] = true
-		out = append(out, Change{Op: op, URN: urn, Type: md.Type, Protected: protected[urn], Props: propChanges(op, md, m)})
+		if op == Replace {
+			md.Keys = slices.Compact(slices.Sorted(slices.Values(replaceKeys[urn])))
+		}
+		out = append(out, Change{Op: op, URN: urn, Type: md.Type, Protected: protected[urn], DeleteFirst: op == Replace && deleteFirst[urn],
+			Props: propChanges(op, md, m)})
 	}
 	slices.SortStableFunc(out, func(a, b Change) int {
 		if d := slices.Index(opOrder, a.Op) - slices.Index(opOrder, b.Op); d != 0 {
@@ -99,7 +128,9 @@ func custom(md apitype.StepEventMetadata) bool {
 
 // propChanges lists what a step changes property by property: a create's
 // every input, an update's or replacement's changed ones (from the
-// provider's detailed diff, else the keys it names), nothing for a delete.
+// provider's detailed diff, else the keys it names, else — a replacement
+// the provider was not asked about — the inputs that differ), nothing for
+// a delete.
 func propChanges(op Op, md apitype.StepEventMetadata, m *masker) []PropChange {
 	inputs := func(s *apitype.StepEventStateMetadata) map[string]any {
 		if s == nil {
@@ -123,7 +154,11 @@ func propChanges(op Op, md apitype.StepEventMetadata, m *masker) []PropChange {
 		kinds[path] = d.Kind
 	}
 	if md.DetailedDiff == nil {
-		for _, k := range md.Diffs {
+		diffs := md.Diffs
+		if len(diffs) == 0 {
+			diffs = differingInputs(oldIn, newIn)
+		}
+		for _, k := range diffs {
 			kinds[k] = apitype.DiffUpdate
 			if slices.Contains(md.Keys, k) {
 				kinds[k] = apitype.DiffUpdateReplace
@@ -145,6 +180,21 @@ func propChanges(op Op, md apitype.StepEventMetadata, m *masker) []PropChange {
 		}
 		for _, d := range diffs {
 			out = append(out, PropChange{Path: d.path, Old: m.mask(d.old), New: m.mask(d.new), Added: !d.hadOld, Removed: !d.hasNew, Replaces: replaces})
+		}
+	}
+	return out
+}
+
+// differingInputs lists the top-level inputs whose values differ, or are
+// not known yet on the new side.
+func differingInputs(old, new map[string]any) []string {
+	var out []string
+	for _, k := range unionKeys(old, new) {
+		if strings.HasPrefix(k, "__") {
+			continue
+		}
+		if len(diffLeaves(k, old[k], new[k])) > 0 {
+			out = append(out, k)
 		}
 	}
 	return out

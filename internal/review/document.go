@@ -292,11 +292,18 @@ func (c Change) what() string {
 func (c Change) diffText() string {
 	sign := map[Op]string{Create: "+", Delete: "-", Update: "~", Replace: "+-"}[c.Op]
 	var b strings.Builder
-	prot := ""
+	var notes []string
 	if c.Protected {
-		prot = " (protected)"
+		notes = append(notes, "protected")
 	}
-	fmt.Fprintf(&b, "%s %s %s %s%s\n", sign, c.Op, c.Kind(), c.Name(), prot)
+	if c.DeleteFirst {
+		notes = append(notes, "deleted before its replacement is created")
+	}
+	note := ""
+	if len(notes) > 0 {
+		note = " (" + strings.Join(notes, "; ") + ")"
+	}
+	fmt.Fprintf(&b, "%s %s %s %s%s\n", sign, c.Op, c.Kind(), c.Name(), note)
 	for _, p := range c.Props {
 		forces := ""
 		if p.Replaces {
@@ -367,7 +374,11 @@ func (s *Stack) breakDocument() []block {
 		case b.Change.Protected:
 			name += " 🔒 refused"
 		}
-		t.rows = append(t.rows, []string{name, b.Change.Kind(), string(b.Change.Op), effectList(b.Effects), b.Why})
+		op := string(b.Change.Op)
+		if b.Change.DeleteFirst {
+			op += ", deleted first"
+		}
+		t.rows = append(t.rows, []string{name, b.Change.Kind(), op, effectList(b.Effects), b.Why})
 	}
 	return []block{para("**What it breaks** while the resources are replaced (for good when deleted):"), t}
 }

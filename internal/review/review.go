@@ -184,7 +184,7 @@ func (s *Stack) Warnings() []string {
 		if b.Allowed {
 			note = " (allowed by --allow-replace)"
 		}
-		out = append(out, fmt.Sprintf("%s %s would be %s: %s%s", b.Change.Kind(), b.Change.Name(), pastTense(b.Change.Op), effectList(b.Effects), note))
+		out = append(out, fmt.Sprintf("%s %s would be %s: %s%s", b.Change.Kind(), b.Change.Name(), pastTense(b.Change), effectList(b.Effects), note))
 	}
 	for _, r := range s.Policy.Rules {
 		for _, v := range r.Violations {
@@ -210,9 +210,12 @@ func quoteAll(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
-func pastTense(op Op) string {
-	if op == Delete {
+func pastTense(c Change) string {
+	switch {
+	case c.Op == Delete:
 		return "deleted"
+	case c.DeleteFirst:
+		return "deleted, then replaced"
 	}
 	return "replaced"
 }

@@ -73,6 +73,7 @@ func TestChangesFromEvents(t *testing.T) {
 	assert.True(t, changes[0].Protected)
 	assert.Equal(t, "VBR attachment", changes[0].Kind())
 	assert.Equal(t, []PropChange{{Path: "vbrId", Old: "vbr-1", New: unknownShown, Replaces: true}}, changes[0].Props)
+	assert.False(t, changes[0].DeleteFirst, "created before the old one is deleted")
 
 	assert.Equal(t, "VPN destination route", changes[1].Kind())
 	assert.Equal(t, []PropChange{{Path: "authKey", New: "[secret]", Added: true}, {Path: "psk", New: "[secret]", Added: true}, {Path: "routeDest", New: "172.17.0.0/16", Added: true}},
@@ -87,6 +88,49 @@ func TestChangesFromEvents(t *testing.T) {
 
 	// A secret that changes shows as changed without a value.
 	assert.Equal(t, []PropChange{{Path: "ikeConfig", Old: "[secret]", New: "[secret] (another value)"}}, changes[3].Props)
+}
+
+// A resource deleted before its replacement is created (deleteBeforeReplace)
+// takes its dependents with it: the engine emits delete-replaced first, and
+// a dependent's replace step names nothing — its create-replacement names
+// the key that forces it, and the inputs show what else changes.
+func TestDeleteFirstReplacement(t *testing.T) {
+	gw, conn := string(inventory.VPNGateway), string(inventory.VPNConnection)
+	keyed := func(e apitype.EngineEvent, keys ...string) apitype.EngineEvent {
+		e.ResourcePreEvent.Metadata.Keys = keys
+		return e
+	}
+	oldConn := map[string]any{"vpnGatewayId": "vpn-1", "ikeConfig": map[string]any{"ikeVersion": "ikev2"}, "__defaults": []any{}}
+	newConn := map[string]any{"vpnGatewayId": plugin.UnknownStringValue, "tunnelOptionsSpecifications": []any{map[string]any{"role": "master"}}, "__defaults": []any{"x"}}
+	events := []apitype.EngineEvent{
+		step(apitype.OpDeleteReplaced, conn, "conn", oldConn, nil, nil),
+		step(apitype.OpDeleteReplaced, gw, "gw", map[string]any{"disasterRecoveryVswitchId": ""}, nil, nil),
+		keyed(step(apitype.OpReplace, gw, "gw", map[string]any{"disasterRecoveryVswitchId": ""}, map[string]any{"disasterRecoveryVswitchId": "vsw-2"},
+			map[string]apitype.DiffKind{"disasterRecoveryVswitchId": apitype.DiffAddReplace}), "disasterRecoveryVswitchId"),
+		step(apitype.OpReplace, conn, "conn", oldConn, newConn, nil),
+		keyed(step(apitype.OpCreateReplacement, conn, "conn", oldConn, newConn, nil), "vpnGatewayId"),
+	}
+	changes := changesOf(events, nil, newMasker(nil))
+	require.Len(t, changes, 2)
+	assert.Equal(t, "conn", changes[0].Name())
+	assert.True(t, changes[0].DeleteFirst)
+	assert.Equal(t, []PropChange{
+		{Path: "ikeConfig.ikeVersion", Old: "ikev2", Removed: true},
+		{Path: "tunnelOptionsSpecifications[0].role", New: "master", Added: true},
+		{Path: "vpnGatewayId", Old: "vpn-1", New: unknownShown, Replaces: true},
+	}, changes[0].Props)
+	assert.Equal(t, "ikeConfig, tunnelOptionsSpecifications, vpnGatewayId (forces replacement)", changes[0].what())
+	assert.True(t, changes[1].DeleteFirst)
+	assert.Equal(t, []PropChange{{Path: "disasterRecoveryVswitchId", Old: `""`, New: "vsw-2", Replaces: true}}, changes[1].Props)
+	assert.True(t, strings.HasPrefix(changes[1].diffText(), "+- replace VPN gateway gw (deleted before its replacement is created)\n"), changes[1].diffText())
+
+	base := Base{Resources: []apitype.ResourceV3{
+		{URN: resource.URN(urn(gw, "gw")), Type: tokens.Type(gw)}, {URN: resource.URN(urn(conn, "conn")), Type: tokens.Type(conn)},
+	}}
+	breaks := breaksOf(changes, indexBase(base), nil)
+	s := &Stack{Name: "dev", Status: Changed, Changes: changes, Breaks: breaks}
+	assert.Contains(t, s.Warnings(), "IPsec connection conn would be deleted, then replaced: standby path down")
+	assert.Contains(t, markdown(s.breakDocument(), false), "| `gw` | VPN gateway | replace, deleted first |")
 }
 
 func TestPolicyFromEvents(t *testing.T) {
