@@ -26,6 +26,7 @@ packages=(
   python3                      # byte-compiles the generated Python SDK (internal/sdkgen)
   git                          # hybridlink review checks out the base (tests/review_test.go)
   shellcheck                   # actionlint checks the workflow's run: scripts with it
+  gh                           # the workflow's review comment, run against a stand-in API (tests/workflow_test.go)
 )
 
 # Steps run in order before the tests; each prints its own progress.

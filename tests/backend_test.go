@@ -217,13 +217,20 @@ func (m machine) run(t *testing.T, env []string, args ...string) cliResult {
 // needs pulumi-language-go, not obtainable here: they run as `hybridlink
 // sandbox preview|up` — the same program inline, the policy pack built
 // from policy/, the same backend, the local cloud of $HYBRIDLINK_STATE —
-// and a flag without an equivalent fails. Every other pulumi command is
-// the pinned CLI (first on PATH); `go run ./cmd/hybridlink` is the
-// prebuilt binary of the same source.
+// and a flag without an equivalent fails. `pulumi refresh`, which reads
+// the cloud through the alicloud provider, is the pinned CLI with the local
+// cloud serving as that provider (`hybridlink pulumi`). Every other pulumi
+// command is the pinned CLI (first on PATH); `go run ./cmd/hybridlink` is
+// the prebuilt binary of the same source.
 const pulumiShell = `set -euo pipefail
 pulumi() {
   case "${1:-}" in
   preview|up) ;;
+  refresh)
+    local a prev="" stack=""
+    for a in "$@"; do [ "$prev" != --stack ] || stack=$a; prev=$a; done
+    "$HYBRIDLINK_CLI" pulumi --state "$HYBRIDLINK_STATE" --stack "$stack" -- "$@"
+    return ;;
   *) command pulumi "$@"; return ;;
   esac
   local op=$1 args=(--state "$HYBRIDLINK_STATE")

@@ -7,13 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"gopkg.in/yaml.v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+
+	"github.com/hybridlink/hybridlink/internal/inventory"
 
 	"github.com/hybridlink/hybridlink/internal/s3test"
 	"github.com/hybridlink/hybridlink/internal/stackfile"
@@ -145,11 +148,10 @@ func TestSharedBackend(t *testing.T) {
 		bucketBefore, requestsBefore := be.keys(t, ""), len(be.srv.Requests())
 		// The runner reaches the bucket by the test server's tunnel, where
 		// GitHub's would resolve its name.
-		out := runWorkflowJob(t, pr, runner, be.srv.Reach(), "cloud-preview", c.stack, map[string]string{
-			"ALICLOUD_ACCESS_KEY": "LTAI-ci-test", "ALICLOUD_SECRET_KEY": "ci-test-secret", "PULUMI_ACCESS_TOKEN": "",
-			"PULUMI_BACKEND_URL": be.url, "AWS_ACCESS_KEY_ID": s3test.AccessKey, "AWS_SECRET_ACCESS_KEY": s3test.SecretKey,
-			"PULUMI_CONFIG_PASSPHRASE": stackfile.SandboxPassphrase,
-		})
+		out, code := runWorkflowJob(t, pr, runner, be.srv.Reach(), "cloud-preview", c.stack, ciSecrets(be))
+		if code != 0 {
+			t.Fatalf("cloud-preview failed:\n%s", out)
+		}
 		if !regexp.MustCompile(`bandwidth\s*: 100 => 200`).MatchString(out) || !regexp.MustCompile(`\d+ unchanged`).MatchString(out) {
 			t.Errorf("the pull request's preview does not show its change, the VPN gateway's bandwidth 100 => 200, against the deployed stack:\n%s", out)
 		}
@@ -163,21 +165,78 @@ func TestSharedBackend(t *testing.T) {
 			t.Error("the pull request's preview changed the local cloud")
 		}
 	})
+	// The daily drift job on the same account and bucket: with nothing
+	// changed outside Pulumi it passes; after someone raised the VPN
+	// gateway's bandwidth in the console it fails, showing the change.
+	// Neither run writes to the bucket.
+	t.Run("drift", func(t *testing.T) {
+		runner, checkout := newMachine(t, "ci-runner", account), workingCopy(t)
+		requestsBefore := len(be.srv.Requests())
+		out, code := runWorkflowJob(t, checkout, runner, be.srv.Reach(), "drift", c.stack, ciSecrets(be))
+		if code != 0 || !regexp.MustCompile(`\d+ unchanged`).MatchString(out) {
+			t.Fatalf("drift with nothing changed outside Pulumi: exit %d, want 0 and every resource unchanged\n%s", code, out)
+		}
+		changeInCloud(t, account, inventory.VPNGateway, "bandwidth", 200)
+		out, code = runWorkflowJob(t, checkout, runner, be.srv.Reach(), "drift", c.stack, ciSecrets(be))
+		if code == 0 || !regexp.MustCompile(`bandwidth\s*: 100 => 200`).MatchString(out) {
+			t.Errorf("drift after the VPN gateway's bandwidth was raised outside Pulumi: exit %d, want a failure showing bandwidth 100 => 200\n%s", code, out)
+		}
+		if w := be.writesSince(requestsBefore); len(w) > 0 {
+			t.Errorf("the drift check wrote to the shared backend: %v", w)
+		}
+	})
 	be.noneRefused(t)
 }
 
-// workflow is what the tests read of .github/workflows/ci.yml.
-type workflow struct {
-	Jobs map[string]struct {
-		Env   map[string]string `yaml:"env"`
-		Steps []struct {
-			Name string            `yaml:"name"`
-			If   string            `yaml:"if"`
-			Uses string            `yaml:"uses"`
-			With map[string]string `yaml:"with"`
-			Run  string            `yaml:"run"`
-		} `yaml:"steps"`
-	} `yaml:"jobs"`
+// ciSecrets are the repository secrets the workflow's cloud jobs get: the
+// account (the local cloud takes any key), the team's bucket and its
+// read-only user, the stacks' passphrase.
+func ciSecrets(be *sharedBackend) map[string]string {
+	return map[string]string{
+		"ALICLOUD_ACCESS_KEY": "LTAI-ci-test", "ALICLOUD_SECRET_KEY": "ci-test-secret", "PULUMI_ACCESS_TOKEN": "",
+		"PULUMI_BACKEND_URL": be.url, "AWS_ACCESS_KEY_ID": s3test.AccessKey, "AWS_SECRET_ACCESS_KEY": s3test.SecretKey,
+		"PULUMI_CONFIG_PASSPHRASE": stackfile.SandboxPassphrase,
+	}
+}
+
+// changeInCloud sets a property of every object of a type in the local
+// cloud's account directly, as a change in the console would: what the API
+// reports (outputs) and, as the bridged provider's Read derives its inputs
+// from that, the input too.
+func changeInCloud(t *testing.T, account string, typ tokens.Type, property string, value any) {
+	t.Helper()
+	path := filepath.Join(account, "state.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	resources, _ := st["resources"].([]any)
+	changed := 0
+	for _, r := range resources {
+		rec, _ := r.(map[string]any)
+		outputs, _ := rec["outputs"].(map[string]any)
+		if rec["type"] != string(typ) || outputs == nil {
+			continue
+		}
+		outputs[property] = value
+		if inputs, _ := rec["inputs"].(map[string]any); inputs[property] != nil {
+			inputs[property] = value
+		}
+		changed++
+	}
+	if changed == 0 {
+		t.Fatalf("the local cloud holds no %s", typ)
+	}
+	if b, err = json.Marshal(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // runWorkflowJob runs a job of the CI workflow for one stack of its matrix
@@ -187,17 +246,11 @@ type workflow struct {
 // steps it uses (checkout, setup-go, the
 // Pulumi CLI) are what the test already has: dir, go, the pinned CLI; the
 // commands run under pulumiShell on the runner's machine. It returns the
-// steps' output.
-func runWorkflowJob(t *testing.T, dir string, runner machine, network []string, job, stack string, secrets map[string]string) string {
+// steps' output and, when a step failed (the job stops there), its exit
+// code.
+func runWorkflowJob(t *testing.T, dir string, runner machine, network []string, job, stack string, secrets map[string]string) (string, int) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repo, ".github", "workflows", "ci.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf workflow
-	if err := yaml.Unmarshal(b, &wf); err != nil {
-		t.Fatal(err)
-	}
+	wf := readWorkflow(t)
 	j, ok := wf.Jobs[job]
 	if !ok {
 		t.Fatalf("the workflow has no job %s", job)
@@ -248,17 +301,21 @@ func runWorkflowJob(t *testing.T, dir string, runner machine, network []string, 
 				continue
 			}
 		}
-		r := runShell(t, dir, env, script, runner)
+		stepEnv := env
+		for k, v := range step.Env {
+			stepEnv = append(slices.Clip(stepEnv), k+"="+fill(v))
+		}
+		r := runShell(t, dir, stepEnv, script, runner)
 		fmt.Fprintf(&out, "== %s: exit %d\n%s%s", step.Name, r.code, r.stdout, r.stderr)
 		if r.code != 0 {
-			t.Fatalf("job %s, step %q: exit %d\n%s", job, step.Name, r.code, out.String())
+			return out.String(), r.code
 		}
 		ran += strings.Count(script, "\n") + 1
 	}
-	if ran < 3 {
-		t.Fatalf("job %s ran %d commands, want the credentials check, the selection and the preview", job, ran)
+	if ran < 2 {
+		t.Fatalf("job %s ran %d commands, want the credentials check and the job's pulumi commands", job, ran)
 	}
-	return out.String()
+	return out.String(), 0
 }
 
 // actionCommands are the Pulumi CLI commands pulumi/actions runs for a step
