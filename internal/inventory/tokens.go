@@ -22,6 +22,7 @@ const (
 	TRPropagation   tokens.Type = "alicloud:cen/transitRouterRouteTablePropagation:TransitRouterRouteTablePropagation"
 	CENRouteEntry   tokens.Type = "alicloud:cen/routeEntry:RouteEntry"
 	VBRHealthCheck  tokens.Type = "alicloud:cen/vbrHealthCheck:VbrHealthCheck"
+	RouteMap        tokens.Type = "alicloud:cen/routeMap:RouteMap"
 	// Monitoring of the standby path, and the failover test.
 	Alarm             tokens.Type = "alicloud:cms/alarm:Alarm"
 	EventRule         tokens.Type = "alicloud:cms/eventRule:EventRule"

@@ -33,6 +33,7 @@ const (
 	docAssociateTRRouteTable     = cenAPI + "associatetransitrouterattachmentwithroutetable"
 	docPublishRouteEntries       = cenAPI + "publishrouteentries"
 	docEnableCenVbrHealthCheck   = cenAPI + "enablecenvbrhealthcheck"
+	docCreateCenRouteMap         = cenAPI + "createcenroutemap"
 	docPutResourceMetricRule     = cmsAPI + "putresourcemetricrule"
 	docPutEventRule              = cmsAPI + "puteventrule"
 	docPutEventRuleTargets       = cmsAPI + "puteventruletargets"
@@ -41,6 +42,8 @@ const (
 	docRouteLearning      = "https://www.alibabacloud.com/help/en/cen/user-guide/route-learning"
 	docDestinationRoutes  = "https://www.alibabacloud.com/help/en/vpn/sub-product-ipsec-vpn/user-guide/manage-destination-based-routes"
 	docActiveStandbyVPNEC = "https://www.alibabacloud.com/help/en/vpn/sub-product-ipsec-vpn/use-cases/configure-active-or-standby-connections-by-using-ipsec-vpn-and-an-express-connect-circuit"
+	// Use cases.
+	docRouteMapsSameRegionVBRs = "https://help.aliyun.com/en/cen/use-cases/configure-active-and-standby-static-routes-for-vbrs-in-the-same-region-by-using-route-maps"
 )
 
 // apiDocs are the pages above, for the test that the docs page lists them.
@@ -48,6 +51,6 @@ var apiDocs = []string{docCreateVpc, docModifyVpcAttribute, docCreateVSwitch, do
 	docModifyVirtualBorderRouter, docCreateBgpGroup, docCreateBgpPeer, docCreateVpnGateway, docCreateCustomerGateway,
 	docCreateVpnConnection, docCreateVpnRouteEntry, docCreateFailoverTestJob, docStartFailoverTestJob,
 	docDeleteFailoverTestJob, docCreateCen, docCreateTransitRouter, docCreateTRVpcAttachment, docCreateTRVbrAttachment,
-	docAssociateTRRouteTable, docPublishRouteEntries, docEnableCenVbrHealthCheck,
+	docAssociateTRRouteTable, docPublishRouteEntries, docEnableCenVbrHealthCheck, docCreateCenRouteMap,
 	docPutResourceMetricRule, docPutEventRule, docPutEventRuleTargets, docRouteLearning, docDestinationRoutes,
-	docActiveStandbyVPNEC}
+	docActiveStandbyVPNEC, docRouteMapsSameRegionVBRs}

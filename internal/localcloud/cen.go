@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
@@ -308,4 +309,47 @@ func orEmpty(v []resource.PropertyValue) []resource.PropertyValue {
 		return []resource.PropertyValue{}
 	}
 	return v
+}
+
+// checkRouteMap: priority 1–100, unique among the CEN's route maps of one
+// region and direction; a next priority only on a permitting map, and after
+// its own; the region a region ID (docCreateCenRouteMap). The preference
+// it sets on a route is 1–100 (docRouteMapsSameRegionVBRs, which also gives
+// the default, 50).
+func checkRouteMap(c *checker) {
+	c.between("priority", "route map priority", circuits.MinRoutePreference, circuits.MaxRoutePreference)
+	c.between("nextPriority", "next route map priority", circuits.MinRoutePreference, circuits.MaxRoutePreference)
+	c.between("preference", "route preference", circuits.MinRoutePreference, circuits.MaxRoutePreference)
+	if region, ok := c.str("cenRegionId"); ok {
+		c.check("cenRegionId", limits.CheckRegion(region))
+	}
+	priority, priorityOK := c.integer("priority")
+	if next, ok := c.integer("nextPriority"); ok {
+		if result, _ := c.str("mapResult"); result != "Permit" {
+			c.fail("nextPriority", "IllegalParam.NextPriority", "a next route map is followed only by the routes a map permits; this one has mapResult %s", result)
+		}
+		if priorityOK && next <= priority {
+			c.fail("nextPriority", "IllegalParam.NextPriority", "next priority %d is not after this map's priority %d: the next map must have a larger priority number", next, priority)
+		}
+	}
+	cen, cenOK := c.str("cenId")
+	region, regionOK := c.str("cenRegionId")
+	dir, dirOK := c.str("transmitDirection")
+	if !cenOK || !regionOK || !dirOK || !priorityOK {
+		return
+	}
+	for _, r := range c.others(inventory.RouteMap) {
+		other := inventory.Resource{Props: r.Outputs}
+		p, _ := other.Int("priority")
+		if field(r.Outputs, "cenId") == cen && field(r.Outputs, "cenRegionId") == region && field(r.Outputs, "transmitDirection") == dir && p == priority {
+			c.fail("priority", "Forbidden.DuplicatedPriority", "route map %s of %s already has priority %d in %s (%s); route maps of one region and direction need distinct priorities",
+				field(r.Outputs, "routeMapId"), cen, priority, region, dir)
+		}
+	}
+}
+
+func routeMapOutputs(b *builder) {
+	b.keep("routeMapId", func() resource.PropertyValue { return str(b.id()) })
+	b.set("status", str("Active"))
+	b.def("transitRouterRouteTableId", str(""))
 }

@@ -60,7 +60,8 @@ func TestCreateRefusesWhatTheAPIRefuses(t *testing.T) {
 		route   = props{"vpnGatewayId": w.gw.id, "nextHop": w.conn.id, "routeDest": "172.17.0.0/16", "weight": 100, "publishVpc": true}
 		att     = props{"vpcId": w.vpc1.id, "transitRouterId": w.tr.str("transitRouterId"),
 			"zoneMappings": []any{props{"zoneId": "cn-hangzhou-h", "vswitchId": w.sw1h.id}}}
-		health = props{"cenId": w.cen.id, "healthCheckTargetIp": "10.1.0.2", "vbrInstanceId": w.vbr.id, "vbrInstanceRegionId": "cn-hangzhou"}
+		health   = props{"cenId": w.cen.id, "healthCheckTargetIp": "10.1.0.2", "vbrInstanceId": w.vbr.id, "vbrInstanceRegionId": "cn-hangzhou"}
+		routeMap = routeMapProps(w, 12)
 	)
 	tunnels := func(master, slave props) props {
 		ts := dual["tunnelOptionsSpecifications"].([]any)
@@ -131,6 +132,11 @@ func TestCreateRefusesWhatTheAPIRefuses(t *testing.T) {
 		{"health check threshold", inventory.VBRHealthCheck, with(health, props{"healthyThreshold": 2}), "healthyThreshold", "InvalidHealthyThreshold.Malformed", nil},
 		{"health check target", inventory.VBRHealthCheck, with(health, props{"healthCheckTargetIp": "vbr"}), "healthCheckTargetIp", "InvalidHealthCheckTargetIp.Malformed", nil},
 		{"health check region", inventory.VBRHealthCheck, with(health, props{"vbrInstanceRegionId": "cn-beijing"}), "vbrInstanceRegionId", "InvalidVbrInstanceRegionId.Mismatch", nil},
+		{"route map priority", inventory.RouteMap, with(routeMap, props{"priority": 0}), "priority", "InvalidPriority.Malformed", []string{"1–100"}},
+		{"route preference", inventory.RouteMap, with(routeMap, props{"preference": 101}), "preference", "InvalidPreference.Malformed", []string{"1–100"}},
+		{"next map of a denying map", inventory.RouteMap, with(routeMap, props{"mapResult": "Deny", "preference": nil, "nextPriority": 20}), "nextPriority", "IllegalParam.NextPriority", []string{"Deny"}},
+		{"next map before this one", inventory.RouteMap, with(routeMap, props{"nextPriority": 12}), "nextPriority", "IllegalParam.NextPriority", []string{"12"}},
+		{"route map region", inventory.RouteMap, with(routeMap, props{"cenRegionId": "hangzhou"}), "cenRegionId", "InvalidCenRegionId.Malformed", nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,6 +223,8 @@ func TestCreateAcceptsTheEdgeValues(t *testing.T) {
 	h.create(inventory.VPNConnection, "conn", props{"vpnGatewayId": gw1.id, "customerGatewayId": w.cgw.id,
 		"localSubnets": []string{"0.0.0.0/0"}, "remoteSubnets": []string{"0.0.0.0/0"},
 		"ikeConfig": props{"psk": "Abc~!`@#$%^&*()_-+={}[]|;:\",.<>/?"}})
+	h.create(inventory.RouteMap, "first", with(routeMapProps(w, 1), props{"preference": 1, "nextPriority": 100}))
+	h.create(inventory.RouteMap, "last", with(routeMapProps(w, 100), props{"preference": 100}))
 }
 
 // TestUnknownsNeverFail checks every type with every input unknown, as at

@@ -41,6 +41,7 @@ var idFormats = map[tokens.Type]string{
 	inventory.TRPropagation:   `tr-attach` + global + `:vtb` + regional,
 	inventory.CENRouteEntry:   `cen` + global + `:vtb` + regional + `:172\.16\.0\.0/16`,
 	inventory.VBRHealthCheck:  `vbr` + regional + `:cn-hangzhou`,
+	inventory.RouteMap:        `cen` + global + `:cenrmap` + global,
 }
 
 func TestEveryTypeCreatesWithTheAPIsIDFormat(t *testing.T) {

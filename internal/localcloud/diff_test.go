@@ -64,6 +64,8 @@ func TestDiffReplaceOrUpdate(t *testing.T) {
 		{"CEN route CIDR", w.cenRoute, with(w.cenRoute.inputs, props{"cidrBlock": "172.17.0.0/16"}), []string{"cidrBlock"}},
 		{"health check VBR", w.health, with(w.health.inputs, props{"vbrInstanceId": "vbr-bp1other"}), []string{"vbrInstanceId"}},
 		{"health check interval", w.health, with(w.health.inputs, props{"healthCheckInterval": 3}), nil},
+		{"route map preference", w.routeMap, with(w.routeMap.inputs, props{"preference": 20}), nil},
+		{"route map direction", w.routeMap, with(w.routeMap.inputs, props{"transmitDirection": "RegionOut"}), []string{"transmitDirection"}},
 		{"unknown force-new value", w.sw1h, with(w.sw1h.inputs, props{"vpcId": unknown}), []string{"vpcId"}},
 	}
 	for _, tc := range cases {

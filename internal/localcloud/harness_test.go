@@ -227,7 +227,7 @@ type world struct {
 	systemTable                                   string
 	att1, att2, vbrAtt                            created
 	assoc1, assoc2, assocVbr, prop1, prop2, prop3 created
-	cenRoute, health                              created
+	cenRoute, health, routeMap                    created
 }
 
 func newWorld(h *harness) *world {
@@ -282,7 +282,16 @@ func newWorld(h *harness) *world {
 		"routeTableId": w.vpc2.str("routeTableId"), "cidrBlock": "172.16.0.0/16"})
 	w.health = h.create(inventory.VBRHealthCheck, "health", props{"cenId": w.cen.id, "healthCheckTargetIp": "10.1.0.2",
 		"vbrInstanceId": w.vbr.id, "vbrInstanceRegionId": "cn-hangzhou"})
+	w.routeMap = h.create(inventory.RouteMap, "rank-vbr", routeMapProps(w, 10))
 	return w
+}
+
+// routeMapProps is a route map ranking the world's VBR routes in the
+// system route table, as the components write one.
+func routeMapProps(w *world, priority int) props {
+	return props{"cenId": w.cen.id, "cenRegionId": "cn-hangzhou", "transitRouterRouteTableId": w.systemTable,
+		"transmitDirection": "RegionIn", "mapResult": "Permit", "priority": priority, "preference": 10,
+		"sourceInstanceIds": []string{w.vbr.id}}
 }
 
 func vbrProps() props {
@@ -308,7 +317,7 @@ func dualTunnel(gw, cgw string) props {
 func (w *world) all() []created {
 	return []created{w.vpc1, w.vpc2, w.sw1h, w.sw1i, w.sw2h, w.sw2i, w.vbr, w.bgpGroup, w.bgpPeer,
 		w.gw, w.cgw, w.conn, w.route, w.cen, w.tr, w.att1, w.att2, w.vbrAtt,
-		w.assoc1, w.assoc2, w.assocVbr, w.prop1, w.prop2, w.prop3, w.cenRoute, w.health}
+		w.assoc1, w.assoc2, w.assocVbr, w.prop1, w.prop2, w.prop3, w.cenRoute, w.health, w.routeMap}
 }
 
 // requireFailure asserts one failure on the property whose reason starts

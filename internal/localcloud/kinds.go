@@ -182,6 +182,16 @@ func init() {
 			validate: checkVBRHealthCheck, outputs: vbrHealthCheckOutputs,
 			id: joinInputs("vbrInstanceId", "vbrInstanceRegionId"),
 		},
+		inventory.RouteMap: {
+			name: "CenRouteMap", prefix: "cenrmap", global: true,
+			// The match conditions (sourceInstanceIds…) are not references:
+			// no docs page says the API checks that they exist.
+			refs: []ref{refTo("cenId", inventory.CEN),
+				{path: "transitRouterRouteTableId", to: []tokens.Type{trRouteTable}, via: "transitRouterRouteTableId"}},
+			validate: checkRouteMap, outputs: routeMapOutputs,
+			// The provider sets <cen_id>:<route_map_id>.
+			id: joinOutputs("cenId", "routeMapId"),
+		},
 		inventory.AlarmContactGroup: {
 			name:    "AlarmContactGroup",
 			outputs: contactGroupOutputs,

@@ -189,3 +189,19 @@ func TestOneAssociationManyPropagations(t *testing.T) {
 	other := field(h.unmarshal(resp.Return), "tables[0].transitRouterRouteTableId")
 	h.create(inventory.TRPropagation, "y", props{"transitRouterAttachmentId": attID, "transitRouterRouteTableId": other})
 }
+
+// TestRouteMapPriorities: route maps of one CEN, region and direction take
+// distinct priorities (docCreateCenRouteMap); another direction or another
+// CEN may reuse one.
+func TestRouteMapPriorities(t *testing.T) {
+	h := newHarness(t)
+	w := newWorld(h)
+	_, err := h.tryCreate(inventory.RouteMap, "again", routeMapProps(w, 10))
+	require.ErrorContains(t, err, "Forbidden.DuplicatedPriority")
+	require.ErrorContains(t, err, "priority 10")
+	h.create(inventory.RouteMap, "next", routeMapProps(w, 11))
+	h.create(inventory.RouteMap, "outbound", with(routeMapProps(w, 10), props{"transmitDirection": "RegionOut"}))
+
+	cen2 := h.create(inventory.CEN, "cen2", props{})
+	h.create(inventory.RouteMap, "elsewhere", with(routeMapProps(w, 10), props{"cenId": cen2.id, "transitRouterRouteTableId": nil}))
+}

@@ -23,6 +23,7 @@ var terraformNames = map[string]string{
 	"alicloud:cen/transitRouterRouteTablePropagation:TransitRouterRouteTablePropagation": "alicloud_cen_transit_router_route_table_propagation",
 	"alicloud:cen/routeEntry:RouteEntry":                                                 "alicloud_cen_route_entry",
 	"alicloud:cen/vbrHealthCheck:VbrHealthCheck":                                         "alicloud_cen_vbr_health_check",
+	"alicloud:cen/routeMap:RouteMap":                                                     "alicloud_cen_route_map",
 	"alicloud:cms/alarm:Alarm":                                                           "alicloud_cms_alarm",
 	"alicloud:cms/eventRule:EventRule":                                                   "alicloud_cms_event_rule",
 	"alicloud:cms/alarmContactGroup:AlarmContactGroup":                                   "alicloud_cms_alarm_contact_group",

@@ -25,6 +25,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Instance{}
 	case "alicloud:cen/routeEntry:RouteEntry":
 		r = &RouteEntry{}
+	case "alicloud:cen/routeMap:RouteMap":
+		r = &RouteMap{}
 	case "alicloud:cen/transitRouter:TransitRouter":
 		r = &TransitRouter{}
 	case "alicloud:cen/transitRouterRouteTableAssociation:TransitRouterRouteTableAssociation":
@@ -58,6 +60,11 @@ func init() {
 	pulumi.RegisterResourceModule(
 		"alicloud",
 		"cen/routeEntry",
+		&module{version},
+	)
+	pulumi.RegisterResourceModule(
+		"alicloud",
+		"cen/routeMap",
 		&module{version},
 	)
 	pulumi.RegisterResourceModule(
