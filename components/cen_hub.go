@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/cen"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
 
@@ -77,6 +78,21 @@ type CENHubArgs struct {
 	// Advertise publishes a VPC's routes (the VPN routes in the transit VPC)
 	// to the transit router; nil for none.
 	Advertise *RouteAdvertisementArgs `pulumi:"advertise,optional"`
+	// SecondVBRID is the VBR of a second Express Connect circuit, attached
+	// beside VBRID (which it needs); nil for none.
+	SecondVBRID pulumi.StringInput `pulumi:"secondVbrId,optional"`
+	// SecondVBRHealthCheck makes CEN probe the on-premises peering IP over
+	// the second VBR; nil for none.
+	SecondVBRHealthCheck *VBRHealthCheckArgs `pulumi:"secondVbrHealthCheck,optional"`
+	// CircuitMode ranks the two VBRs' routes to the IDC in the transit
+	// router (with SecondVBRID): ActiveStandby (the default) adds a route map
+	// on each VBR's routes entering the region — preference 10 for VBRID's,
+	// 20 for SecondVBRID's; the lower wins, so VBRID carries the traffic
+	// while it is up — and ECMP adds none, so the two share it.
+	CircuitMode CircuitMode `pulumi:"circuitMode,optional"`
+	// Region is the transit router's region, where the route maps apply;
+	// required with SecondVBRID in ActiveStandby mode.
+	Region string `pulumi:"region,optional"`
 	// Tags are applied to the CEN instance, the transit router and its
 	// attachments.
 	Tags map[string]string `pulumi:"tags,optional"`
@@ -108,20 +124,9 @@ func (a *CENHubArgs) validate(c checker) {
 	}
 	checkID(c, "CENID", a.CENID, limits.CENID)
 	checkTags(c, a.Tags)
-	if hc := a.VBRHealthCheck; hc != nil {
-		hcc := c.at("VBRHealthCheck")
-		if a.VBRID == nil {
-			hcc.fail("", nil, "needs a VBR", "set VBRID or drop the health check")
-		}
-		hcc.check("Region", hc.Region, limits.CheckRegion(hc.Region), "give the VBR's region, e.g. cn-hangzhou")
-		if !hc.TargetIP.IsValid() {
-			hcc.missing("TargetIP", "give the on-premises peering IP of the VBR")
-		}
-		checkHost(hcc, "TargetIP", hc.TargetIP, "give the on-premises peering IP of the VBR")
-		checkHost(hcc, "SourceIP", hc.SourceIP, "leave it unset, or give an unused address CEN may probe from")
-		checkInRange(hcc, "IntervalSecs", hc.IntervalSecs, limits.HealthCheckIntervalMin, limits.HealthCheckIntervalMax, "use 2 or 3, or leave it unset for 2")
-		checkInRange(hcc, "HealthyThreshold", hc.HealthyThreshold, limits.HealthyThresholdMin, limits.HealthyThresholdMax, "use 3–8, or leave it unset for 8")
-	}
+	checkVBRHealthCheck(c.at("VBRHealthCheck"), a.VBRHealthCheck, a.VBRID, "VBRID")
+	checkVBRHealthCheck(c.at("SecondVBRHealthCheck"), a.SecondVBRHealthCheck, a.SecondVBRID, "SecondVBRID")
+	a.validateSecondVBR(c)
 	if ad := a.Advertise; ad != nil {
 		adc := c.at("Advertise")
 		if !names[ad.VPC] {
@@ -133,6 +138,49 @@ func (a *CENHubArgs) validate(c checker) {
 		checkID(adc, "RouteTableID", ad.RouteTableID, limits.RouteTableID)
 		for i, p := range ad.Prefixes {
 			checkCanonical(adc.at("Prefixes"), fmt.Sprintf("[%d]", i), p)
+		}
+	}
+}
+
+// checkVBRHealthCheck checks a health check of the VBR the field vbrField
+// names.
+func checkVBRHealthCheck(hcc checker, hc *VBRHealthCheckArgs, vbr pulumi.StringInput, vbrField string) {
+	if hc == nil {
+		return
+	}
+	if vbr == nil {
+		hcc.fail("", nil, "needs a VBR", "set "+vbrField+" or drop the health check")
+	}
+	hcc.check("Region", hc.Region, limits.CheckRegion(hc.Region), "give the VBR's region, e.g. cn-hangzhou")
+	if !hc.TargetIP.IsValid() {
+		hcc.missing("TargetIP", "give the on-premises peering IP of the VBR")
+	}
+	checkHost(hcc, "TargetIP", hc.TargetIP, "give the on-premises peering IP of the VBR")
+	checkHost(hcc, "SourceIP", hc.SourceIP, "leave it unset, or give an unused address CEN may probe from")
+	checkInRange(hcc, "IntervalSecs", hc.IntervalSecs, limits.HealthCheckIntervalMin, limits.HealthCheckIntervalMax, "use 2 or 3, or leave it unset for 2")
+	checkInRange(hcc, "HealthyThreshold", hc.HealthyThreshold, limits.HealthyThresholdMin, limits.HealthyThresholdMax, "use 3–8, or leave it unset for 8")
+}
+
+// validateSecondVBR checks what a second VBR needs: the first, a known
+// mode and, for the route maps, the region.
+func (a *CENHubArgs) validateSecondVBR(c checker) {
+	if a.SecondVBRID == nil {
+		if a.CircuitMode != "" {
+			c.fail("CircuitMode", string(a.CircuitMode), "is set but there is no second VBR to rank", "leave it unset, or set SecondVBRID")
+		}
+		return
+	}
+	if a.VBRID == nil {
+		c.at("SecondVBRID").fail("", nil, "is set without VBRID", "attach the first circuit's VBR as VBRID")
+	}
+	if a.CircuitMode != "" {
+		c.check("CircuitMode", string(a.CircuitMode), a.CircuitMode.Check(), fmt.Sprintf("use %q or %q", ActiveStandby, ECMP))
+	}
+	if a.CircuitMode.OrDefault() == ActiveStandby {
+		if a.Region == "" {
+			c.missing("Region", "give the transit router's region, e.g. cn-hangzhou: the route maps that rank the VBRs apply there")
+		} else {
+			c.check("Region", a.Region, limits.CheckRegion(a.Region), "give the transit router's region, e.g. cn-hangzhou")
 		}
 	}
 }
@@ -177,12 +225,18 @@ type CENHub struct {
 	VPCAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
 	// VBRAttachmentID is the VBR's attachment, empty without a VBR.
 	VBRAttachmentID pulumi.StringOutput `pulumi:"vbrAttachmentId"`
+	// SecondVBRAttachmentID is the second VBR's attachment, empty without
+	// one.
+	SecondVBRAttachmentID pulumi.StringOutput `pulumi:"secondVbrAttachmentId"`
 }
 
 // NewCENHub validates args and creates the hub. Children: <name>-cen (unless
 // CENID is given), <name>-tr, per VPC <name>-<vpc> with <name>-<vpc>-association
 // and <name>-<vpc>-propagation, <name>-vbr with its association and
-// propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>.
+// propagation, <name>-vbr-health-check, and <name>-advertise-<prefix>; with
+// a second VBR, <name>-vbr-b with its association, propagation and
+// <name>-vbr-b-health-check, and in ActiveStandby mode the route maps
+// <name>-vbr-route-map and <name>-vbr-b-route-map.
 //
 // The name is the stem of every child's and Alibaba Cloud resource's name:
 // 2–64 characters, a letter first, then letters, digits, '.', '_' and '-'.
@@ -279,13 +333,14 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 		vpcAttachmentIDs[v.Name] = att.TransitRouterAttachmentId
 	}
 
-	vbrAttachmentID := pulumi.String("").ToStringOutput()
-	if args.VBRID != nil {
-		att, err := cen.NewTransitRouterVbrAttachment(ctx, child(name, "vbr"), &cen.TransitRouterVbrAttachmentArgs{
+	// attachVBR attaches a VBR with the role's children and, when asked, its
+	// health check.
+	attachVBR := func(role string, vbrID pulumi.StringInput, hc *VBRHealthCheckArgs) (*cen.TransitRouterVbrAttachment, error) {
+		att, err := cen.NewTransitRouterVbrAttachment(ctx, child(name, role), &cen.TransitRouterVbrAttachmentArgs{
 			CenId:                       cenID,
 			TransitRouterId:             tr.TransitRouterId,
-			VbrId:                       args.VBRID,
-			TransitRouterAttachmentName: pulumi.String(child(name, "vbr")),
+			VbrId:                       vbrID,
+			TransitRouterAttachmentName: pulumi.String(child(name, role)),
 			// The on-premises gateway learns the VPC CIDRs over BGP.
 			AutoPublishRouteEnabled: pulumi.Bool(true),
 			Tags:                    tagMap(args.Tags),
@@ -293,14 +348,13 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 		if err != nil {
 			return nil, err
 		}
-		if _, err := wire("vbr", att.TransitRouterAttachmentId); err != nil {
+		if _, err := wire(role, att.TransitRouterAttachmentId); err != nil {
 			return nil, err
 		}
-		vbrAttachmentID = att.TransitRouterAttachmentId
-		if hc := args.VBRHealthCheck; hc != nil {
+		if hc != nil {
 			hcArgs := &cen.VbrHealthCheckArgs{
 				CenId:               cenID,
-				VbrInstanceId:       args.VBRID,
+				VbrInstanceId:       vbrID,
 				VbrInstanceRegionId: pulumi.String(hc.Region),
 				HealthCheckTargetIp: pulumi.String(hc.TargetIP.String()),
 				HealthCheckInterval: pulumi.Int(orDefault(hc.IntervalSecs, limits.HealthCheckIntervalMin)),
@@ -310,7 +364,27 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 				hcArgs.HealthCheckSourceIp = pulumi.String(hc.SourceIP.String())
 			}
 			// The VBR must be in the CEN before CEN can probe it.
-			if _, err := cen.NewVbrHealthCheck(ctx, child(name, "vbr-health-check"), hcArgs, parent, pulumi.DependsOn([]pulumi.Resource{att})); err != nil {
+			if _, err := cen.NewVbrHealthCheck(ctx, child(name, role+"-health-check"), hcArgs, parent, pulumi.DependsOn([]pulumi.Resource{att})); err != nil {
+				return nil, err
+			}
+		}
+		return att, nil
+	}
+	empty := pulumi.String("").ToStringOutput()
+	vbrAttachmentID, secondAttachmentID := empty, empty
+	if args.VBRID != nil {
+		att, err := attachVBR("vbr", args.VBRID, args.VBRHealthCheck)
+		if err != nil {
+			return nil, err
+		}
+		vbrAttachmentID = att.TransitRouterAttachmentId
+		if args.SecondVBRID != nil {
+			attB, err := attachVBR("vbr-b", args.SecondVBRID, args.SecondVBRHealthCheck)
+			if err != nil {
+				return nil, err
+			}
+			secondAttachmentID = attB.TransitRouterAttachmentId
+			if err := rankVBRs(ctx, name, args, cenID, systemTable, []pulumi.Resource{att, attB}, parent); err != nil {
 				return nil, err
 			}
 		}
@@ -335,15 +409,56 @@ func NewCENHub(ctx *pulumi.Context, name string, args *CENHubArgs, opts ...pulum
 	hub.TransitRouterID = tr.TransitRouterId
 	hub.SystemRouteTableID = systemTable
 	hub.VPCAttachmentIDs = vpcAttachmentIDs.ToStringMapOutput()
-	hub.VBRAttachmentID = vbrAttachmentID
-	if err := ctx.RegisterResourceOutputs(hub, pulumi.Map{
+	hub.VBRAttachmentID, hub.SecondVBRAttachmentID = vbrAttachmentID, secondAttachmentID
+	outputs := pulumi.Map{
 		"cenId":              hub.CENID,
 		"transitRouterId":    hub.TransitRouterID,
 		"systemRouteTableId": hub.SystemRouteTableID,
 		"vpcAttachmentIds":   hub.VPCAttachmentIDs,
 		"vbrAttachmentId":    hub.VBRAttachmentID,
-	}); err != nil {
+	}
+	if args.SecondVBRID != nil {
+		outputs["secondVbrAttachmentId"] = hub.SecondVBRAttachmentID
+	}
+	if err := ctx.RegisterResourceOutputs(hub, outputs); err != nil {
 		return nil, err
 	}
 	return hub, nil
+}
+
+// rankVBRs makes the transit router's choice between the two VBRs' routes
+// explicit in ActiveStandby mode: a route map on the routes entering the
+// region from each VBR sets their preference, the first's better. The
+// transit router ranks routes from VBRs of its region by AS path, then this
+// preference (CEN, "Multi-region VBR ECMP routing"); the on-premises
+// gateway, as hybridlink renders it, advertises the same AS path on both
+// circuits, so the preference decides. ECMP mode adds none: equal routes
+// share the traffic.
+func rankVBRs(ctx *pulumi.Context, name string, args *CENHubArgs, cenID pulumi.StringInput, table pulumi.StringOutput, after []pulumi.Resource, parent pulumi.ResourceOption) error {
+	first, second, ok := circuits.RoutePreferences(args.CircuitMode)
+	if !ok {
+		return nil
+	}
+	for i, v := range []struct {
+		role       string
+		vbrID      pulumi.StringInput
+		preference int
+	}{{"vbr", args.VBRID, first}, {"vbr-b", args.SecondVBRID, second}} {
+		circuit := circuits.Name(i)
+		if _, err := cen.NewRouteMap(ctx, child(name, v.role+"-route-map"), &cen.RouteMapArgs{
+			CenId:                     cenID,
+			CenRegionId:               pulumi.String(args.Region),
+			TransitRouterRouteTableId: table,
+			TransmitDirection:         pulumi.String("RegionIn"),
+			Priority:                  pulumi.Int(circuits.RouteMapPriority + i),
+			MapResult:                 pulumi.String("Permit"),
+			SourceInstanceIds:         pulumi.StringArray{v.vbrID},
+			SourceChildInstanceTypes:  pulumi.StringArray{pulumi.String("VBR")},
+			Preference:                pulumi.IntPtr(v.preference),
+			Description:               pulumi.String(fmt.Sprintf("hybridlink %s: circuit %s's routes at preference %d (lower wins)", name, circuit, v.preference)),
+		}, parent, pulumi.DependsOn(after)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -56,8 +56,19 @@ type HybridConnectionArgs struct {
 	// IDCPrefixes are the on-premises prefixes (172.16.0.0/16 in the
 	// reference plan). Required.
 	IDCPrefixes []netip.Prefix `pulumi:"idcPrefixes"`
-	// ExpressConnect is the primary path, as NewExpressConnectLeg takes it.
+	// ExpressConnect is the primary path, as NewExpressConnectLeg takes it;
+	// with SecondExpressConnect, circuit A.
 	ExpressConnect ExpressConnectLegArgs `pulumi:"expressConnect"`
+	// SecondExpressConnect is a second circuit, circuit B (the child
+	// <name>-expressconnect-b, its own VBR, BGP and BFD), sharing the
+	// traffic with the first as CircuitMode says; the VPN stands by for
+	// both. Its physical connection must differ from the first's and its
+	// PeerASN must be the same (one on-premises gateway terminates both).
+	// Nil for one circuit.
+	SecondExpressConnect *ExpressConnectLegArgs `pulumi:"secondExpressConnect,optional"`
+	// CircuitMode is how two circuits share the traffic: ActiveStandby
+	// (the default) or ECMP. Leave it unset with one circuit.
+	CircuitMode CircuitMode `pulumi:"circuitMode,optional"`
 	// VPN is the standby path, as NewVPNStandbyLeg takes it, without its
 	// placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and
 	// IDCPrefixes unset — the gateway goes into TransitVPC (its second zone
@@ -65,7 +76,8 @@ type HybridConnectionArgs struct {
 	VPN VPNStandbyLegArgs `pulumi:"vpn"`
 	// CENID is an existing CEN instance; nil creates one.
 	CENID pulumi.StringInput `pulumi:"cenId,optional"`
-	// VBRHealthCheck makes CEN probe the on-premises peering IP.
+	// VBRHealthCheck makes CEN probe the on-premises peering IP of each
+	// circuit over its VBR.
 	VBRHealthCheck bool `pulumi:"vbrHealthCheck,optional"`
 	// Monitoring pages when a link fails (StandbyMonitoring, the child
 	// <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes
@@ -114,6 +126,7 @@ func (a *HybridConnectionArgs) validate(c checker) {
 		checkVPC(vc, v.VPC, a.Region, regionOK)
 	}
 	a.ExpressConnect.validate(c.at("ExpressConnect"))
+	a.validateSecondCircuit(c)
 	if len(a.IDCPrefixes) == 0 {
 		c.missing("IDCPrefixes", "list the on-premises prefixes, e.g. 172.16.0.0/16")
 	}
@@ -145,6 +158,9 @@ func (a *HybridConnectionArgs) validate(c checker) {
 		}
 		if m.VBRID != nil {
 			mc.fail("VBRID", nil, "is set", fix)
+		}
+		if m.SecondVBRID != nil {
+			mc.fail("SecondVBRID", nil, "is set", fix)
 		}
 	}
 	if a.VPN.DualTunnel && limits.DistinctZones(zonesOf(a.TransitVPC.VSwitches)) < 2 {
@@ -251,7 +267,7 @@ type PlanBlock struct {
 }
 
 // AddressPlan returns every CIDR block of the plan — VPCs, vSwitches, the VBR
-// peering subnet and the IDC prefixes. Invalid blocks (not canonical IPv4,
+// peering subnets and the IDC prefixes. Invalid blocks (not canonical IPv4,
 // or in a special-purpose range such as loopback) are left out.
 func (a *HybridConnectionArgs) AddressPlan() []PlanBlock {
 	var out []PlanBlock
@@ -277,6 +293,9 @@ func (a *HybridConnectionArgs) addressPlan() []cidr.Entry[planEntry] {
 		}
 	}
 	add(a.ExpressConnect.PeeringSubnet(), planEntry{field: "ExpressConnect.PeerGatewayIP"})
+	if b := a.SecondExpressConnect; b != nil {
+		add(b.PeeringSubnet(), planEntry{field: "SecondExpressConnect.PeerGatewayIP"})
+	}
 	for i, p := range a.IDCPrefixes {
 		add(p, planEntry{field: fmt.Sprintf("IDCPrefixes[%d]", i)})
 	}
@@ -352,20 +371,32 @@ type HybridConnection struct {
 	VPCAttachmentIDs pulumi.StringMapOutput `pulumi:"vpcAttachmentIds"`
 	// VBRAttachmentID is the VBR's transit-router attachment.
 	VBRAttachmentID pulumi.StringOutput `pulumi:"vbrAttachmentId"`
+	// SecondVBRID is the second circuit's VBR; empty, and not among
+	// Outputs, with one circuit.
+	SecondVBRID pulumi.StringOutput `pulumi:"secondVbrId"`
+	// SecondVBRRouteTableID is the second VBR's route table; empty with one
+	// circuit.
+	SecondVBRRouteTableID pulumi.StringOutput `pulumi:"secondVbrRouteTableId"`
+	// SecondVBRAttachmentID is the second VBR's transit-router attachment;
+	// empty with one circuit.
+	SecondVBRAttachmentID pulumi.StringOutput `pulumi:"secondVbrAttachmentId"`
 
 	// The legs and the hub, for what the outputs above leave out, and the
-	// monitoring (nil unless Monitoring is configured).
-	ExpressConnect *ExpressConnectLeg
-	VPN            *VPNStandbyLeg
-	Hub            *CENHub
-	Monitoring     *StandbyMonitoring
+	// monitoring (nil unless Monitoring is configured) and the second
+	// circuit (nil unless SecondExpressConnect is).
+	ExpressConnect       *ExpressConnectLeg
+	SecondExpressConnect *ExpressConnectLeg
+	VPN                  *VPNStandbyLeg
+	Hub                  *CENHub
+	Monitoring           *StandbyMonitoring
 }
 
 // NewHybridConnection validates args and composes an ExpressConnectLeg
-// (<name>-expressconnect), a VPNStandbyLeg in the transit VPC (<name>-vpn)
-// and a CENHub (<name>-hub) that attaches every VPC and the VBR and
-// advertises the IDC prefixes from the transit VPC, and, when Monitoring is
-// configured, a StandbyMonitoring (<name>-monitoring) of that VBR and CEN. The name is the stem of
+// (<name>-expressconnect; with a second circuit also <name>-expressconnect-b),
+// a VPNStandbyLeg in the transit VPC (<name>-vpn) and a CENHub (<name>-hub)
+// that attaches every VPC and the VBRs and advertises the IDC prefixes from
+// the transit VPC, and, when Monitoring is configured, a StandbyMonitoring
+// (<name>-monitoring) of those VBRs and CEN. The name is the stem of
 // every child's and Alibaba Cloud resource's name: 2–64 characters, a
 // letter first, then letters, digits, '.', '_' and '-'. VPC names
 // (VPC.Name) are name parts: 1–40 of those characters, distinct. On any
@@ -398,6 +429,14 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	ec, err := NewExpressConnectLeg(ctx, child(name, "expressconnect"), &ecArgs, legOpts...)
 	if err != nil {
 		return nil, err
+	}
+	var ecB *ExpressConnectLeg
+	if b := args.SecondExpressConnect; b != nil {
+		bArgs := *b
+		bArgs.Tags = mergeTags(args.Tags, bArgs.Tags)
+		if ecB, err = NewExpressConnectLeg(ctx, child(name, "expressconnect-b"), &bArgs, legOpts...); err != nil {
+			return nil, err
+		}
 	}
 
 	transit := args.TransitVPC
@@ -434,6 +473,12 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	if args.VBRHealthCheck {
 		hubArgs.VBRHealthCheck = &VBRHealthCheckArgs{Region: args.Region, TargetIP: args.ExpressConnect.PeerGatewayIP}
 	}
+	if ecB != nil {
+		hubArgs.SecondVBRID, hubArgs.CircuitMode, hubArgs.Region = ecB.VBRID, args.CircuitMode, args.Region
+		if args.VBRHealthCheck {
+			hubArgs.SecondVBRHealthCheck = &VBRHealthCheckArgs{Region: args.Region, TargetIP: args.SecondExpressConnect.PeerGatewayIP}
+		}
+	}
 	hub, err := NewCENHub(ctx, child(name, "hub"), hubArgs, legOpts...)
 	if err != nil {
 		return nil, err
@@ -442,6 +487,9 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	if args.Monitoring != nil {
 		monArgs := *args.Monitoring
 		monArgs.CENID, monArgs.VBRID = hub.CENID, ec.VBRID
+		if ecB != nil {
+			monArgs.SecondVBRID = ecB.VBRID
+		}
 		monArgs.Tags = mergeTags(args.Tags, monArgs.Tags)
 		if hc.Monitoring, err = NewStandbyMonitoring(ctx, child(name, "monitoring"), &monArgs, parent); err != nil {
 			return nil, err
@@ -455,6 +503,12 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 	hc.VBRID, hc.VBRRouteTableID = ec.VBRID, ec.VBRRouteTableID
 	hc.CENID, hc.TransitRouterID, hc.TransitRouterRouteTableID = hub.CENID, hub.TransitRouterID, hub.SystemRouteTableID
 	hc.VPCAttachmentIDs, hc.VBRAttachmentID = hub.VPCAttachmentIDs, hub.VBRAttachmentID
+	empty := pulumi.String("").ToStringOutput()
+	hc.SecondVBRID, hc.SecondVBRRouteTableID, hc.SecondVBRAttachmentID = empty, empty, empty
+	if ecB != nil {
+		hc.SecondExpressConnect = ecB
+		hc.SecondVBRID, hc.SecondVBRRouteTableID, hc.SecondVBRAttachmentID = ecB.VBRID, ecB.VBRRouteTableID, hub.SecondVBRAttachmentID
+	}
 	if err := ctx.RegisterResourceOutputs(hc, hc.Outputs()); err != nil {
 		return nil, err
 	}
@@ -462,9 +516,10 @@ func NewHybridConnection(ctx *pulumi.Context, name string, args *HybridConnectio
 }
 
 // Outputs are the connection's outputs by name, as a program exports them:
-// for name, v := range hc.Outputs() { ctx.Export(name, v) }.
+// for name, v := range hc.Outputs() { ctx.Export(name, v) }. The second
+// circuit's are there only with a second circuit.
 func (hc *HybridConnection) Outputs() pulumi.Map {
-	return pulumi.Map{
+	out := pulumi.Map{
 		OutputVPNInternetIP:                 hc.VPNInternetIP,
 		OutputVPNDisasterRecoveryInternetIP: hc.VPNDisasterRecoveryInternetIP,
 		OutputVPNGatewayID:                  hc.VPNGatewayID,
@@ -479,6 +534,12 @@ func (hc *HybridConnection) Outputs() pulumi.Map {
 		OutputVPCAttachmentIDs:              hc.VPCAttachmentIDs,
 		OutputVBRAttachmentID:               hc.VBRAttachmentID,
 	}
+	if hc.SecondExpressConnect != nil {
+		out[OutputSecondVBRID] = hc.SecondVBRID
+		out[OutputSecondVBRRouteTableID] = hc.SecondVBRRouteTableID
+		out[OutputSecondVBRAttachmentID] = hc.SecondVBRAttachmentID
+	}
+	return out
 }
 
 // secondZoneVSwitch is the first vSwitch in a zone other than the first

@@ -17,4 +17,8 @@ const (
 	OutputTransitRouterRouteTableID     = "transitRouterRouteTableId"
 	OutputVPCAttachmentIDs              = "vpcAttachmentIds"
 	OutputVBRAttachmentID               = "vbrAttachmentId"
+	// The second circuit's, with one.
+	OutputSecondVBRID           = "secondVbrId"
+	OutputSecondVBRRouteTableID = "secondVbrRouteTableId"
+	OutputSecondVBRAttachmentID = "secondVbrAttachmentId"
 )

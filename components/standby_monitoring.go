@@ -44,6 +44,11 @@ type StandbyMonitoringArgs struct {
 	// VBRID is the VBR that health check probes. Required (HybridConnection
 	// sets it: leave it unset there).
 	VBRID pulumi.StringInput `pulumi:"vbrId,optional"`
+	// SecondVBRID is a second circuit's VBR, with its own CEN health check:
+	// it gets alarms of its own (a standby circuit that fails carries no
+	// traffic, so only an alarm tells). Nil for none (HybridConnection sets
+	// it: leave it unset there).
+	SecondVBRID pulumi.StringInput `pulumi:"secondVbrId,optional"`
 	// LossRatePercent pages (Critical) when the health check loses at least
 	// that share of its probes: 1–100, unset for the default 10.
 	LossRatePercent *int `pulumi:"lossRatePercent,optional"`
@@ -118,6 +123,12 @@ type StandbyMonitoring struct {
 	CircuitLatencyAlarmID pulumi.StringOutput `pulumi:"circuitLatencyAlarmId"`
 	// VPNEventRuleName is the event rule on the IPsec connection.
 	VPNEventRuleName pulumi.StringOutput `pulumi:"vpnEventRuleName"`
+	// SecondCircuitLossAlarmID is the loss alarm on the second circuit's
+	// VBR; empty without one.
+	SecondCircuitLossAlarmID pulumi.StringOutput `pulumi:"secondCircuitLossAlarmId"`
+	// SecondCircuitLatencyAlarmID is the latency alarm on the second
+	// circuit's VBR; empty without one.
+	SecondCircuitLatencyAlarmID pulumi.StringOutput `pulumi:"secondCircuitLatencyAlarmId"`
 }
 
 // NewStandbyMonitoring validates args and creates the monitoring. Children:
@@ -150,46 +161,52 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 		return nil, err
 	}
 	times := orDefault(args.Times, cloudmonitor.DefaultTimes)
-	dims := pulumi.All(args.CENID, args.VBRID).ApplyT(func(ids []any) string {
-		return cloudmonitor.Dimensions(map[string]string{"cenId": ids[0].(string), "vbrInstanceId": ids[1].(string)})
-	}).(pulumi.StringOutput)
-	alarm := func(role string, metric cloudmonitor.Metric, configure func(*cms.AlarmArgs)) (*cms.Alarm, error) {
-		a := &cms.AlarmArgs{
-			Name:             pulumi.String(child(args.ContactGroup.Name, role)),
-			Project:          pulumi.String(metric.Namespace),
-			Metric:           pulumi.String(metric.Name),
-			MetricDimensions: dims,
-			Period:           pulumi.Int(metric.PeriodSecs),
-			ContactGroups:    pulumi.StringArray{group.AlarmContactGroupName},
-			SilenceTime:      pulumi.Int(orDefault(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
-			Enabled:          pulumi.Bool(true),
-			Tags:             tagMap(args.Tags),
+	// circuitAlarms are the loss (Critical) and latency (Warn) alarms on the
+	// CEN health check of one VBR.
+	circuitAlarms := func(role string, vbrID pulumi.StringInput) (loss, latency *cms.Alarm, err error) {
+		dims := pulumi.All(args.CENID, vbrID).ApplyT(func(ids []any) string {
+			return cloudmonitor.Dimensions(map[string]string{"cenId": ids[0].(string), "vbrInstanceId": ids[1].(string)})
+		}).(pulumi.StringOutput)
+		alarm := func(role string, metric cloudmonitor.Metric, configure func(*cms.AlarmArgs)) (*cms.Alarm, error) {
+			a := &cms.AlarmArgs{
+				Name:             pulumi.String(child(args.ContactGroup.Name, role)),
+				Project:          pulumi.String(metric.Namespace),
+				Metric:           pulumi.String(metric.Name),
+				MetricDimensions: dims,
+				Period:           pulumi.Int(metric.PeriodSecs),
+				ContactGroups:    pulumi.StringArray{group.AlarmContactGroupName},
+				SilenceTime:      pulumi.Int(orDefault(args.SilenceSecs, cloudmonitor.DefaultSilenceSecs)),
+				Enabled:          pulumi.Bool(true),
+				Tags:             tagMap(args.Tags),
+			}
+			if args.Webhook != nil {
+				a.Webhook = args.Webhook
+			}
+			configure(a)
+			return cms.NewAlarm(ctx, child(name, role), a, parent)
 		}
-		if args.Webhook != nil {
-			a.Webhook = args.Webhook
+		loss, err = alarm(role+"-loss", cloudmonitor.CENVBRLossRate, func(a *cms.AlarmArgs) {
+			a.EscalationsCritical = &cms.AlarmEscalationsCriticalArgs{
+				ComparisonOperator: pulumi.String(">="),
+				Statistics:         pulumi.String(cloudmonitor.CENVBRLossRate.Statistics[0]),
+				Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LossRatePercent, cloudmonitor.DefaultLossRatePercent))),
+				Times:              pulumi.Int(times),
+			}
+		})
+		if err != nil {
+			return nil, nil, err
 		}
-		configure(a)
-		return cms.NewAlarm(ctx, child(name, role), a, parent)
+		latency, err = alarm(role+"-latency", cloudmonitor.CENVBRLatency, func(a *cms.AlarmArgs) {
+			a.EscalationsWarn = &cms.AlarmEscalationsWarnArgs{
+				ComparisonOperator: pulumi.String(">"),
+				Statistics:         pulumi.String(cloudmonitor.CENVBRLatency.Statistics[0]),
+				Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LatencyMs, cloudmonitor.DefaultLatencyMs))),
+				Times:              pulumi.Int(times),
+			}
+		})
+		return loss, latency, err
 	}
-	loss, err := alarm("circuit-loss", cloudmonitor.CENVBRLossRate, func(a *cms.AlarmArgs) {
-		a.EscalationsCritical = &cms.AlarmEscalationsCriticalArgs{
-			ComparisonOperator: pulumi.String(">="),
-			Statistics:         pulumi.String(cloudmonitor.CENVBRLossRate.Statistics[0]),
-			Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LossRatePercent, cloudmonitor.DefaultLossRatePercent))),
-			Times:              pulumi.Int(times),
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	latency, err := alarm("circuit-latency", cloudmonitor.CENVBRLatency, func(a *cms.AlarmArgs) {
-		a.EscalationsWarn = &cms.AlarmEscalationsWarnArgs{
-			ComparisonOperator: pulumi.String(">"),
-			Statistics:         pulumi.String(cloudmonitor.CENVBRLatency.Statistics[0]),
-			Threshold:          pulumi.String(fmt.Sprint(orDefault(args.LatencyMs, cloudmonitor.DefaultLatencyMs))),
-			Times:              pulumi.Int(times),
-		}
-	})
+	loss, latency, err := circuitAlarms("circuit", args.VBRID)
 	if err != nil {
 		return nil, err
 	}
@@ -229,17 +246,31 @@ func NewStandbyMonitoring(ctx *pulumi.Context, name string, args *StandbyMonitor
 	if err != nil {
 		return nil, err
 	}
+	empty := pulumi.String("").ToStringOutput()
+	m.SecondCircuitLossAlarmID, m.SecondCircuitLatencyAlarmID = empty, empty
+	if args.SecondVBRID != nil {
+		lossB, latencyB, err := circuitAlarms("circuit-b", args.SecondVBRID)
+		if err != nil {
+			return nil, err
+		}
+		m.SecondCircuitLossAlarmID, m.SecondCircuitLatencyAlarmID = lossB.ID().ToStringOutput(), latencyB.ID().ToStringOutput()
+	}
 
 	m.ContactGroupName = group.AlarmContactGroupName
 	m.CircuitLossAlarmID = loss.ID().ToStringOutput()
 	m.CircuitLatencyAlarmID = latency.ID().ToStringOutput()
 	m.VPNEventRuleName = rule.RuleName
-	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
+	outputs := pulumi.Map{
 		"contactGroupName":      m.ContactGroupName,
 		"circuitLossAlarmId":    m.CircuitLossAlarmID,
 		"circuitLatencyAlarmId": m.CircuitLatencyAlarmID,
 		"vpnEventRuleName":      m.VPNEventRuleName,
-	}); err != nil {
+	}
+	if args.SecondVBRID != nil {
+		outputs["secondCircuitLossAlarmId"] = m.SecondCircuitLossAlarmID
+		outputs["secondCircuitLatencyAlarmId"] = m.SecondCircuitLatencyAlarmID
+	}
+	if err := ctx.RegisterResourceOutputs(m, outputs); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -37,10 +37,18 @@ var zeroCases = []struct {
 	{"Monitoring.LatencyMs", func(a *components.HybridConnectionArgs) { a.Monitoring.LatencyMs = new(0) }, "is out of range 1–10000"},
 	{"Monitoring.Times", func(a *components.HybridConnectionArgs) { a.Monitoring.Times = new(0) }, "is less than 1"},
 	{"Monitoring.SilenceSecs", func(a *components.HybridConnectionArgs) { a.Monitoring.SilenceSecs = new(0) }, "silence time 0 s is out of range 300–86400 s"},
+	// The second circuit's numbers are judged like the first's.
+	{"SecondExpressConnect.VLANID", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.VLANID = new(0) }, ""},
+	{"SecondExpressConnect.BandwidthMbps", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.BandwidthMbps = new(0) }, "bandwidth 0 Mbps is not offered for a VBR"},
+	{"SecondExpressConnect.PeerASN", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.PeerASN = new(0) }, "AS 0 is out of range 1–4294967294"},
+	{"SecondExpressConnect.LocalASN", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.LocalASN = new(0) }, "AS 0 is not accepted as the Alibaba Cloud side AS"},
+	{"SecondExpressConnect.BFD.MinTxIntervalMs", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.BFD.MinTxIntervalMs = new(0) }, "0 ms is out of range 200–1000 ms"},
+	{"SecondExpressConnect.BFD.MinRxIntervalMs", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.BFD.MinRxIntervalMs = new(0) }, "0 ms is out of range 200–1000 ms"},
+	{"SecondExpressConnect.BFD.DetectMultiplier", func(a *components.HybridConnectionArgs) { a.SecondExpressConnect.BFD.DetectMultiplier = new(0) }, "0 is out of range 3–10"},
 }
 
 // required numbers have no default for a fix to offer.
-var required = map[string]bool{"ExpressConnect.PeerASN": true, "VPN.BandwidthMbps": true}
+var required = map[string]bool{"ExpressConnect.PeerASN": true, "SecondExpressConnect.PeerASN": true, "VPN.BandwidthMbps": true}
 
 // zeroArgs is the reference plan with every optional part present, so that
 // each number can be given.
@@ -50,6 +58,7 @@ func zeroArgs() *components.HybridConnectionArgs {
 	m := referenceMonitoringArgs()
 	m.CENID, m.VBRID = nil, nil
 	a.Monitoring = m
+	a.SecondExpressConnect = secondCircuit()
 	return a
 }
 
@@ -77,13 +86,12 @@ func TestZeroIsJudgedNotUnset(t *testing.T) {
 // The CEN hub's health-check numbers, which HybridConnection leaves to their
 // defaults, judge 0 alike.
 func TestHubZeroIsJudgedNotUnset(t *testing.T) {
-	for field, set := range map[string]func(*components.VBRHealthCheckArgs){
-		"VBRHealthCheck.IntervalSecs":     func(h *components.VBRHealthCheckArgs) { h.IntervalSecs = new(0) },
-		"VBRHealthCheck.HealthyThreshold": func(h *components.VBRHealthCheckArgs) { h.HealthyThreshold = new(0) },
-	} {
+	for field, set := range hubZeroCases {
 		t.Run(field, func(t *testing.T) {
 			a := referenceHubArgs()
-			set(a.VBRHealthCheck)
+			a.SecondVBRID, a.Region = pulumi.String("vbr-2"), "cn-hangzhou"
+			a.SecondVBRHealthCheck = &components.VBRHealthCheckArgs{Region: "cn-hangzhou", TargetIP: ip("10.1.0.6")}
+			set(a)
 			e := argError(t, a.Validate(), field)
 			assert.Equal(t, "0", e.Value)
 			assert.Contains(t, e.Problem, "is out of range")
@@ -91,10 +99,20 @@ func TestHubZeroIsJudgedNotUnset(t *testing.T) {
 	}
 }
 
+var hubZeroCases = map[string]func(*components.CENHubArgs){
+	"VBRHealthCheck.IntervalSecs":           func(a *components.CENHubArgs) { a.VBRHealthCheck.IntervalSecs = new(0) },
+	"VBRHealthCheck.HealthyThreshold":       func(a *components.CENHubArgs) { a.VBRHealthCheck.HealthyThreshold = new(0) },
+	"SecondVBRHealthCheck.IntervalSecs":     func(a *components.CENHubArgs) { a.SecondVBRHealthCheck.IntervalSecs = new(0) },
+	"SecondVBRHealthCheck.HealthyThreshold": func(a *components.CENHubArgs) { a.SecondVBRHealthCheck.HealthyThreshold = new(0) },
+}
+
 // Every number of every Args is a *int and has a case above, so that a
 // number added later cannot be read as unset when it is 0.
 func TestEveryArgsNumberIsAPointerWithAZeroCase(t *testing.T) {
-	covered := map[string]bool{"VBRHealthCheck.IntervalSecs": true, "VBRHealthCheck.HealthyThreshold": true}
+	covered := map[string]bool{}
+	for field := range hubZeroCases {
+		covered[field] = true
+	}
 	for _, tc := range zeroCases {
 		covered[tc.field] = true
 	}

@@ -36,7 +36,12 @@ func TestSpecBindsAndMirrorsTheGoTypes(t *testing.T) {
 	assert.True(t, hc.IsComponent)
 	assert.ElementsMatch(t, []string{"region", "workloadVpcs", "transitVpc", "idcPrefixes", "expressConnect", "vpn"}, hc.RequiredInputs)
 	assert.Len(t, hc.InputProperties, reflect.TypeFor[components.HybridConnectionArgs]().NumField())
-	assert.Len(t, hc.Properties, len((&components.HybridConnection{}).Outputs()))
+	// Every output, the second circuit's included (Outputs has them only
+	// with a second circuit).
+	assert.Len(t, hc.Properties, len((&components.HybridConnection{SecondExpressConnect: &components.ExpressConnectLeg{}}).Outputs()))
+	assert.Contains(t, hc.InputProperties, "secondExpressConnect")
+	assert.Equal(t, "#/types/hybridlink:index:ExpressConnectLegSpec", hc.InputProperties["secondExpressConnect"].Ref, "the second circuit has the first's shape")
+	assert.Equal(t, "string", hc.InputProperties["circuitMode"].Type)
 	assert.True(t, hc.Properties["vpnPreSharedKey"].Secret)
 	assert.Equal(t, "idcPrefixes is a field.", hc.InputProperties["idcPrefixes"].Description[:len("idcPrefixes is a field.")], "a doc naming the Go field names the property")
 
@@ -115,4 +120,29 @@ func TestValidateMessagesInSchemaTerms(t *testing.T) {
 	goErr := components.ArgErrors{{Field: "TransitVPC.CIDR", Value: "10.20.0.0/16", Problem: "overlaps WorkloadVPCs[0].CIDR (10.20.0.0/16)", Fix: "give every VPC its own space", Related: "WorkloadVPCs[0].CIDR"}}
 	err := inSchemaTerms(reflect.TypeFor[components.HybridConnectionArgs](), errors.Join(errors.New("components: invalid HybridConnectionArgs for \"x\""), goErr))
 	assert.Equal(t, "components: invalid HybridConnectionArgs for \"x\"\n1 invalid argument(s):\n  - transitVpc.cidr = 10.20.0.0/16: overlaps workloadVpcs[0].cidr (10.20.0.0/16); give every VPC its own space", err.Error())
+}
+
+// The second circuit arrives as the first does, its addresses parsed, and
+// its problems come back at secondExpressConnect.
+func TestSecondCircuitFromOtherLanguages(t *testing.T) {
+	c, ok := componentByToken(components.TypeHybridConnection)
+	require.True(t, ok)
+	wt, err := wireType(c.args)
+	require.NoError(t, err)
+	wire := reflect.New(wt).Elem()
+	second := reflect.New(wire.FieldByName("SecondExpressConnect").Type().Elem())
+	second.Elem().FieldByName("LocalGatewayIP").SetString("10.1.0.13")
+	second.Elem().FieldByName("PeerGatewayIP").SetString("10.1.0.300")
+	wire.FieldByName("SecondExpressConnect").Set(second)
+	wire.FieldByName("CircuitMode").SetString("ecmp")
+
+	args := reflect.New(c.args)
+	var errs components.ArgErrors
+	fromWire(args.Elem(), wire, "", &errs)
+	require.Len(t, errs, 1)
+	assert.Contains(t, inSchemaTerms(c.args, errs).Error(), "secondExpressConnect.peerGatewayIp = 10.1.0.300: is not an IPv4 address")
+	parsed := args.Interface().(*components.HybridConnectionArgs)
+	require.NotNil(t, parsed.SecondExpressConnect)
+	assert.Equal(t, "10.1.0.13", parsed.SecondExpressConnect.LocalGatewayIP.String())
+	assert.Equal(t, components.ECMP, parsed.CircuitMode)
 }

@@ -29,6 +29,10 @@ export class CenHub extends pulumi.ComponentResource {
      */
     declare public readonly cenId: pulumi.Output<string>;
     /**
+     * secondVbrAttachmentId is the second VBR's attachment, empty without one.
+     */
+    declare public /*out*/ readonly secondVbrAttachmentId: pulumi.Output<string>;
+    /**
      * systemRouteTableId is the transit router's system route table.
      */
     declare public /*out*/ readonly systemRouteTableId: pulumi.Output<string>;
@@ -61,16 +65,22 @@ export class CenHub extends pulumi.ComponentResource {
             }
             resourceInputs["advertise"] = args?.advertise;
             resourceInputs["cenId"] = args?.cenId;
+            resourceInputs["circuitMode"] = args?.circuitMode;
+            resourceInputs["region"] = args?.region;
+            resourceInputs["secondVbrHealthCheck"] = args?.secondVbrHealthCheck;
+            resourceInputs["secondVbrId"] = args?.secondVbrId;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["vbrHealthCheck"] = args?.vbrHealthCheck;
             resourceInputs["vbrId"] = args?.vbrId;
             resourceInputs["vpcs"] = args?.vpcs;
+            resourceInputs["secondVbrAttachmentId"] = undefined /*out*/;
             resourceInputs["systemRouteTableId"] = undefined /*out*/;
             resourceInputs["transitRouterId"] = undefined /*out*/;
             resourceInputs["vbrAttachmentId"] = undefined /*out*/;
             resourceInputs["vpcAttachmentIds"] = undefined /*out*/;
         } else {
             resourceInputs["cenId"] = undefined /*out*/;
+            resourceInputs["secondVbrAttachmentId"] = undefined /*out*/;
             resourceInputs["systemRouteTableId"] = undefined /*out*/;
             resourceInputs["transitRouterId"] = undefined /*out*/;
             resourceInputs["vbrAttachmentId"] = undefined /*out*/;
@@ -93,6 +103,22 @@ export interface CenHubArgs {
      * cenId is an existing CEN instance; nil creates one.
      */
     cenId?: pulumi.Input<string | undefined>;
+    /**
+     * circuitMode ranks the two VBRs' routes to the IDC in the transit router (with SecondVBRID): ActiveStandby (the default) adds a route map on each VBR's routes entering the region — preference 10 for VBRID's, 20 for SecondVBRID's; the lower wins, so VBRID carries the traffic while it is up — and ECMP adds none, so the two share it.
+     */
+    circuitMode?: string;
+    /**
+     * region is the transit router's region, where the route maps apply; required with SecondVBRID in ActiveStandby mode.
+     */
+    region?: string;
+    /**
+     * secondVbrHealthCheck makes CEN probe the on-premises peering IP over the second VBR; nil for none.
+     */
+    secondVbrHealthCheck?: inputs.VbrHealthCheckArgs;
+    /**
+     * secondVbrId is the VBR of a second Express Connect circuit, attached beside VBRID (which it needs); nil for none.
+     */
+    secondVbrId?: pulumi.Input<string | undefined>;
     /**
      * tags are applied to the CEN instance, the transit router and its attachments.
      */

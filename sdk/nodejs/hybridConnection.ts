@@ -33,6 +33,18 @@ export class HybridConnection extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly customerGatewayId: pulumi.Output<string>;
     /**
+     * secondVbrAttachmentId is the second VBR's transit-router attachment; empty with one circuit.
+     */
+    declare public /*out*/ readonly secondVbrAttachmentId: pulumi.Output<string>;
+    /**
+     * secondVbrId is the second circuit's VBR; empty, and not among Outputs, with one circuit.
+     */
+    declare public /*out*/ readonly secondVbrId: pulumi.Output<string>;
+    /**
+     * secondVbrRouteTableId is the second VBR's route table; empty with one circuit.
+     */
+    declare public /*out*/ readonly secondVbrRouteTableId: pulumi.Output<string>;
+    /**
      * transitRouterId is the region's transit router.
      */
     declare public /*out*/ readonly transitRouterId: pulumi.Output<string>;
@@ -107,17 +119,22 @@ export class HybridConnection extends pulumi.ComponentResource {
                 throw new Error("Missing required property 'workloadVpcs'");
             }
             resourceInputs["cenId"] = args?.cenId;
+            resourceInputs["circuitMode"] = args?.circuitMode;
             resourceInputs["expressConnect"] = args?.expressConnect;
             resourceInputs["idcPrefixes"] = args?.idcPrefixes;
             resourceInputs["monitoring"] = args?.monitoring;
             resourceInputs["protect"] = args?.protect;
             resourceInputs["region"] = args?.region;
+            resourceInputs["secondExpressConnect"] = args?.secondExpressConnect;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["transitVpc"] = args?.transitVpc;
             resourceInputs["vbrHealthCheck"] = args?.vbrHealthCheck;
             resourceInputs["vpn"] = args?.vpn;
             resourceInputs["workloadVpcs"] = args?.workloadVpcs;
             resourceInputs["customerGatewayId"] = undefined /*out*/;
+            resourceInputs["secondVbrAttachmentId"] = undefined /*out*/;
+            resourceInputs["secondVbrId"] = undefined /*out*/;
+            resourceInputs["secondVbrRouteTableId"] = undefined /*out*/;
             resourceInputs["transitRouterId"] = undefined /*out*/;
             resourceInputs["transitRouterRouteTableId"] = undefined /*out*/;
             resourceInputs["vbrAttachmentId"] = undefined /*out*/;
@@ -132,6 +149,9 @@ export class HybridConnection extends pulumi.ComponentResource {
         } else {
             resourceInputs["cenId"] = undefined /*out*/;
             resourceInputs["customerGatewayId"] = undefined /*out*/;
+            resourceInputs["secondVbrAttachmentId"] = undefined /*out*/;
+            resourceInputs["secondVbrId"] = undefined /*out*/;
+            resourceInputs["secondVbrRouteTableId"] = undefined /*out*/;
             resourceInputs["transitRouterId"] = undefined /*out*/;
             resourceInputs["transitRouterRouteTableId"] = undefined /*out*/;
             resourceInputs["vbrAttachmentId"] = undefined /*out*/;
@@ -160,7 +180,11 @@ export interface HybridConnectionArgs {
      */
     cenId?: pulumi.Input<string | undefined>;
     /**
-     * expressConnect is the primary path, as NewExpressConnectLeg takes it.
+     * circuitMode is how two circuits share the traffic: ActiveStandby (the default) or ECMP. Leave it unset with one circuit.
+     */
+    circuitMode?: string;
+    /**
+     * expressConnect is the primary path, as NewExpressConnectLeg takes it; with SecondExpressConnect, circuit A.
      */
     expressConnect: inputs.ExpressConnectLegSpecArgs;
     /**
@@ -180,6 +204,10 @@ export interface HybridConnectionArgs {
      */
     region: string;
     /**
+     * secondExpressConnect is a second circuit, circuit B (the child <name>-expressconnect-b, its own VBR, BGP and BFD), sharing the traffic with the first as CircuitMode says; the VPN stands by for both. Its physical connection must differ from the first's and its PeerASN must be the same (one on-premises gateway terminates both). Nil for one circuit.
+     */
+    secondExpressConnect?: inputs.ExpressConnectLegSpecArgs;
+    /**
      * tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
      */
     tags?: {[key: string]: string};
@@ -188,7 +216,7 @@ export interface HybridConnectionArgs {
      */
     transitVpc: inputs.VpcArgs;
     /**
-     * vbrHealthCheck makes CEN probe the on-premises peering IP.
+     * vbrHealthCheck makes CEN probe the on-premises peering IP of each circuit over its VBR.
      */
     vbrHealthCheck?: boolean;
     /**

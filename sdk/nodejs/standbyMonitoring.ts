@@ -37,6 +37,14 @@ export class StandbyMonitoring extends pulumi.ComponentResource {
      */
     declare public /*out*/ readonly contactGroupName: pulumi.Output<string>;
     /**
+     * secondCircuitLatencyAlarmId is the latency alarm on the second circuit's VBR; empty without one.
+     */
+    declare public /*out*/ readonly secondCircuitLatencyAlarmId: pulumi.Output<string>;
+    /**
+     * secondCircuitLossAlarmId is the loss alarm on the second circuit's VBR; empty without one.
+     */
+    declare public /*out*/ readonly secondCircuitLossAlarmId: pulumi.Output<string>;
+    /**
      * vpnEventRuleName is the event rule on the IPsec connection.
      */
     declare public /*out*/ readonly vpnEventRuleName: pulumi.Output<string>;
@@ -59,6 +67,7 @@ export class StandbyMonitoring extends pulumi.ComponentResource {
             resourceInputs["contactGroup"] = args?.contactGroup;
             resourceInputs["latencyMs"] = args?.latencyMs;
             resourceInputs["lossRatePercent"] = args?.lossRatePercent;
+            resourceInputs["secondVbrId"] = args?.secondVbrId;
             resourceInputs["silenceSecs"] = args?.silenceSecs;
             resourceInputs["tags"] = args?.tags;
             resourceInputs["times"] = args?.times;
@@ -67,11 +76,15 @@ export class StandbyMonitoring extends pulumi.ComponentResource {
             resourceInputs["circuitLatencyAlarmId"] = undefined /*out*/;
             resourceInputs["circuitLossAlarmId"] = undefined /*out*/;
             resourceInputs["contactGroupName"] = undefined /*out*/;
+            resourceInputs["secondCircuitLatencyAlarmId"] = undefined /*out*/;
+            resourceInputs["secondCircuitLossAlarmId"] = undefined /*out*/;
             resourceInputs["vpnEventRuleName"] = undefined /*out*/;
         } else {
             resourceInputs["circuitLatencyAlarmId"] = undefined /*out*/;
             resourceInputs["circuitLossAlarmId"] = undefined /*out*/;
             resourceInputs["contactGroupName"] = undefined /*out*/;
+            resourceInputs["secondCircuitLatencyAlarmId"] = undefined /*out*/;
+            resourceInputs["secondCircuitLossAlarmId"] = undefined /*out*/;
             resourceInputs["vpnEventRuleName"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -99,6 +112,10 @@ export interface StandbyMonitoringArgs {
      * lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
      */
     lossRatePercent?: number;
+    /**
+     * secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
+     */
+    secondVbrId?: pulumi.Input<string | undefined>;
     /**
      * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
      */

@@ -204,6 +204,10 @@ export interface StandbyMonitoringSpecArgs {
      */
     lossRatePercent?: number;
     /**
+     * secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
+     */
+    secondVbrId?: pulumi.Input<string | undefined>;
+    /**
      * silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
      */
     silenceSecs?: number;

@@ -831,6 +831,10 @@ class StandbyMonitoringSpecArgsDict(TypedDict):
     """
     lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
     """
+    second_vbr_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
+    """
     silence_secs: NotRequired[_builtins.int]
     """
     silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
@@ -859,6 +863,7 @@ class StandbyMonitoringSpecArgs:
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
                  latency_ms: Optional[_builtins.int] = None,
                  loss_rate_percent: Optional[_builtins.int] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  silence_secs: Optional[_builtins.int] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  times: Optional[_builtins.int] = None,
@@ -871,6 +876,7 @@ class StandbyMonitoringSpecArgs:
         :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
         :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
         :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param pulumi.Input[_builtins.str] second_vbr_id: secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
         :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
         :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
@@ -884,6 +890,8 @@ class StandbyMonitoringSpecArgs:
             pulumi.set(__self__, "latency_ms", latency_ms)
         if loss_rate_percent is not None:
             pulumi.set(__self__, "loss_rate_percent", loss_rate_percent)
+        if second_vbr_id is not None:
+            pulumi.set(__self__, "second_vbr_id", second_vbr_id)
         if silence_secs is not None:
             pulumi.set(__self__, "silence_secs", silence_secs)
         if tags is not None:
@@ -942,6 +950,18 @@ class StandbyMonitoringSpecArgs:
     @loss_rate_percent.setter
     def loss_rate_percent(self, value: Optional[_builtins.int]):
         pulumi.set(self, "loss_rate_percent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrId")
+    def second_vbr_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
+        """
+        return pulumi.get(self, "second_vbr_id")
+
+    @second_vbr_id.setter
+    def second_vbr_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "second_vbr_id", value)
 
     @_builtins.property
     @pulumi.getter(name="silenceSecs")

@@ -23,6 +23,10 @@ class CenHubArgs:
                  vpcs: Sequence['VpcAttachmentArgs'],
                  advertise: Optional['RouteAdvertisementArgs'] = None,
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
+                 region: Optional[_builtins.str] = None,
+                 second_vbr_health_check: Optional['VbrHealthCheckArgs'] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  vbr_health_check: Optional['VbrHealthCheckArgs'] = None,
                  vbr_id: pulumi.Input[Optional[_builtins.str]] = None):
@@ -32,6 +36,10 @@ class CenHubArgs:
         :param Sequence['VpcAttachmentArgs'] vpcs: vpcs are the VPC attachments. Required: at least one.
         :param 'RouteAdvertisementArgs' advertise: advertise publishes a VPC's routes (the VPN routes in the transit VPC) to the transit router; nil for none.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
+        :param _builtins.str circuit_mode: circuitMode ranks the two VBRs' routes to the IDC in the transit router (with SecondVBRID): ActiveStandby (the default) adds a route map on each VBR's routes entering the region — preference 10 for VBRID's, 20 for SecondVBRID's; the lower wins, so VBRID carries the traffic while it is up — and ECMP adds none, so the two share it.
+        :param _builtins.str region: region is the transit router's region, where the route maps apply; required with SecondVBRID in ActiveStandby mode.
+        :param 'VbrHealthCheckArgs' second_vbr_health_check: secondVbrHealthCheck makes CEN probe the on-premises peering IP over the second VBR; nil for none.
+        :param pulumi.Input[_builtins.str] second_vbr_id: secondVbrId is the VBR of a second Express Connect circuit, attached beside VBRID (which it needs); nil for none.
         :param Mapping[str, _builtins.str] tags: tags are applied to the CEN instance, the transit router and its attachments.
         :param 'VbrHealthCheckArgs' vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP over the VBR; nil for none.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the Express Connect VBR to attach; nil attaches none.
@@ -41,6 +49,14 @@ class CenHubArgs:
             pulumi.set(__self__, "advertise", advertise)
         if cen_id is not None:
             pulumi.set(__self__, "cen_id", cen_id)
+        if circuit_mode is not None:
+            pulumi.set(__self__, "circuit_mode", circuit_mode)
+        if region is not None:
+            pulumi.set(__self__, "region", region)
+        if second_vbr_health_check is not None:
+            pulumi.set(__self__, "second_vbr_health_check", second_vbr_health_check)
+        if second_vbr_id is not None:
+            pulumi.set(__self__, "second_vbr_id", second_vbr_id)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
         if vbr_health_check is not None:
@@ -83,6 +99,54 @@ class CenHubArgs:
     @cen_id.setter
     def cen_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "cen_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="circuitMode")
+    def circuit_mode(self) -> Optional[_builtins.str]:
+        """
+        circuitMode ranks the two VBRs' routes to the IDC in the transit router (with SecondVBRID): ActiveStandby (the default) adds a route map on each VBR's routes entering the region — preference 10 for VBRID's, 20 for SecondVBRID's; the lower wins, so VBRID carries the traffic while it is up — and ECMP adds none, so the two share it.
+        """
+        return pulumi.get(self, "circuit_mode")
+
+    @circuit_mode.setter
+    def circuit_mode(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "circuit_mode", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def region(self) -> Optional[_builtins.str]:
+        """
+        region is the transit router's region, where the route maps apply; required with SecondVBRID in ActiveStandby mode.
+        """
+        return pulumi.get(self, "region")
+
+    @region.setter
+    def region(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "region", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrHealthCheck")
+    def second_vbr_health_check(self) -> Optional['VbrHealthCheckArgs']:
+        """
+        secondVbrHealthCheck makes CEN probe the on-premises peering IP over the second VBR; nil for none.
+        """
+        return pulumi.get(self, "second_vbr_health_check")
+
+    @second_vbr_health_check.setter
+    def second_vbr_health_check(self, value: Optional['VbrHealthCheckArgs']):
+        pulumi.set(self, "second_vbr_health_check", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrId")
+    def second_vbr_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        secondVbrId is the VBR of a second Express Connect circuit, attached beside VBRID (which it needs); nil for none.
+        """
+        return pulumi.get(self, "second_vbr_id")
+
+    @second_vbr_id.setter
+    def second_vbr_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "second_vbr_id", value)
 
     @_builtins.property
     @pulumi.getter
@@ -129,6 +193,10 @@ class CenHub(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  advertise: Optional[Union['RouteAdvertisementArgs', 'RouteAdvertisementArgsDict']] = None,
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
+                 region: Optional[_builtins.str] = None,
+                 second_vbr_health_check: Optional[Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict']] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  vbr_health_check: Optional[Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict']] = None,
                  vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -141,6 +209,10 @@ class CenHub(pulumi.ComponentResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param Union['RouteAdvertisementArgs', 'RouteAdvertisementArgsDict'] advertise: advertise publishes a VPC's routes (the VPN routes in the transit VPC) to the transit router; nil for none.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
+        :param _builtins.str circuit_mode: circuitMode ranks the two VBRs' routes to the IDC in the transit router (with SecondVBRID): ActiveStandby (the default) adds a route map on each VBR's routes entering the region — preference 10 for VBRID's, 20 for SecondVBRID's; the lower wins, so VBRID carries the traffic while it is up — and ECMP adds none, so the two share it.
+        :param _builtins.str region: region is the transit router's region, where the route maps apply; required with SecondVBRID in ActiveStandby mode.
+        :param Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict'] second_vbr_health_check: secondVbrHealthCheck makes CEN probe the on-premises peering IP over the second VBR; nil for none.
+        :param pulumi.Input[_builtins.str] second_vbr_id: secondVbrId is the VBR of a second Express Connect circuit, attached beside VBRID (which it needs); nil for none.
         :param Mapping[str, _builtins.str] tags: tags are applied to the CEN instance, the transit router and its attachments.
         :param Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict'] vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP over the VBR; nil for none.
         :param pulumi.Input[_builtins.str] vbr_id: vbrId is the Express Connect VBR to attach; nil attaches none.
@@ -172,6 +244,10 @@ class CenHub(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  advertise: Optional[Union['RouteAdvertisementArgs', 'RouteAdvertisementArgsDict']] = None,
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
+                 region: Optional[_builtins.str] = None,
+                 second_vbr_health_check: Optional[Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict']] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  vbr_health_check: Optional[Union['VbrHealthCheckArgs', 'VbrHealthCheckArgsDict']] = None,
                  vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
@@ -189,12 +265,17 @@ class CenHub(pulumi.ComponentResource):
 
             __props__.__dict__["advertise"] = advertise
             __props__.__dict__["cen_id"] = cen_id
+            __props__.__dict__["circuit_mode"] = circuit_mode
+            __props__.__dict__["region"] = region
+            __props__.__dict__["second_vbr_health_check"] = second_vbr_health_check
+            __props__.__dict__["second_vbr_id"] = second_vbr_id
             __props__.__dict__["tags"] = tags
             __props__.__dict__["vbr_health_check"] = vbr_health_check
             __props__.__dict__["vbr_id"] = vbr_id
             if vpcs is None and not opts.urn:
                 raise TypeError("Missing required property 'vpcs'")
             __props__.__dict__["vpcs"] = vpcs
+            __props__.__dict__["second_vbr_attachment_id"] = None
             __props__.__dict__["system_route_table_id"] = None
             __props__.__dict__["transit_router_id"] = None
             __props__.__dict__["vbr_attachment_id"] = None
@@ -213,6 +294,14 @@ class CenHub(pulumi.ComponentResource):
         cenId is the CEN instance, given or created.
         """
         return pulumi.get(self, "cen_id")
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrAttachmentId")
+    def second_vbr_attachment_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondVbrAttachmentId is the second VBR's attachment, empty without one.
+        """
+        return pulumi.get(self, "second_vbr_attachment_id")
 
     @_builtins.property
     @pulumi.getter(name="systemRouteTableId")

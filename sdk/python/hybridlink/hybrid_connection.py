@@ -27,24 +27,28 @@ class HybridConnectionArgs:
                  vpn: 'VpnStandbyLegSpecArgs',
                  workload_vpcs: Sequence['VpcArgs'],
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
                  monitoring: Optional['StandbyMonitoringSpecArgs'] = None,
                  protect: Optional[_builtins.bool] = None,
+                 second_express_connect: Optional['ExpressConnectLegSpecArgs'] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  vbr_health_check: Optional[_builtins.bool] = None):
         """
         The set of arguments for constructing a HybridConnection resource.
 
-        :param 'ExpressConnectLegSpecArgs' express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it.
+        :param 'ExpressConnectLegSpecArgs' express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it; with SecondExpressConnect, circuit A.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
         :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
         :param 'VpcArgs' transit_vpc: transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
         :param 'VpnStandbyLegSpecArgs' vpn: vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
         :param Sequence['VpcArgs'] workload_vpcs: workloadVpcs are reached from the IDC. Required: at least one.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
+        :param _builtins.str circuit_mode: circuitMode is how two circuits share the traffic: ActiveStandby (the default) or ECMP. Leave it unset with one circuit.
         :param 'StandbyMonitoringSpecArgs' monitoring: monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
+        :param 'ExpressConnectLegSpecArgs' second_express_connect: secondExpressConnect is a second circuit, circuit B (the child <name>-expressconnect-b, its own VBR, BGP and BFD), sharing the traffic with the first as CircuitMode says; the VPN stands by for both. Its physical connection must differ from the first's and its PeerASN must be the same (one on-premises gateway terminates both). Nil for one circuit.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
-        :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP.
+        :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP of each circuit over its VBR.
         """
         pulumi.set(__self__, "express_connect", express_connect)
         pulumi.set(__self__, "idc_prefixes", idc_prefixes)
@@ -54,10 +58,14 @@ class HybridConnectionArgs:
         pulumi.set(__self__, "workload_vpcs", workload_vpcs)
         if cen_id is not None:
             pulumi.set(__self__, "cen_id", cen_id)
+        if circuit_mode is not None:
+            pulumi.set(__self__, "circuit_mode", circuit_mode)
         if monitoring is not None:
             pulumi.set(__self__, "monitoring", monitoring)
         if protect is not None:
             pulumi.set(__self__, "protect", protect)
+        if second_express_connect is not None:
+            pulumi.set(__self__, "second_express_connect", second_express_connect)
         if tags is not None:
             pulumi.set(__self__, "tags", tags)
         if vbr_health_check is not None:
@@ -67,7 +75,7 @@ class HybridConnectionArgs:
     @pulumi.getter(name="expressConnect")
     def express_connect(self) -> 'ExpressConnectLegSpecArgs':
         """
-        expressConnect is the primary path, as NewExpressConnectLeg takes it.
+        expressConnect is the primary path, as NewExpressConnectLeg takes it; with SecondExpressConnect, circuit A.
         """
         return pulumi.get(self, "express_connect")
 
@@ -148,6 +156,18 @@ class HybridConnectionArgs:
         pulumi.set(self, "cen_id", value)
 
     @_builtins.property
+    @pulumi.getter(name="circuitMode")
+    def circuit_mode(self) -> Optional[_builtins.str]:
+        """
+        circuitMode is how two circuits share the traffic: ActiveStandby (the default) or ECMP. Leave it unset with one circuit.
+        """
+        return pulumi.get(self, "circuit_mode")
+
+    @circuit_mode.setter
+    def circuit_mode(self, value: Optional[_builtins.str]):
+        pulumi.set(self, "circuit_mode", value)
+
+    @_builtins.property
     @pulumi.getter
     def monitoring(self) -> Optional['StandbyMonitoringSpecArgs']:
         """
@@ -172,6 +192,18 @@ class HybridConnectionArgs:
         pulumi.set(self, "protect", value)
 
     @_builtins.property
+    @pulumi.getter(name="secondExpressConnect")
+    def second_express_connect(self) -> Optional['ExpressConnectLegSpecArgs']:
+        """
+        secondExpressConnect is a second circuit, circuit B (the child <name>-expressconnect-b, its own VBR, BGP and BFD), sharing the traffic with the first as CircuitMode says; the VPN stands by for both. Its physical connection must differ from the first's and its PeerASN must be the same (one on-premises gateway terminates both). Nil for one circuit.
+        """
+        return pulumi.get(self, "second_express_connect")
+
+    @second_express_connect.setter
+    def second_express_connect(self, value: Optional['ExpressConnectLegSpecArgs']):
+        pulumi.set(self, "second_express_connect", value)
+
+    @_builtins.property
     @pulumi.getter
     def tags(self) -> Optional[Mapping[str, _builtins.str]]:
         """
@@ -187,7 +219,7 @@ class HybridConnectionArgs:
     @pulumi.getter(name="vbrHealthCheck")
     def vbr_health_check(self) -> Optional[_builtins.bool]:
         """
-        vbrHealthCheck makes CEN probe the on-premises peering IP.
+        vbrHealthCheck makes CEN probe the on-premises peering IP of each circuit over its VBR.
         """
         return pulumi.get(self, "vbr_health_check")
 
@@ -203,11 +235,13 @@ class HybridConnection(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
                  express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  idc_prefixes: Optional[Sequence[_builtins.str]] = None,
                  monitoring: Optional[Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict']] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 second_express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  transit_vpc: Optional[Union['VpcArgs', 'VpcArgsDict']] = None,
                  vbr_health_check: Optional[_builtins.bool] = None,
@@ -220,14 +254,16 @@ class HybridConnection(pulumi.ComponentResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] cen_id: cenId is an existing CEN instance; nil creates one.
-        :param Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict'] express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it.
+        :param _builtins.str circuit_mode: circuitMode is how two circuits share the traffic: ActiveStandby (the default) or ECMP. Leave it unset with one circuit.
+        :param Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict'] express_connect: expressConnect is the primary path, as NewExpressConnectLeg takes it; with SecondExpressConnect, circuit A.
         :param Sequence[_builtins.str] idc_prefixes: idcPrefixes are the on-premises prefixes (172.16.0.0/16 in the reference plan). Required.
         :param Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict'] monitoring: monitoring pages when a link fails (StandbyMonitoring, the child <name>-monitoring); nil for none. It needs VBRHealthCheck, whose probes its circuit alarms read; leave its CENID and VBRID unset.
         :param _builtins.bool protect: protect protects the Express Connect leg and the hub — deleting them cuts the primary path of every VPC — but not the VPN leg.
         :param _builtins.str region: region of every resource, e.g. cn-hangzhou. It must be the region of the alicloud provider the resources use (alicloud:region): resources take their region from the provider, while zones are checked, and the VBR health check is pointed, with this one. Required.
+        :param Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict'] second_express_connect: secondExpressConnect is a second circuit, circuit B (the child <name>-expressconnect-b, its own VBR, BGP and BFD), sharing the traffic with the first as CircuitMode says; the VPN stands by for both. Its physical connection must differ from the first's and its PeerASN must be the same (one on-premises gateway terminates both). Nil for one circuit.
         :param Mapping[str, _builtins.str] tags: tags are applied to every taggable resource of both legs and the hub; a leg's own Tags are added to them and win on a shared key.
         :param Union['VpcArgs', 'VpcArgsDict'] transit_vpc: transitVpc hosts the VPN gateway and no workloads. Required, with its RouteTableID.
-        :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP.
+        :param _builtins.bool vbr_health_check: vbrHealthCheck makes CEN probe the on-premises peering IP of each circuit over its VBR.
         :param Union['VpnStandbyLegSpecArgs', 'VpnStandbyLegSpecArgsDict'] vpn: vpn is the standby path, as NewVPNStandbyLeg takes it, without its placement: leave VPCID, VSwitchID, DisasterRecoveryVSwitchID and IDCPrefixes unset — the gateway goes into TransitVPC (its second zone for DualTunnel) and routes IDCPrefixes.
         :param Sequence[Union['VpcArgs', 'VpcArgsDict']] workload_vpcs: workloadVpcs are reached from the IDC. Required: at least one.
         """
@@ -256,11 +292,13 @@ class HybridConnection(pulumi.ComponentResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 circuit_mode: Optional[_builtins.str] = None,
                  express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  idc_prefixes: Optional[Sequence[_builtins.str]] = None,
                  monitoring: Optional[Union['StandbyMonitoringSpecArgs', 'StandbyMonitoringSpecArgsDict']] = None,
                  protect: Optional[_builtins.bool] = None,
                  region: Optional[_builtins.str] = None,
+                 second_express_connect: Optional[Union['ExpressConnectLegSpecArgs', 'ExpressConnectLegSpecArgsDict']] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  transit_vpc: Optional[Union['VpcArgs', 'VpcArgsDict']] = None,
                  vbr_health_check: Optional[_builtins.bool] = None,
@@ -278,6 +316,7 @@ class HybridConnection(pulumi.ComponentResource):
             __props__ = HybridConnectionArgs.__new__(HybridConnectionArgs)
 
             __props__.__dict__["cen_id"] = cen_id
+            __props__.__dict__["circuit_mode"] = circuit_mode
             if express_connect is None and not opts.urn:
                 raise TypeError("Missing required property 'express_connect'")
             __props__.__dict__["express_connect"] = express_connect
@@ -289,6 +328,7 @@ class HybridConnection(pulumi.ComponentResource):
             if region is None and not opts.urn:
                 raise TypeError("Missing required property 'region'")
             __props__.__dict__["region"] = region
+            __props__.__dict__["second_express_connect"] = second_express_connect
             __props__.__dict__["tags"] = tags
             if transit_vpc is None and not opts.urn:
                 raise TypeError("Missing required property 'transit_vpc'")
@@ -301,6 +341,9 @@ class HybridConnection(pulumi.ComponentResource):
                 raise TypeError("Missing required property 'workload_vpcs'")
             __props__.__dict__["workload_vpcs"] = workload_vpcs
             __props__.__dict__["customer_gateway_id"] = None
+            __props__.__dict__["second_vbr_attachment_id"] = None
+            __props__.__dict__["second_vbr_id"] = None
+            __props__.__dict__["second_vbr_route_table_id"] = None
             __props__.__dict__["transit_router_id"] = None
             __props__.__dict__["transit_router_route_table_id"] = None
             __props__.__dict__["vbr_attachment_id"] = None
@@ -336,6 +379,30 @@ class HybridConnection(pulumi.ComponentResource):
         customerGatewayId is the customer gateway for the on-premises IP.
         """
         return pulumi.get(self, "customer_gateway_id")
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrAttachmentId")
+    def second_vbr_attachment_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondVbrAttachmentId is the second VBR's transit-router attachment; empty with one circuit.
+        """
+        return pulumi.get(self, "second_vbr_attachment_id")
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrId")
+    def second_vbr_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondVbrId is the second circuit's VBR; empty, and not among Outputs, with one circuit.
+        """
+        return pulumi.get(self, "second_vbr_id")
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrRouteTableId")
+    def second_vbr_route_table_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondVbrRouteTableId is the second VBR's route table; empty with one circuit.
+        """
+        return pulumi.get(self, "second_vbr_route_table_id")
 
     @_builtins.property
     @pulumi.getter(name="transitRouterId")

@@ -24,6 +24,7 @@ class StandbyMonitoringArgs:
                  cen_id: pulumi.Input[Optional[_builtins.str]] = None,
                  latency_ms: Optional[_builtins.int] = None,
                  loss_rate_percent: Optional[_builtins.int] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  silence_secs: Optional[_builtins.int] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  times: Optional[_builtins.int] = None,
@@ -36,6 +37,7 @@ class StandbyMonitoringArgs:
         :param pulumi.Input[_builtins.str] cen_id: cenId is the CEN instance whose health check of the VBR the circuit alarms read (CENHubArgs.VBRHealthCheck must be configured, or they have no data). Required (HybridConnection sets it: leave it unset there).
         :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
         :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param pulumi.Input[_builtins.str] second_vbr_id: secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
         :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
         :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
@@ -49,6 +51,8 @@ class StandbyMonitoringArgs:
             pulumi.set(__self__, "latency_ms", latency_ms)
         if loss_rate_percent is not None:
             pulumi.set(__self__, "loss_rate_percent", loss_rate_percent)
+        if second_vbr_id is not None:
+            pulumi.set(__self__, "second_vbr_id", second_vbr_id)
         if silence_secs is not None:
             pulumi.set(__self__, "silence_secs", silence_secs)
         if tags is not None:
@@ -107,6 +111,18 @@ class StandbyMonitoringArgs:
     @loss_rate_percent.setter
     def loss_rate_percent(self, value: Optional[_builtins.int]):
         pulumi.set(self, "loss_rate_percent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secondVbrId")
+    def second_vbr_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
+        """
+        return pulumi.get(self, "second_vbr_id")
+
+    @second_vbr_id.setter
+    def second_vbr_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "second_vbr_id", value)
 
     @_builtins.property
     @pulumi.getter(name="silenceSecs")
@@ -179,6 +195,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
                  contact_group: Optional[Union['ContactGroupArgs', 'ContactGroupArgsDict']] = None,
                  latency_ms: Optional[_builtins.int] = None,
                  loss_rate_percent: Optional[_builtins.int] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  silence_secs: Optional[_builtins.int] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  times: Optional[_builtins.int] = None,
@@ -194,6 +211,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
         :param Union['ContactGroupArgs', 'ContactGroupArgsDict'] contact_group: contactGroup is created and receives every alarm. Required.
         :param _builtins.int latency_ms: latencyMs warns when the health check's round trip exceeds it: 1–10000, unset for the default 100.
         :param _builtins.int loss_rate_percent: lossRatePercent pages (Critical) when the health check loses at least that share of its probes: 1–100, unset for the default 10.
+        :param pulumi.Input[_builtins.str] second_vbr_id: secondVbrId is a second circuit's VBR, with its own CEN health check: it gets alarms of its own (a standby circuit that fails carries no traffic, so only an alarm tells). Nil for none (HybridConnection sets it: leave it unset there).
         :param _builtins.int silence_secs: silenceSecs is how long a firing alarm waits before it notifies again: 300–86400, unset for the default 3600.
         :param Mapping[str, _builtins.str] tags: tags are set on the alarms.
         :param _builtins.int times: times is how many one-minute periods in a row a condition must hold: at least 1, unset for the default 3.
@@ -228,6 +246,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
                  contact_group: Optional[Union['ContactGroupArgs', 'ContactGroupArgsDict']] = None,
                  latency_ms: Optional[_builtins.int] = None,
                  loss_rate_percent: Optional[_builtins.int] = None,
+                 second_vbr_id: pulumi.Input[Optional[_builtins.str]] = None,
                  silence_secs: Optional[_builtins.int] = None,
                  tags: Optional[Mapping[str, _builtins.str]] = None,
                  times: Optional[_builtins.int] = None,
@@ -250,6 +269,7 @@ class StandbyMonitoring(pulumi.ComponentResource):
             __props__.__dict__["contact_group"] = contact_group
             __props__.__dict__["latency_ms"] = latency_ms
             __props__.__dict__["loss_rate_percent"] = loss_rate_percent
+            __props__.__dict__["second_vbr_id"] = second_vbr_id
             __props__.__dict__["silence_secs"] = silence_secs
             __props__.__dict__["tags"] = tags
             __props__.__dict__["times"] = times
@@ -258,6 +278,8 @@ class StandbyMonitoring(pulumi.ComponentResource):
             __props__.__dict__["circuit_latency_alarm_id"] = None
             __props__.__dict__["circuit_loss_alarm_id"] = None
             __props__.__dict__["contact_group_name"] = None
+            __props__.__dict__["second_circuit_latency_alarm_id"] = None
+            __props__.__dict__["second_circuit_loss_alarm_id"] = None
             __props__.__dict__["vpn_event_rule_name"] = None
         super(StandbyMonitoring, __self__).__init__(
             'hybridlink:index:StandbyMonitoring',
@@ -289,6 +311,22 @@ class StandbyMonitoring(pulumi.ComponentResource):
         contactGroupName is the contact group the alarms notify.
         """
         return pulumi.get(self, "contact_group_name")
+
+    @_builtins.property
+    @pulumi.getter(name="secondCircuitLatencyAlarmId")
+    def second_circuit_latency_alarm_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondCircuitLatencyAlarmId is the latency alarm on the second circuit's VBR; empty without one.
+        """
+        return pulumi.get(self, "second_circuit_latency_alarm_id")
+
+    @_builtins.property
+    @pulumi.getter(name="secondCircuitLossAlarmId")
+    def second_circuit_loss_alarm_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        secondCircuitLossAlarmId is the loss alarm on the second circuit's VBR; empty without one.
+        """
+        return pulumi.get(self, "second_circuit_loss_alarm_id")
 
     @_builtins.property
     @pulumi.getter(name="vpnEventRuleName")
