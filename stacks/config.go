@@ -3,7 +3,13 @@
 // registered, and runs the program that deploys it.
 package stacks
 
-import "github.com/hybridlink/hybridlink/internal/onprem"
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+
+	"github.com/hybridlink/hybridlink/internal/onprem"
+)
 
 // Config is one environment's configuration. Each top-level field is one
 // config key (its `key` tag; `required` when a stack must set it — the
@@ -13,18 +19,19 @@ import "github.com/hybridlink/hybridlink/internal/onprem"
 // names mirror components.HybridConnectionArgs, which is how a validation
 // problem found there is reported against the config key it came from.
 type Config struct {
-	Region         string               `key:"alicloud:region" required:"true"`
-	WorkloadVPCs   []VPCConfig          `key:"hybridlink:workloadVpcs" required:"true"`
-	TransitVPC     VPCConfig            `key:"hybridlink:transitVpc" required:"true"`
-	IDCPrefixes    []string             `key:"hybridlink:idcPrefixes" required:"true"`
-	ExpressConnect ExpressConnectConfig `key:"hybridlink:expressConnect" required:"true"`
-	VPN            VPNConfig            `key:"hybridlink:vpn" required:"true"`
-	CENID          string               `key:"hybridlink:cenId"`
-	VBRHealthCheck bool                 `key:"hybridlink:vbrHealthCheck"`
-	Protect        bool                 `key:"hybridlink:protect"`
-	Tags           map[string]string    `key:"hybridlink:tags"`
-	OnPrem         onprem.Config        `key:"hybridlink:onPrem"`
-	Monitoring     AlarmsConfig         `key:"hybridlink:alarms"`
+	Region         string            `key:"alicloud:region" required:"true"`
+	WorkloadVPCs   []VPCConfig       `key:"hybridlink:workloadVpcs" required:"true"`
+	TransitVPC     VPCConfig         `key:"hybridlink:transitVpc" required:"true"`
+	IDCPrefixes    []string          `key:"hybridlink:idcPrefixes" required:"true"`
+	ExpressConnect Circuits          `key:"hybridlink:expressConnect" required:"true"`
+	CircuitMode    string            `key:"hybridlink:circuitMode"`
+	VPN            VPNConfig         `key:"hybridlink:vpn" required:"true"`
+	CENID          string            `key:"hybridlink:cenId"`
+	VBRHealthCheck bool              `key:"hybridlink:vbrHealthCheck"`
+	Protect        bool              `key:"hybridlink:protect"`
+	Tags           map[string]string `key:"hybridlink:tags"`
+	OnPrem         onprem.Config     `key:"hybridlink:onPrem"`
+	Monitoring     AlarmsConfig      `key:"hybridlink:alarms"`
 
 	// Secrets: set with `pulumi config set --secret`.
 	VPNPSK     Secret `key:"hybridlink:vpnPsk"`
@@ -70,9 +77,67 @@ type VSwitchConfig struct {
 	CIDR      string `json:"cidr"`
 }
 
-// ExpressConnectConfig is the primary path. Every number is a pointer, as
-// in the components' Args: a key left out is unset, and a value written,
-// 0 included, is the value the rules judge.
+// Circuits are hybridlink:expressConnect: one circuit, written as a map (the
+// form every stack had before a second circuit), or a list of two, circuit
+// A first. Items holds them either way.
+type Circuits struct {
+	// List: the stack wrote the list form.
+	List  bool
+	Items []ExpressConnectConfig
+}
+
+// UnmarshalJSON reads either form, refusing unknown fields as the rest of
+// the configuration does.
+func (c *Circuits) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	strict := func(v any) error {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		return dec.Decode(v)
+	}
+	if len(b) > 0 && b[0] == '[' {
+		c.List = true
+		return strict(&c.Items)
+	}
+	// What decodes is kept on an error, as encoding/json does for a type
+	// error, so that only the value at fault is reported.
+	var one ExpressConnectConfig
+	err := strict(&one)
+	c.List, c.Items = false, []ExpressConnectConfig{one}
+	return err
+}
+
+// MarshalJSON writes the form the stack used.
+func (c Circuits) MarshalJSON() ([]byte, error) {
+	if !c.List && len(c.Items) == 1 {
+		return json.Marshal(c.Items[0])
+	}
+	return json.Marshal(c.Items)
+}
+
+// first is circuit A (zero when none decoded).
+func (c Circuits) first() ExpressConnectConfig {
+	if len(c.Items) == 0 {
+		return ExpressConnectConfig{}
+	}
+	return c.Items[0]
+}
+
+// jsonShape is the type a decoded value of the key must fit: a circuit or
+// a list of them.
+func (Circuits) jsonShape(v any) reflect.Type {
+	if _, list := v.([]any); list {
+		return reflect.TypeFor[[]ExpressConnectConfig]()
+	}
+	return reflect.TypeFor[ExpressConnectConfig]()
+}
+
+// ExpressConnectConfig is one circuit. Every number is a pointer, as in
+// the components' Args: a key left out is unset, and a value written, 0
+// included, is the value the rules judge.
 type ExpressConnectConfig struct {
 	PhysicalConnectionID string `json:"physicalConnectionId"`
 	VLANID               *int   `json:"vlanId"` // required; 0 is a valid VLAN

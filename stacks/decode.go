@@ -170,9 +170,13 @@ func misfit(v any, t reflect.Type, at string) (*decodeError, bool) {
 	if v == nil {
 		return nil, false
 	}
+	expected := kindName(t)
+	if s, ok := reflect.Zero(t).Interface().(shaped); ok {
+		t = s.jsonShape(v)
+	}
 	wrongType := func() (*decodeError, bool) {
 		b, _ := json.Marshal(v)
-		return &decodeError{at, string(b), fmt.Sprintf("is a %s, but a %s is expected", jsonKind(v), kindName(t)), "write the value in the expected type (see the config reference in README.md)"}, true
+		return &decodeError{at, string(b), fmt.Sprintf("is a %s, but a %s is expected", jsonKind(v), expected), "write the value in the expected type (see the config reference in README.md)"}, true
 	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:
@@ -254,7 +258,14 @@ func jsonKind(v any) string {
 	return "number"
 }
 
+// shaped is a type whose values take one of several JSON shapes
+// (Circuits: a map or a list).
+type shaped interface{ jsonShape(v any) reflect.Type }
+
 func kindName(t reflect.Type) string {
+	if t == reflect.TypeFor[Circuits]() {
+		return "map (one circuit) or list of two maps"
+	}
 	switch t.Kind() {
 	case reflect.Slice:
 		return "list"
@@ -336,9 +347,14 @@ func shorten(s string) string {
 
 // keyOf maps a field path of components.HybridConnectionArgs (which mirrors
 // Config) to the config key it came from: "TransitVPC.VSwitches[1].CIDR" is
-// "hybridlink:transitVpc.vSwitches[1].cidr". A segment Config lacks is kept
-// as is.
+// "hybridlink:transitVpc.vSwitches[1].cidr". The second circuit is the
+// second item of hybridlink:expressConnect ("SecondExpressConnect.VLANID"
+// is "hybridlink:expressConnect[1].vlanId"); the first is the map form's
+// (Load moves it to [0] for a list). A segment Config lacks is kept as is.
 func keyOf(path string) string {
+	if rest, ok := strings.CutPrefix(path, "SecondExpressConnect"); ok {
+		path = "ExpressConnect[1]" + rest
+	}
 	t := reflect.TypeOf(Config{})
 	var b strings.Builder
 	for i, seg := range strings.Split(path, ".") {
@@ -348,6 +364,9 @@ func keyOf(path string) string {
 		}
 		for t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
 			t = t.Elem()
+		}
+		if t == reflect.TypeFor[Circuits]() {
+			t = reflect.TypeFor[ExpressConnectConfig]()
 		}
 		f, ok := reflect.StructField{}, false
 		if t.Kind() == reflect.Struct {

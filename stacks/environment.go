@@ -46,9 +46,9 @@ func Load(stack string, src Source) (*Environment, error) {
 	var argErrs components.ArgErrors
 	if err := args.Validate(); errors.As(err, &argErrs) {
 		for _, e := range argErrs {
-			key, problem := keyOf(e.Field), e.Problem
+			key, problem := cfg.keyOf(e.Field), e.Problem
 			if e.Related != "" {
-				problem = strings.ReplaceAll(problem, e.Related, keyOf(e.Related))
+				problem = strings.ReplaceAll(problem, e.Related, cfg.keyOf(e.Related))
 			}
 			if !failed.cover(key) {
 				ps.add(key, shorten(e.Value), problem, e.Fix)
@@ -66,26 +66,35 @@ func Load(stack string, src Source) (*Environment, error) {
 	return &Environment{Stack: stack, Config: cfg, Args: args}, nil
 }
 
+// circuitKey is the config key of a field of the circuit at position i.
+func (env *Environment) circuitKey(i int, field string) string {
+	if i == 0 {
+		return env.Config.keyOf("ExpressConnect." + field)
+	}
+	return keyOf("SecondExpressConnect." + field)
+}
+
+// keyOf is keyOf with the first circuit's keys in the form the stack wrote
+// them: "hybridlink:expressConnect.vlanId", or with a list
+// "hybridlink:expressConnect[0].vlanId".
+func (c *Config) keyOf(path string) string {
+	key, ec := keyOf(path), keyOf("ExpressConnect")
+	if rest, ok := strings.CutPrefix(key, ec+"."); ok && c.ExpressConnect.List {
+		return ec + "[0]." + rest
+	}
+	return key
+}
+
 // args converts the config to component arguments, recording values that do
 // not parse. IDs are set only for existing resources.
 func (c *Config) args(stack string, ps *problems) components.HybridConnectionArgs {
-	p := parser{ps: ps}
-	ec := c.ExpressConnect
+	p := parser{ps: ps, key: c.keyOf}
 	a := components.HybridConnectionArgs{
-		Region:      c.Region,
-		TransitVPC:  p.vpc("TransitVPC", c.TransitVPC),
-		IDCPrefixes: p.prefixes("IDCPrefixes", c.IDCPrefixes),
-		ExpressConnect: components.ExpressConnectLegArgs{
-			PhysicalConnectionID: optionalID(ec.PhysicalConnectionID),
-			VLANID:               ec.VLANID,
-			LocalGatewayIP:       p.addr("ExpressConnect.LocalGatewayIP", ec.LocalGatewayIP),
-			PeerGatewayIP:        p.addr("ExpressConnect.PeerGatewayIP", ec.PeerGatewayIP),
-			PeeringSubnetMask:    ec.PeeringSubnetMask,
-			BandwidthMbps:        ec.BandwidthMbps,
-			PeerASN:              ec.PeerASN,
-			LocalASN:             ec.LocalASN,
-			EnableBFD:            ec.EnableBFD,
-		},
+		Region:         c.Region,
+		TransitVPC:     p.vpc("TransitVPC", c.TransitVPC),
+		IDCPrefixes:    p.prefixes("IDCPrefixes", c.IDCPrefixes),
+		ExpressConnect: p.circuit("ExpressConnect", c.ExpressConnect.first()),
+		CircuitMode:    components.CircuitMode(c.CircuitMode),
 		VPN: components.VPNStandbyLegArgs{
 			BandwidthMbps:     c.VPN.BandwidthMbps,
 			CustomerGatewayIP: p.addr("VPN.CustomerGatewayIP", c.VPN.CustomerGatewayIP),
@@ -98,8 +107,14 @@ func (c *Config) args(stack string, ps *problems) components.HybridConnectionArg
 		Protect:        c.Protect,
 		Tags:           c.tags(stack, ps),
 	}
-	if ec.BFD != nil {
-		a.ExpressConnect.BFD = components.BFDTimers(*ec.BFD)
+	n := len(c.ExpressConnect.Items)
+	if n >= 2 {
+		b := p.circuit("SecondExpressConnect", c.ExpressConnect.Items[1])
+		a.SecondExpressConnect = &b
+	}
+	if c.ExpressConnect.List && n != 2 {
+		ps.add(keyOf("ExpressConnect"), fmt.Sprintf("[%d circuits]", n), fmt.Sprintf("is a list of %d circuits; hybridlink takes one circuit or two", n),
+			"write one circuit as a map (no list), or list two: circuit A, then circuit B")
 	}
 	for i, v := range c.WorkloadVPCs {
 		a.WorkloadVPCs = append(a.WorkloadVPCs, p.vpc(fmt.Sprintf("WorkloadVPCs[%d]", i), v))
@@ -125,8 +140,11 @@ func (c *Config) args(stack string, ps *problems) components.HybridConnectionArg
 }
 
 // parser parses config strings into values, recording failures by the
-// component field path they feed.
-type parser struct{ ps *problems }
+// component field path they feed, at the key key names.
+type parser struct {
+	ps  *problems
+	key func(path string) string
+}
 
 func (p parser) addr(path, s string) netip.Addr {
 	if s == "" {
@@ -134,8 +152,28 @@ func (p parser) addr(path, s string) netip.Addr {
 	}
 	a, err := cidr.ParseAddr(s)
 	if err != nil {
-		p.ps.add(keyOf(path), s, err.Error(), cidr.FixAddr)
+		p.ps.add(p.key(path), s, err.Error(), cidr.FixAddr)
 		return netip.Addr{}
+	}
+	return a
+}
+
+// circuit converts one circuit; path is its field in the Args
+// ("ExpressConnect", "SecondExpressConnect").
+func (p parser) circuit(path string, ec ExpressConnectConfig) components.ExpressConnectLegArgs {
+	a := components.ExpressConnectLegArgs{
+		PhysicalConnectionID: optionalID(ec.PhysicalConnectionID),
+		VLANID:               ec.VLANID,
+		LocalGatewayIP:       p.addr(path+".LocalGatewayIP", ec.LocalGatewayIP),
+		PeerGatewayIP:        p.addr(path+".PeerGatewayIP", ec.PeerGatewayIP),
+		PeeringSubnetMask:    ec.PeeringSubnetMask,
+		BandwidthMbps:        ec.BandwidthMbps,
+		PeerASN:              ec.PeerASN,
+		LocalASN:             ec.LocalASN,
+		EnableBFD:            ec.EnableBFD,
+	}
+	if ec.BFD != nil {
+		a.BFD = components.BFDTimers(*ec.BFD)
 	}
 	return a
 }
@@ -146,7 +184,7 @@ func (p parser) prefix(path, s string) netip.Prefix {
 	}
 	pr, err := cidr.Parse(s)
 	if err != nil {
-		p.ps.add(keyOf(path), s, err.Error(), cidr.FixBlock)
+		p.ps.add(p.key(path), s, err.Error(), cidr.FixBlock)
 		return netip.Prefix{}
 	}
 	return pr

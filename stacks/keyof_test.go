@@ -28,6 +28,9 @@ func TestKeyOf(t *testing.T) {
 		"ExpressConnect.PeerGatewayIP":            "hybridlink:expressConnect.peerGatewayIp",
 		"ExpressConnect.LocalASN":                 "hybridlink:expressConnect.localAsn",
 		"ExpressConnect.EnableBFD":                "hybridlink:expressConnect.enableBfd",
+		"SecondExpressConnect.VLANID":             "hybridlink:expressConnect[1].vlanId",
+		"SecondExpressConnect":                    "hybridlink:expressConnect[1]",
+		"CircuitMode":                             "hybridlink:circuitMode",
 		"VPN.BandwidthMbps":                       "hybridlink:vpn.bandwidthMbps",
 		"VPN.IKE.Version":                         "hybridlink:vpn.ike.version",
 		"VPN.IPsec.PFS":                           "hybridlink:vpn.ipsec.pfs",
@@ -67,6 +70,14 @@ func resolveKey(t *testing.T, key string) reflect.Type {
 		for typ.Kind() == reflect.Pointer {
 			typ = typ.Elem()
 		}
+		if typ == reflect.TypeFor[Circuits]() {
+			// A map (one circuit) or a list of them.
+			if strings.HasPrefix(seg, "[") {
+				typ = reflect.TypeFor[ExpressConnectConfig]()
+				continue
+			}
+			typ = reflect.TypeFor[ExpressConnectConfig]()
+		}
 		if strings.HasPrefix(seg, "[") {
 			require.Equal(t, reflect.Slice, typ.Kind(), "%s: %s indexes a list", key, seg)
 			typ = typ.Elem()
@@ -95,8 +106,11 @@ func fieldByJSONTag(t reflect.Type, name string) (reflect.StructField, bool) {
 var notMirrored = map[string]string{
 	"ExpressConnect.AuthKey": "hybridlink:bgpAuthKey, checked by Load",
 	"ExpressConnect.Tags":    "composed from hybridlink:tags",
-	"VPN.PSK":                "hybridlink:vpnPsk, checked by Load",
-	"VPN.Tags":               "composed from hybridlink:tags",
+	// The second circuit shares the first's key and tags.
+	"SecondExpressConnect.AuthKey": "hybridlink:bgpAuthKey, checked by Load",
+	"SecondExpressConnect.Tags":    "composed from hybridlink:tags",
+	"VPN.PSK":                      "hybridlink:vpnPsk, checked by Load",
+	"VPN.Tags":                     "composed from hybridlink:tags",
 	// The VPN leg's placement, which HybridConnection derives from
 	// TransitVPC and IDCPrefixes; the program never sets it.
 	"VPN.VPCID":                     "derived",
@@ -106,10 +120,11 @@ var notMirrored = map[string]string{
 	"VPN.IDCPrefixes[1]":            "derived",
 	// The monitoring watches the connection's own CEN and VBR, its webhook
 	// comes from its own secret key and its tags are the connection's.
-	"Monitoring.CENID":   "derived",
-	"Monitoring.VBRID":   "derived",
-	"Monitoring.Webhook": "hybridlink:alarmWebhook, checked by Load",
-	"Monitoring.Tags":    "composed from hybridlink:tags",
+	"Monitoring.CENID":       "derived",
+	"Monitoring.VBRID":       "derived",
+	"Monitoring.SecondVBRID": "derived",
+	"Monitoring.Webhook":     "hybridlink:alarmWebhook, checked by Load",
+	"Monitoring.Tags":        "composed from hybridlink:tags",
 }
 
 // argPaths lists every field path of a type as the components' validation
@@ -186,6 +201,9 @@ func TestEveryConfigFieldIsAnArgsField(t *testing.T) {
 	walk = func(c, a reflect.Type, path string) {
 		for c.Kind() == reflect.Pointer || c.Kind() == reflect.Slice {
 			c = c.Elem()
+		}
+		if c == reflect.TypeFor[Circuits]() {
+			c = reflect.TypeFor[ExpressConnectConfig]()
 		}
 		for a.Kind() == reflect.Pointer || a.Kind() == reflect.Slice {
 			a = a.Elem()

@@ -18,7 +18,7 @@ const (
 )
 
 func TestCommittedStacksLoad(t *testing.T) {
-	for _, stack := range []string{"dev", "prod"} {
+	for _, stack := range []string{"dev", "prod", "prod-dual"} {
 		env, err := Load(stack, committed(t, stack))
 		require.NoError(t, err, stack)
 		assert.Equal(t, stack, env.Stack)
@@ -232,8 +232,38 @@ func malformedConfigs() []malformed {
 		// A dev case, so both stacks' shapes are exercised.
 		{name: "dev: PSK given in plaintext", stack: "dev", mutate: raw(pskKey, "plain-psk"),
 			keys: []string{pskKey}, value: "[plaintext]", mentions: []string{"config rm vpnPsk"}},
+
+		// Two circuits: the list, the pair, the mode.
+		{name: "dual: three circuits", stack: "prod-dual", mutate: func(t *testing.T, src MapSource) {
+			var list []any
+			require.NoError(t, json.Unmarshal([]byte(src.Values[ecKey]), &list))
+			b, _ := json.Marshal(append(list, list[1]))
+			src.Values[ecKey] = string(b)
+		}, keys: []string{ecKey}, value: "[3 circuits]", mentions: []string{"list of 3 circuits", "one circuit or two", "as a map"}},
+		{name: "dual: both on one line", stack: "prod-dual", mutate: set(ecKey, "[1].physicalConnectionId", "pc-bp1hlaccesspointa0001"),
+			keys: []string{ecKey + "[1].physicalConnectionId"}, value: "pc-bp1hlaccesspointa0001", mentions: []string{"the first circuit's too", "another access point"}},
+		{name: "dual: two on-premises ASes", stack: "prod-dual", mutate: set(ecKey, "[1].peerAsn", 65531),
+			keys: []string{ecKey + "[1].peerAsn"}, value: "65531", mentions: []string{"differs from the first circuit's 65530", "use 65530"}},
+		{name: "dual: peering subnets overlap", stack: "prod-dual", mutate: func(t *testing.T, src MapSource) {
+			src.setJSON(t, ecKey, "[1].peeringSubnetMask", "255.255.255.248")
+		}, keys: []string{ecKey + "[0].peerGatewayIp"}, value: "10.1.0.8/30", mentions: []string{"overlaps " + ecKey + "[1].peerGatewayIp (10.1.0.8/29)"}},
+		{name: "dual: the first circuit's key in the list", stack: "prod-dual", mutate: set(ecKey, "[0].vlanId", 3000),
+			keys: []string{ecKey + "[0].vlanId"}, value: "3000", mentions: []string{"out of range 0–2999"}},
+		{name: "dual: wrong type in the second circuit", stack: "prod-dual", mutate: set(ecKey, "[1].vlanId", "ten"),
+			keys: []string{ecKey + "[1].vlanId"}, value: `"ten"`, mentions: []string{"whole number"}},
+		{name: "dual: unknown mode", stack: "prod-dual", mutate: raw(modeKey, "hot-standby"),
+			keys: []string{modeKey}, value: "hot-standby", mentions: []string{`"active-standby"`, `"ecmp"`}},
+		{name: "mode with one circuit", mutate: raw(modeKey, "ecmp"),
+			keys: []string{modeKey}, value: "ecmp", mentions: []string{"one circuit", "leave it unset"}},
+		{name: "circuits neither a map nor a list", mutate: raw(ecKey, `"pc-bp1hybridlinkprod0001"`),
+			keys: []string{ecKey}, value: `"pc-bp1hybridlinkprod0001"`, mentions: []string{"map (one circuit) or list of two maps"}},
 	}
 }
+
+const (
+	ecKey   = "hybridlink:expressConnect"
+	modeKey = "hybridlink:circuitMode"
+)
 
 // TestMalformedConfigs loads every malformed stack as the CLI does (the
 // stack file's keys listed) and runs it through the program under mocks as

@@ -4,13 +4,25 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
-// OnPremModel is the environment's on-premises side for the route model.
+// OnPremModel is the environment's on-premises side for the route model:
+// with two circuits, a BGP session to each VBR at the local preference the
+// rendered configuration gives it.
 func (env *Environment) OnPremModel() routemodel.OnPrem {
-	return routemodel.OnPremOf(env.Config.OnPrem, env.Args.IDCPrefixes)
+	m := routemodel.OnPremOf(env.Config.OnPrem, env.Args.IDCPrefixes)
+	if b := env.Args.SecondExpressConnect; b != nil {
+		lpA, lpB := circuits.LocalPreferences(env.Args.CircuitMode)
+		m.Sessions = []routemodel.Session{
+			{VBRIP: env.Args.ExpressConnect.LocalGatewayIP, LocalPreference: lpA},
+			{VBRIP: b.LocalGatewayIP, LocalPreference: lpB},
+		}
+		m.ECMP = env.Args.CircuitMode.OrDefault() == circuits.ECMP
+	}
+	return m
 }
 
 // OnPremSite is the environment's on-premises gateway, to render its
@@ -41,6 +53,13 @@ func (env *Environment) OnPremSite(vpnPeers []netip.Addr, psk string, reveal boo
 		IPsec:            a.VPN.IPsec.WithDefaults(),
 		PSK:              psk,
 		Interfaces:       onprem.Interfaces{FirstTunnel: on.TunnelNumber()},
+	}
+	if b := a.SecondExpressConnect; b != nil {
+		s.SecondCircuit = &onprem.Circuit{
+			PeeringIP: b.PeerGatewayIP, PeeringSubnet: b.PeeringSubnet(), VLAN: *b.VLANID, AlibabaPeeringIP: b.LocalGatewayIP,
+			AlibabaASN: b.AlibabaASN(), BFD: b.EnableBFD, BFDTimers: b.BFD,
+		}
+		s.CircuitMode = a.CircuitMode
 	}
 	if k := env.Config.BGPAuthKey; k.Set && (k.Value != "" || k.Opaque) {
 		s.BGPAuthKey = onprem.BGPKeyPlaceholder

@@ -81,7 +81,7 @@ func addressOverlaps(envs []*Environment) []PlanConflict {
 	for _, env := range envs {
 		for _, e := range env.Args.AddressPlan() {
 			all = append(all, cidr.Entry[entry]{Prefix: e.Prefix, Item: entry{
-				ref: PlanRef{Stack: env.Stack, Key: keyOf(e.Field), Value: e.Prefix.String()},
+				ref: PlanRef{Stack: env.Stack, Key: env.Config.keyOf(e.Field), Value: e.Prefix.String()},
 				idc: strings.HasPrefix(e.Field, "IDCPrefixes"),
 			}})
 		}
@@ -97,15 +97,19 @@ func addressOverlaps(envs []*Environment) []PlanConflict {
 
 // sharedCircuit reports two VBRs with one VLAN on one circuit.
 func sharedCircuit(a, b *Environment) []PlanConflict {
-	ea, eb := a.Config.ExpressConnect, b.Config.ExpressConnect
-	if ea.PhysicalConnectionID != eb.PhysicalConnectionID || ea.VLANID == nil || eb.VLANID == nil || *ea.VLANID != *eb.VLANID {
-		return nil
+	var out []PlanConflict
+	for i, ea := range a.Config.ExpressConnect.Items {
+		for j, eb := range b.Config.ExpressConnect.Items {
+			if ea.PhysicalConnectionID != eb.PhysicalConnectionID || ea.VLANID == nil || eb.VLANID == nil || *ea.VLANID != *eb.VLANID {
+				continue
+			}
+			out = append(out, ordered(
+				PlanRef{Stack: a.Stack, Key: a.circuitKey(i, "VLANID"), Value: fmt.Sprint(*ea.VLANID)},
+				PlanRef{Stack: b.Stack, Key: b.circuitKey(j, "VLANID"), Value: fmt.Sprint(*eb.VLANID)},
+				"is the VLAN, on circuit "+ea.PhysicalConnectionID+", of"))
+		}
 	}
-	key := keyOf("ExpressConnect.VLANID")
-	return []PlanConflict{ordered(
-		PlanRef{Stack: a.Stack, Key: key, Value: fmt.Sprint(*ea.VLANID)},
-		PlanRef{Stack: b.Stack, Key: key, Value: fmt.Sprint(*eb.VLANID)},
-		"is the VLAN, on circuit "+ea.PhysicalConnectionID+", of")}
+	return out
 }
 
 // sharedGateway reports environments on one on-premises gateway whose tunnel

@@ -17,7 +17,7 @@ func committedSources(t *testing.T) map[string]*stackfile.Config {
 	t.Helper()
 	names, err := stackfile.List(".")
 	require.NoError(t, err)
-	require.ElementsMatch(t, []string{"dev", "prod"}, names)
+	require.ElementsMatch(t, []string{"dev", "prod", "prod-dual"}, names)
 	out := map[string]*stackfile.Config{}
 	for _, n := range names {
 		f, err := stackfile.Read(".", n)
@@ -98,5 +98,22 @@ func TestPlanCheckSharedGatewayBGP(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"dev hybridlink:expressConnect.peerAsn 65531 differs on on-premises gateway 203.0.113.68 from prod hybridlink:expressConnect.peerAsn 65530",
 		"dev hybridlink:onPrem.bgpPreference 30 differs on on-premises gateway 203.0.113.68 from prod hybridlink:onPrem.bgpPreference 20",
+	}, lines)
+}
+
+// A circuit of a two-circuit stack is named by its place in the list.
+func TestPlanCheckSecondCircuit(t *testing.T) {
+	cfgs := committedSources(t)
+	// prod-dual's circuit B lands on prod's line, VLAN and peering subnet.
+	cfgs["prod-dual"].Values["hybridlink:expressConnect"] = strings.NewReplacer(
+		"pc-bp1hlaccesspointb0001", "pc-bp1hybridlinkprod0001", `"vlanId":10`, `"vlanId":0`, "10.1.0.13", "10.1.0.1", "10.1.0.14", "10.1.0.2",
+	).Replace(cfgs["prod-dual"].Values["hybridlink:expressConnect"])
+	var lines []string
+	for _, c := range stacks.CheckPlans(asSources(cfgs)) {
+		lines = append(lines, c.String())
+	}
+	assert.ElementsMatch(t, []string{
+		"prod hybridlink:expressConnect.vlanId 0 is the VLAN, on circuit pc-bp1hybridlinkprod0001, of prod-dual hybridlink:expressConnect[1].vlanId 0",
+		"prod hybridlink:expressConnect.peerGatewayIp 10.1.0.0/30 overlaps prod-dual hybridlink:expressConnect[1].peerGatewayIp 10.1.0.0/30",
 	}, lines)
 }

@@ -15,7 +15,11 @@ import (
 // Stack outputs of the program beyond the HybridConnection's own, which it
 // exports under their names (components.OutputVPNInternetIP, …).
 const (
-	OutputBGP              = "bgp"
+	OutputBGP = "bgp"
+	// OutputSecondBGP is the second circuit's, and OutputCircuitMode how the
+	// two share the traffic; both only with two circuits.
+	OutputSecondBGP        = "secondBgp"
+	OutputCircuitMode      = "circuitMode"
 	OutputVPCIDs           = "vpcIds"
 	OutputVPCRouteTableIDs = "vpcRouteTableIds"
 	OutputIDCPrefixes      = "idcPrefixes"
@@ -57,6 +61,11 @@ func (env *Environment) Deploy(ctx *pulumi.Context) error {
 	}
 	if env.Config.BGPAuthKey.Set && env.Config.BGPAuthKey.Value != "" {
 		args.ExpressConnect.AuthKey = config.GetSecret(ctx, keyOf("BGPAuthKey"))
+		if b := args.SecondExpressConnect; b != nil {
+			second := *b
+			second.AuthKey = args.ExpressConnect.AuthKey
+			args.SecondExpressConnect = &second
+		}
 	}
 	if args.Monitoring != nil && env.Config.AlarmWebhook.Set && env.Config.AlarmWebhook.Value != "" {
 		monitoring := *args.Monitoring
@@ -119,16 +128,11 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 		}
 		ctx.Export(name, v)
 	}
-	ctx.Export(OutputBGP, pulumi.Map{
-		"vlanId":           pulumi.Int(*ec.VLANID),
-		"alibabaPeeringIp": pulumi.String(ec.LocalGatewayIP.String()),
-		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
-		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
-		"alibabaAsn":       pulumi.Int(ec.AlibabaASN()),
-		"onPremAsn":        pulumi.Int(*ec.PeerASN),
-		"bgpGroupId":       hc.ExpressConnect.BGPGroupID,
-		"bgpPeerId":        hc.ExpressConnect.BGPPeerID,
-	})
+	ctx.Export(OutputBGP, bgpOutput(ec, hc.ExpressConnect))
+	if b := args.SecondExpressConnect; b != nil {
+		ctx.Export(OutputSecondBGP, bgpOutput(*b, hc.SecondExpressConnect))
+		ctx.Export(OutputCircuitMode, pulumi.String(args.CircuitMode.OrDefault()))
+	}
 	vpcIDs, routeTables := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, v := range append(append([]components.VPC{}, args.WorkloadVPCs...), args.TransitVPC) {
 		vpcIDs[v.Name] = v.VPCID
@@ -140,7 +144,25 @@ func (env *Environment) export(ctx *pulumi.Context, args *components.HybridConne
 	ctx.Export("vpnPreSharedKey", hc.VPN.PreSharedKey)
 	ctx.Export(OutputOnPremConfig, env.onPremConfig(args, hc))
 	if m := hc.Monitoring; m != nil {
-		ctx.Export(OutputAlarmIDs, pulumi.StringArray{m.CircuitLossAlarmID, m.CircuitLatencyAlarmID})
+		alarms := pulumi.StringArray{m.CircuitLossAlarmID, m.CircuitLatencyAlarmID}
+		if args.SecondExpressConnect != nil {
+			alarms = append(alarms, m.SecondCircuitLossAlarmID, m.SecondCircuitLatencyAlarmID)
+		}
+		ctx.Export(OutputAlarmIDs, alarms)
+	}
+}
+
+// bgpOutput is what the on-premises side needs of one circuit's BGP.
+func bgpOutput(ec components.ExpressConnectLegArgs, leg *components.ExpressConnectLeg) pulumi.Map {
+	return pulumi.Map{
+		"vlanId":           pulumi.Int(*ec.VLANID),
+		"alibabaPeeringIp": pulumi.String(ec.LocalGatewayIP.String()),
+		"onPremPeeringIp":  pulumi.String(ec.PeerGatewayIP.String()),
+		"peeringSubnet":    pulumi.String(ec.PeeringSubnet().String()),
+		"alibabaAsn":       pulumi.Int(ec.AlibabaASN()),
+		"onPremAsn":        pulumi.Int(*ec.PeerASN),
+		"bgpGroupId":       leg.BGPGroupID,
+		"bgpPeerId":        leg.BGPPeerID,
 	}
 }
 

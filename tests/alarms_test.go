@@ -51,7 +51,7 @@ func failoverTestOptions(t *testing.T, b *box, env *stacks.Environment, log *byt
 	out := b.outputs()
 	atts := out[components.OutputVPCAttachmentIDs].Value.(map[string]any)
 	return drill.FailoverTestOptions{
-		Stack: "prod", Circuit: env.Config.ExpressConnect.PhysicalConnectionID, Region: env.Config.Region,
+		Stack: "prod", Circuit: env.Config.ExpressConnect.Items[0].PhysicalConnectionID, Region: env.Config.Region,
 		RouteTableID: out[components.OutputTransitRouterRouteTableID].Value.(string),
 		Attachments: drill.Attachments{VBR: out[components.OutputVBRAttachmentID].Value.(string),
 			Transit: atts[env.Config.TransitVPC.Name].(string)},

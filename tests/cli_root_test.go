@@ -18,7 +18,7 @@ func TestCLIFromSubdirectory(t *testing.T) {
 
 	t.Run("plan-check", func(t *testing.T) {
 		r := runCLIIn(t, sub, "plan-check")
-		if r.code != 0 || !strings.Contains(r.stderr, "the address plans of 2 stack(s) are valid and disjoint") {
+		if r.code != 0 || !strings.Contains(r.stderr, "the address plans of 3 stack(s) are valid and disjoint") {
 			t.Errorf("hybridlink plan-check in stacks/: exit %d\nstderr:\n%s", r.code, r.stderr)
 		}
 	})

@@ -155,7 +155,7 @@ func TestCLIPlanCheck(t *testing.T) {
 		if r.code != 0 || r.stdout != "" {
 			t.Fatalf("hybridlink plan-check: exit %d, stdout %q; want 0 and no conflicts\nstderr:\n%s", r.code, r.stdout, r.stderr)
 		}
-		if want := "plan-check: the address plans of 2 stack(s) are valid and disjoint"; !strings.Contains(r.stderr, want) {
+		if want := "plan-check: the address plans of 3 stack(s) are valid and disjoint"; !strings.Contains(r.stderr, want) {
 			t.Errorf("hybridlink plan-check: stderr lacks %q:\n%s", want, r.stderr)
 		}
 	})
@@ -184,7 +184,7 @@ func TestCLIPlanCheck(t *testing.T) {
 		if got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("hybridlink plan-check --dir <conflicting copy>: stdout:\n%s\nwant one line per conflict:\n%s", r.stdout, strings.Join(want, "\n"))
 		}
-		if w := "plan-check: 8 conflict(s) across 2 stack(s)"; !strings.Contains(r.stderr, w) {
+		if w := "plan-check: 8 conflict(s) across 3 stack(s)"; !strings.Contains(r.stderr, w) {
 			t.Errorf("hybridlink plan-check --dir <conflicting copy>: stderr lacks %q:\n%s", w, r.stderr)
 		}
 	})

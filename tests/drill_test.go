@@ -145,3 +145,91 @@ func loadEnv(t *testing.T, dir, stack string) *stacks.Environment {
 	require.NoError(t, err)
 	return env
 }
+
+// The drill of a two-circuit stack, deployed in each mode: every single and
+// double failure and its restoration, each direction on the expected link
+// and on the same one, the silent failures reported by the alarm of the
+// link that failed; and a priority set on premises only fails it, naming
+// the direction that strays.
+func TestDrillTwoCircuits(t *testing.T) {
+	skipShort(t)
+	for _, mode := range []string{"active-standby", "ecmp"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			dir := copyProject(t)
+			editFile(t, stackFile(dir, "prod-dual"), "hybridlink:circuitMode: active-standby", "hybridlink:circuitMode: "+mode)
+			b := openBox(t, dir, "prod-dual")
+			b.mustSucceed("up", b.up())
+			env := loadEnv(t, dir, "prod-dual")
+			require.NoError(t, b.sb.Cloud.SetOnPrem("prod-dual", env.OnPremModel()))
+			r := runDrill(t, b, env.OnPremModel())
+			require.True(t, r.Passed(), r.Text())
+
+			a, bb := routemodel.CircuitLink(0), routemodel.CircuitLink(1)
+			normal := a
+			if mode == "ecmp" {
+				normal = routemodel.JoinLinks(a, bb)
+			}
+			want := []struct {
+				step  string
+				link  routemodel.Link
+				alarm string // an alert that must fire ("" for none required)
+			}{
+				{"normal", normal, ""},
+				{"circuit A down", bb, "hybridlink-monitoring-circuit-loss"},
+				{"circuit A restored", normal, ""},
+				{"circuit B down", a, "hybridlink-monitoring-circuit-b-loss"},
+				{"circuit B restored", normal, ""},
+				{"VPN down", normal, "hybridlink-monitoring-vpn-events"},
+				{"VPN restored", normal, ""},
+				{"circuits A and B down", routemodel.Tunnel, "hybridlink-monitoring-circuit-b-loss"},
+				{"circuits A and B restored", normal, ""},
+				{"circuit A and the VPN down", bb, "hybridlink-monitoring-vpn-events"},
+				{"circuit A and the VPN restored", normal, ""},
+				{"circuit B and the VPN down", a, "hybridlink-monitoring-circuit-b-loss"},
+				{"circuit B and the VPN restored", normal, ""},
+			}
+			require.Len(t, r.Steps, len(want), r.Text())
+			for i, w := range want {
+				s := r.Steps[i]
+				assert.Equal(t, w.step, s.Scenario.Name)
+				assert.Equal(t, w.link, s.Expect, w.step)
+				require.Len(t, s.Paths, 2, w.step)
+				for _, p := range s.Paths {
+					assert.Equal(t, w.link, p.Link, "%s: %s", w.step, p)
+				}
+				var fired []string
+				for _, al := range s.Alerts {
+					if al.Fired() {
+						fired = append(fired, al.Name)
+					}
+				}
+				if w.alarm == "" {
+					assert.Empty(t, fired, w.step)
+				} else {
+					assert.Contains(t, fired, w.alarm, w.step)
+				}
+			}
+			md := r.Markdown()
+			assert.Contains(t, md, "## Step 8: circuits A and B down — expect IPsec-VPN both ways: passed")
+			assert.Contains(t, md, "**VBR 10.1.0.13 (Express Connect B)**")
+
+			t.Run("a priority on premises only fails it", func(t *testing.T) {
+				onprem := env.OnPremModel()
+				onprem.Sessions[0].LocalPreference, onprem.Sessions[1].LocalPreference = 100, 200
+				r := runDrill(t, b, onprem)
+				assert.False(t, r.Passed())
+				require.NotEmpty(t, r.Steps[0].Findings, r.Text())
+				msg := r.Steps[0].Findings[0].Message
+				assert.Contains(t, msg, "asymmetric routing")
+				if mode == "ecmp" {
+					assert.Contains(t, msg, "IDC → cloud takes Express Connect B, not Express Connect A+B")
+				} else {
+					assert.Contains(t, msg, "IDC → cloud takes Express Connect B, not Express Connect A")
+					assert.NotContains(t, msg, "cloud → IDC takes")
+				}
+				assert.True(t, r.Steps[1].Passed(), "with A down both take B anyway")
+			})
+		})
+	}
+}

@@ -26,7 +26,7 @@ var (
 
 // stackFiles are the committed stack files the tests read; none of them may
 // change.
-var stackFiles = []string{"Pulumi.yaml", "stacks/Pulumi.dev.yaml", "stacks/Pulumi.prod.yaml"}
+var stackFiles = []string{"Pulumi.yaml", "stacks/Pulumi.dev.yaml", "stacks/Pulumi.prod.yaml", "stacks/Pulumi.prod-dual.yaml"}
 
 func TestMain(m *testing.M) { os.Exit(testMain(m)) }
 

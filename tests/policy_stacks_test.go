@@ -33,7 +33,7 @@ import (
 // exactly that rule's violation.
 func TestCommittedStacksPassThePolicyPack(t *testing.T) {
 	skipShort(t)
-	for _, stack := range []string{"dev", "prod"} {
+	for _, stack := range []string{"dev", "prod", "prod-dual"} {
 		t.Run(stack, func(t *testing.T) {
 			resources, cfg := mockedStack(t, stack)
 			a := startPack(t, stack, cfg)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/hybridlink/hybridlink/internal/drill"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
@@ -13,10 +14,11 @@ import (
 
 // fault throws the local cloud's fault switch by hand, as an operator shuts
 // the circuit port in the design's test: `fault circuit down`, `fault vpn
-// up`. The sandbox's routing follows at once (see `routes`).
+// up`; `circuit-b` is a two-circuit stack's second circuit (`circuit` its
+// first). The sandbox's routing follows at once (see `routes`).
 func fault(_ context.Context, args []string) error {
-	if len(args) < 2 || (args[0] != "circuit" && args[0] != "vpn") || (args[1] != "down" && args[1] != "up") {
-		return fmt.Errorf("fault needs a link and a state: circuit|vpn down|up")
+	if len(args) < 2 || !slices.Contains([]string{"circuit", "circuit-b", "vpn"}, args[0]) || (args[1] != "down" && args[1] != "up") {
+		return fmt.Errorf("fault needs a link and a state: circuit|circuit-b|vpn down|up (circuit-b: a two-circuit stack's second circuit)")
 	}
 	fs := flag.NewFlagSet("fault", flag.ContinueOnError)
 	var f sandboxFlags
@@ -33,15 +35,18 @@ func fault(_ context.Context, args []string) error {
 		return err
 	}
 	down := args[1] == "down"
-	if args[0] == "circuit" {
+	switch args[0] {
+	case "circuit":
 		faults.CircuitDown = down
-	} else {
+	case "circuit-b":
+		faults.CircuitBDown = down
+	default:
 		faults.VPNDown = down
 	}
 	if err := cloud.SetFaults(faults); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "local cloud: the circuit is %s, the VPN is %s\n", upDown(faults.CircuitDown), upDown(faults.VPNDown))
+	fmt.Fprintf(os.Stderr, "local cloud: %s\n", linkStates(faults))
 	if rs, err := cloud.Snapshot(); err == nil && len(rs) == 0 {
 		fmt.Fprintf(os.Stderr, "local cloud: nothing is deployed in %s yet; the switch applies to what `hybridlink sandbox up --stack <s>` deploys\n", sandbox.StateDir(f.dir, f.state))
 	}
@@ -69,7 +74,7 @@ func routes(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("circuit %s, VPN %s\n\n", upDown(faults.CircuitDown), upDown(faults.VPNDown))
+	fmt.Printf("%s\n\n", linkStates(faults))
 	paths := n.Paths(faults)
 	if len(paths) == 0 {
 		return fmt.Errorf("no workload VPC of %s in the sandbox: run `hybridlink sandbox up --stack %s`", f.stack, f.stack)
@@ -97,6 +102,15 @@ func routes(_ context.Context, args []string) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// linkStates says which links the faults shut; circuit B only where it is
+// down, as a stack with one circuit has none.
+func linkStates(f routemodel.Faults) string {
+	if f.CircuitBDown {
+		return fmt.Sprintf("circuit A is %s, circuit B is %s, the VPN is %s", upDown(f.CircuitDown), upDown(f.CircuitBDown), upDown(f.VPNDown))
+	}
+	return fmt.Sprintf("the circuit is %s, the VPN is %s", upDown(f.CircuitDown), upDown(f.VPNDown))
 }
 
 func upDown(down bool) string {

@@ -17,17 +17,22 @@ import (
 // and measures failover and failback with probes.
 func labCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
-	stack := fs.String("stack", "", "stack to run: dev or prod (required)")
+	stack := fs.String("stack", "", "stack to run, e.g. dev, prod or prod-dual (required)")
 	dir := fs.String("dir", "", "project directory (Pulumi.yaml, stacks/); default: the nearest one at or above the working directory")
 	report := fs.String("report", "", "write the report as Markdown to this file, with the timeline plots next to it (<name>-forward.svg, <name>-return.svg)")
 	keep := fs.Bool("keep", false, "leave the namespaces and daemons running afterwards (remove them with the next run)")
 	staticPref := fs.Int("onprem-static-preference", 0, "run the on-premises gateway with this static-route preference, and tell the route model (as the drill's flag)")
-	steps := fs.String("steps", "", "comma-separated step names to run (default all): "+strings.Join(lab.StepNames, "; "))
+	localPref := fs.String("onprem-local-preference", "", "two circuits: run the on-premises gateway with these BGP local preferences on circuit A's and B's sessions, \"A,B\", and tell the route model (as the drill's flag)")
+	steps := fs.String("steps", "", "comma-separated step names to run (default all): with one circuit "+strings.Join(lab.StepNames, "; ")+"; with two "+strings.Join(lab.DualStepNames, "; "))
 	if err := fs.Parse(args); err != nil {
 		return exitError{2}
 	}
 	if *stack == "" {
-		return fmt.Errorf("--stack is required (dev or prod)")
+		return fmt.Errorf("--stack is required (e.g. dev, prod or prod-dual)")
+	}
+	a, b, err := parseLocalPreferences(*localPref)
+	if err != nil {
+		return err
 	}
 	root, err := projectRoot(*dir)
 	if err != nil {
@@ -38,6 +43,9 @@ func labCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	opts := lab.Options{StaticPreference: *staticPref, Keep: *keep, Log: os.Stderr}
+	if *localPref != "" {
+		opts.LocalPreferences = []int{a, b}
+	}
 	if *steps != "" {
 		for _, name := range strings.Split(*steps, ",") {
 			opts.Steps = append(opts.Steps, strings.TrimSpace(name))

@@ -2,6 +2,7 @@ package drill
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
@@ -11,10 +12,11 @@ import (
 // SilentStandby is the finding of a standby failure no alarm reports.
 const SilentStandby = "the standby path is down and nothing would tell you"
 
-// judgeAlerts checks the alerts of a step: with the VPN down and the
-// circuit up, traffic is unaffected, so an alert must fire; with every link
-// up, none may (an alarm that always fires is ignored when it matters).
-func judgeAlerts(sc routemodel.Scenario, alerts []localcloud.Alert) []routemodel.Finding {
+// judgeAlerts checks the alerts of a step: when a link is down but traffic
+// keeps the links it has with every link up (the VPN, or a standby circuit,
+// fails), nothing else shows the failure, so an alert must fire; with every
+// link up, none may (an alarm that always fires is ignored when it matters).
+func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcloud.Alert) []routemodel.Finding {
 	var fired []string
 	for _, a := range alerts {
 		if a.Fired() {
@@ -22,14 +24,59 @@ func judgeAlerts(sc routemodel.Scenario, alerts []localcloud.Alert) []routemodel
 		}
 	}
 	switch {
-	case sc.Faults.VPNDown && !sc.Faults.CircuitDown && len(fired) == 0:
-		return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
-			"%s: no alarm or event rule of the stack fired (%d configured); configure hybridlink:alarms, with an event rule on the IPsec connection", SilentStandby, len(alerts))}}
 	case sc.Faults == routemodel.Faults{} && len(fired) > 0:
 		return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
 			"%s fire(s) while every link is up: a page nobody can act on hides the real one; check the thresholds", strings.Join(fired, ", "))}}
+	case len(fired) > 0 || !silent(n, sc.Faults):
+		return nil
 	}
-	return nil
+	what, fix := SilentStandby, "configure hybridlink:alarms, with an event rule on the IPsec connection"
+	if down := downLinks(n, sc.Faults); len(down) > 0 {
+		verb := "is"
+		if len(down) > 1 {
+			verb = "are"
+		}
+		what = fmt.Sprintf("%s %s down and nothing would tell you", strings.Join(down, " and "), verb)
+		fix = "configure hybridlink:alarms (with hybridlink:vbrHealthCheck, each circuit gets a loss alarm; the VPN an event rule)"
+	}
+	return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
+		"%s: no alarm or event rule of the stack fired (%d configured); %s", what, len(alerts), fix)}}
+}
+
+// silent reports a failure traffic does not show: some link is down, yet
+// every link traffic takes is one it takes with every link up.
+func silent(n *routemodel.Network, f routemodel.Faults) bool {
+	if f == (routemodel.Faults{}) {
+		return false
+	}
+	want, normal := n.Expect(f), n.Expect(routemodel.Faults{}).Parts()
+	if want == routemodel.NoLink {
+		return false
+	}
+	for _, l := range want.Parts() {
+		if !slices.Contains(normal, l) {
+			return false
+		}
+	}
+	return true
+}
+
+// downLinks names the links the faults shut ("circuit B", "the VPN"); none
+// on a stack with one circuit, whose only silent failure is the standby's.
+func downLinks(n *routemodel.Network, f routemodel.Faults) []string {
+	if len(n.Circuits()) < 2 {
+		return nil
+	}
+	var out []string
+	for i, l := range n.Circuits() {
+		if f.Down(i) {
+			out = append(out, "circuit "+strings.TrimPrefix(string(l), string(routemodel.Circuit)+" "))
+		}
+	}
+	if f.VPNDown {
+		out = append(out, "the VPN")
+	}
+	return out
 }
 
 // alertLines lists the alerts that fired, or says that none did.

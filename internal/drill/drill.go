@@ -77,14 +77,28 @@ func (r *Report) Passed() bool {
 // circuit carries the traffic.
 var StandbyFails = routemodel.Scenario{Name: "VPN fails while the circuit is up", Faults: routemodel.Faults{VPNDown: true}}
 
-// Steps are the fault-switch drill's steps: the design's test, then the
-// silent failure of the standby.
+// Steps are the fault-switch drill's steps on a stack with one circuit: the
+// design's test, then the silent failure of the standby.
 var Steps = append(append([]routemodel.Scenario{}, routemodel.Drill...), StandbyFails)
 
+// StepsFor are the fault-switch drill's steps for a network: Steps with one
+// circuit; with two, the normal state, then every single and double failure
+// (routemodel.Network.Failures) each followed by its restoration.
+func StepsFor(n *routemodel.Network) []routemodel.Scenario {
+	if len(n.Circuits()) < 2 {
+		return Steps
+	}
+	out := []routemodel.Scenario{routemodel.Normal}
+	for _, f := range n.Failures() {
+		out = append(out, f, routemodel.Scenario{Name: strings.TrimSuffix(f.Name, " down") + " restored"})
+	}
+	return out
+}
+
 // Run drills the stack deployed in the cloud with the fault switch: for
-// each of Steps it injects the step's faults and records the paths traffic
-// takes and the alarms that fire. The links are left as they were, pass or
-// fail.
+// each of its steps (StepsFor) it injects the step's faults and records the
+// paths traffic takes and the alarms that fire. The links are left as they
+// were, pass or fail.
 func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Report, err error) {
 	before, err := cloud.Faults()
 	if err != nil {
@@ -95,8 +109,12 @@ func Run(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem) (r *Re
 			err = rerr
 		}
 	}()
+	n, _, err := cloud.Routing(stack, onprem)
+	if err != nil {
+		return nil, err
+	}
 	r = &Report{Stack: stack, Method: FaultSwitch, When: time.Now().UTC()}
-	for _, sc := range Steps {
+	for _, sc := range StepsFor(n) {
 		if err := cloud.SetFaults(sc.Faults); err != nil {
 			return nil, err
 		}
@@ -119,14 +137,14 @@ func observe(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem, sc
 	if faults != sc.Faults {
 		return Step{}, fmt.Errorf("drill: the cloud reports faults %+v in step %q, which sets %+v", faults, sc.Name, sc.Faults)
 	}
-	step := Step{Scenario: sc, Expect: sc.Expect(), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc}), Tables: n.Tables(faults)}
+	step := Step{Scenario: sc, Expect: n.Expect(faults), Paths: n.Paths(faults), Findings: n.Verify([]routemodel.Scenario{sc}), Tables: n.Tables(faults)}
 	if len(step.Paths) == 0 {
 		step.Findings = append(step.Findings, routemodel.Finding{Scenario: sc.Name, Message: "no workload VPC and IDC prefix to drill: is the stack deployed?"})
 	}
 	if step.Alerts, err = cloud.Alerts(stack); err != nil {
 		return Step{}, err
 	}
-	step.Findings = append(step.Findings, judgeAlerts(sc, step.Alerts)...)
+	step.Findings = append(step.Findings, judgeAlerts(n, sc, step.Alerts)...)
 	return step, nil
 }
 
@@ -205,38 +223,52 @@ func (r *Report) Markdown() string {
 }
 
 // MarkdownTables renders route tables, the active route of each destination
-// marked.
+// marked (several with ECMP). The on-premises gateway ranks its routes by
+// preference and, with two circuits, its BGP routes by local preference;
+// the transit router its routes from two VBRs by route-map preference.
 func MarkdownTables(t routemodel.Tables) string {
 	var b strings.Builder
-	// Only the on-premises gateway ranks routes by preference.
-	section := func(title string, routes []routemodel.Route) {
-		onprem := title == "On-premises gateway"
+	two := len(t.VBRs) > 1
+	section := func(title string, routes []routemodel.Route, pref func(routemodel.Route) string) {
 		fmt.Fprintf(&b, "**%s**\n\n| destination | next hop | learned | preference | active |\n|---|---|---|---|---|\n", title)
 		for _, r := range routes {
-			pref := ""
-			if onprem {
-				pref = fmt.Sprint(r.Preference)
-			}
 			active := ""
 			if r.Active {
 				active = "✓"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Dest, r.Via, r.Source, pref, active)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Dest, r.Via, r.Source, pref(r), active)
 		}
 		b.WriteString("\n")
 	}
-	section("Transit router", t.TransitRouter)
+	none := func(routemodel.Route) string { return "" }
+	section("Transit router", t.TransitRouter, func(r routemodel.Route) string {
+		if two && r.FromVBR() {
+			return fmt.Sprint(r.Preference)
+		}
+		return ""
+	})
 	names := make([]string, 0, len(t.VPCs))
 	for name := range t.VPCs {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		section("VPC "+name, t.VPCs[name])
+		section("VPC "+name, t.VPCs[name], none)
 	}
-	section("VBR", t.VBR)
-	section("VPN gateway", t.VPNGateway)
-	section("On-premises gateway", t.OnPrem)
+	for _, v := range t.VBRs {
+		title := "VBR"
+		if two {
+			title = fmt.Sprintf("%s (%s)", v.Name, v.Circuit)
+		}
+		section(title, v.Routes, none)
+	}
+	section("VPN gateway", t.VPNGateway, none)
+	section("On-premises gateway", t.OnPrem, func(r routemodel.Route) string {
+		if two && r.LocalPreference != 0 {
+			return fmt.Sprintf("%d, local preference %d", r.Preference, r.LocalPreference)
+		}
+		return fmt.Sprint(r.Preference)
+	})
 	return b.String()
 }
 

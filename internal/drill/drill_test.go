@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
@@ -89,17 +90,48 @@ func TestMarkdownTables(t *testing.T) {
 }
 
 func TestJudgeAlerts(t *testing.T) {
+	n := routemodel.Build(nil, routemodel.OnPrem{})
 	vpn := localcloud.Alert{Kind: "event rule", Name: "vpn-events", State: "ALARM"}
 	quiet := localcloud.Alert{Kind: "alarm", Name: "loss", State: "OK"}
-	assert.Empty(t, judgeAlerts(StandbyFails, []localcloud.Alert{quiet, vpn}))
-	f := judgeAlerts(StandbyFails, []localcloud.Alert{quiet})
+	assert.Empty(t, judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet, vpn}))
+	f := judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet})
 	assert.Len(t, f, 1)
 	assert.True(t, strings.HasPrefix(f[0].Message, SilentStandby+": no alarm or event rule of the stack fired (1 configured)"), f[0].Message)
-	assert.Len(t, judgeAlerts(StandbyFails, nil), 1, "no alarms at all is the same silence")
-	assert.Empty(t, judgeAlerts(routemodel.CircuitDown, nil), "a dead circuit shows in the traffic")
-	noisy := judgeAlerts(routemodel.Normal, []localcloud.Alert{{Name: "latency", State: "ALARM"}})
+	assert.Len(t, judgeAlerts(n, StandbyFails, nil), 1, "no alarms at all is the same silence")
+	assert.Empty(t, judgeAlerts(n, routemodel.CircuitDown, nil), "a dead circuit shows in the traffic")
+	noisy := judgeAlerts(n, routemodel.Normal, []localcloud.Alert{{Name: "latency", State: "ALARM"}})
 	assert.Len(t, noisy, 1)
 	assert.Contains(t, noisy[0].Message, "latency fire(s) while every link is up")
+}
+
+// With two circuits a standby circuit's failure is as silent as the VPN's:
+// active-standby, B down (alone or with the VPN) leaves traffic on A; ECMP,
+// either circuit down leaves traffic on the other, which it already took.
+func TestJudgeAlertsTwoCircuits(t *testing.T) {
+	sessions := []routemodel.Session{{VBRIP: netip.MustParseAddr("10.1.0.9")}, {VBRIP: netip.MustParseAddr("10.1.0.13")}}
+	n := routemodel.Build(nil, routemodel.OnPrem{Sessions: sessions})
+	bDown := routemodel.Scenario{Name: "circuit B down", Faults: routemodel.Faults{CircuitBDown: true}}
+	f := judgeAlerts(n, bDown, nil)
+	require.Len(t, f, 1)
+	assert.True(t, strings.HasPrefix(f[0].Message, "circuit B is down and nothing would tell you: no alarm"), f[0].Message)
+	f = judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitBDown: true, VPNDown: true}}, nil)
+	require.Len(t, f, 1)
+	assert.Contains(t, f[0].Message, "circuit B and the VPN are down and nothing would tell you")
+	assert.Empty(t, judgeAlerts(n, bDown, []localcloud.Alert{{Name: "circuit-b-loss", State: "ALARM"}}))
+	assert.Empty(t, judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, nil), "A down moves the traffic to B")
+
+	ecmp := routemodel.Build(nil, routemodel.OnPrem{Sessions: sessions, ECMP: true})
+	assert.Len(t, judgeAlerts(ecmp, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, nil), 1, "ECMP: B already carried traffic")
+
+	var names []string
+	for _, sc := range StepsFor(n) {
+		names = append(names, sc.Name)
+	}
+	assert.Equal(t, []string{"normal",
+		"circuit A down", "circuit A restored", "circuit B down", "circuit B restored", "VPN down", "VPN restored",
+		"circuits A and B down", "circuits A and B restored", "circuit A and the VPN down", "circuit A and the VPN restored",
+		"circuit B and the VPN down", "circuit B and the VPN restored"}, names)
+	assert.Equal(t, Steps, StepsFor(routemodel.Build(nil, routemodel.OnPrem{})))
 }
 
 func TestJudgeEntries(t *testing.T) {

@@ -202,7 +202,7 @@ func jobStatusAfter(requested string) string {
 // observe completes a step: from the local cloud when there is one, else
 // from the route entries alone.
 func (t *testStack) observe(sc routemodel.Scenario, entries []RouteEntry, alarms []AlarmState, findings []routemodel.Finding) (Step, error) {
-	step := Step{Scenario: sc, Expect: sc.Expect()}
+	step := Step{Scenario: sc, Expect: routemodel.Build(nil, t.o.OnPrem).Expect(sc.Faults)}
 	if t.o.Cloud != nil {
 		var err error
 		if step, err = observe(t.o.Stack, t.o.Cloud, t.o.OnPrem, sc); err != nil {

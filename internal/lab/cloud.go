@@ -3,9 +3,10 @@ package lab
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
-	"github.com/hybridlink/hybridlink/internal/bfd"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -31,44 +32,50 @@ const (
 // the route model.
 type cloudSide struct {
 	site   onprem.Site
-	bfd    *bfd.Timers // the stack's, defaults applied; nil without BFD
 	normal routemodel.Tables
 	t      *topology
 }
 
-// vbrConf is the VBR: eBGP to the on-premises gateway with the stack's
-// ASNs, MD5 key and BFD timers, advertising the routes the transit router
-// auto-publishes into it; iBGP to the transit router, to which it passes
-// the IDC prefixes it learns.
-func (c *cloudSide) vbrConf() (string, error) {
+// vbrConf is circuit i's VBR: eBGP to the on-premises gateway with the
+// stack's ASNs, MD5 key and BFD timers, advertising the routes the transit
+// router auto-publishes into it; iBGP to the transit router, to which it
+// passes the IDC prefixes it learns.
+func (c *cloudSide) vbrConf(i int) (string, error) {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
-	s, t := c.site, c.t
+	s, ct := c.site, c.t.Circuits[i]
 	w("frr defaults traditional")
 	var published []netip.Prefix
-	for _, r := range c.normal.VBR {
-		if r.Active && r.ToTransitRouter() {
+	for _, r := range c.normal.VBRs[i].Routes {
+		// The IDC prefixes another circuit's VBR passes the transit router
+		// come back with the gateway's AS in their path: BGP would not send
+		// them to it.
+		if r.Active && r.ToTransitRouter() && !slices.Contains(s.IDCPrefixes, r.Dest) {
 			published = append(published, r.Dest)
-			w("ip route %s %s", r.Dest, t.TRVBRAddr)
+			w("ip route %s %s", r.Dest, ct.TRAddr)
 		}
 	}
 	if len(published) == 0 {
-		return "", fmt.Errorf("the route model gives the VBR no route to any VPC: nothing to advertise to the on-premises gateway")
+		return "", fmt.Errorf("the route model gives %s no route to any VPC: nothing to advertise to the on-premises gateway", c.normal.VBRs[i].Name)
 	}
 	w("!")
-	if c.bfd != nil {
+	if ct.BFD != nil {
 		w("bfd")
 		w(" profile %s", vbrProfile)
-		w("  detect-multiplier %d", *c.bfd.DetectMultiplier)
-		w("  receive-interval %d", *c.bfd.MinRxIntervalMs)
-		w("  transmit-interval %d", *c.bfd.MinTxIntervalMs)
+		w("  detect-multiplier %d", *ct.BFD.DetectMultiplier)
+		w("  receive-interval %d", *ct.BFD.MinRxIntervalMs)
+		w("  transmit-interval %d", *ct.BFD.MinTxIntervalMs)
 		w(" exit")
 		w("exit")
 		w("!")
 	}
-	gw, tr := s.PeeringIP, t.TRVBRAddr
-	w("router bgp %d", s.AlibabaASN)
-	w(" bgp router-id %s", s.AlibabaPeeringIP)
+	asn := s.AlibabaASN
+	if i > 0 {
+		asn = s.SecondCircuit.AlibabaASN
+	}
+	gw, tr := ct.PeeringIP, ct.TRAddr
+	w("router bgp %d", asn)
+	w(" bgp router-id %s", ct.VBRIP)
 	w(" no bgp ebgp-requires-policy")
 	w(" timers bgp %d %d", vbrKeepalive, vbrHold)
 	w(" neighbor %s remote-as %d", gw, s.LocalASN)
@@ -76,10 +83,10 @@ func (c *cloudSide) vbrConf() (string, error) {
 	if s.BGPAuthKey != "" {
 		w(" neighbor %s password %s", gw, s.BGPAuthKey)
 	}
-	if c.bfd != nil {
+	if ct.BFD != nil {
 		w(" neighbor %s bfd profile %s", gw, vbrProfile)
 	}
-	w(" neighbor %s remote-as %d", tr, s.AlibabaASN)
+	w(" neighbor %s remote-as %d", tr, asn)
 	w(" neighbor %s timers connect 1", tr)
 	w(" address-family ipv4 unicast")
 	for _, p := range published {
@@ -128,16 +135,52 @@ func (c *cloudSide) trConf() (string, error) {
 		}
 	}
 	w("!")
+	// Two VBRs' routes: as the transit router ranks them after an equal AS
+	// path, by the route-map preference (lower wins), which MED carries
+	// here (compared after the AS path, lower wins too); equal ones share.
+	two := len(t.Circuits) > 1
+	if two {
+		for _, ct := range t.Circuits {
+			w("route-map %s permit 10", trRouteMap(ct))
+			w(" set metric %d", c.preference(ct.Link))
+			w("exit")
+		}
+		w("!")
+	}
 	w("router bgp %d", c.site.AlibabaASN)
-	w(" bgp router-id %s", t.TRVBRAddr)
+	w(" bgp router-id %s", t.Circuits[0].TRAddr)
 	w(" timers bgp %d %d", vbrKeepalive, vbrHold)
-	w(" neighbor %s remote-as %d", t.VBRLink, c.site.AlibabaASN)
-	w(" neighbor %s timers connect 1", t.VBRLink)
+	for _, ct := range t.Circuits {
+		w(" neighbor %s remote-as %d", ct.VBRLink, c.site.AlibabaASN)
+		w(" neighbor %s timers connect 1", ct.VBRLink)
+	}
 	w(" address-family ipv4 unicast")
-	w("  neighbor %s activate", t.VBRLink)
+	for _, ct := range t.Circuits {
+		w("  neighbor %s activate", ct.VBRLink)
+		if two {
+			w("  neighbor %s route-map %s in", ct.VBRLink, trRouteMap(ct))
+		}
+	}
+	if two {
+		w("  maximum-paths ibgp %d", len(t.Circuits))
+	}
 	w(" exit-address-family")
 	w("exit")
 	return b.String(), nil
+}
+
+// trRouteMap names the emulated transit router's route map on a VBR's routes.
+func trRouteMap(ct circuit) string { return "VBR-" + ct.Name + "-IN" }
+
+// preference is the route-map preference the route model's transit router
+// gives the routes of a circuit's VBR.
+func (c *cloudSide) preference(link routemodel.Link) int {
+	for _, r := range c.normal.TransitRouter {
+		if r.FromVBR() && r.Circuit() == link {
+			return r.Preference
+		}
+	}
+	return circuits.DefaultRoutePreference
 }
 
 // attachmentHop is the lab address behind a VPC's attachment: its host, or

@@ -33,7 +33,7 @@ func (l *lab) redact(err error) error {
 // counted after a grace period, since a connection attempt made while FRR
 // is still applying its configuration (the neighbor before its key) counts
 // too.
-func (l *lab) md5Watch(ctx context.Context) func() error {
+func (l *lab) md5Watch(ctx context.Context, ct circuit) func() error {
 	const grace = 2 * time.Second
 	start := time.Now()
 	var baseline map[ns]int
@@ -42,7 +42,7 @@ func (l *lab) md5Watch(ctx context.Context) func() error {
 			return nil
 		}
 		counts := map[ns]int{}
-		for _, n := range []ns{l.t.VBR, l.t.GW} {
+		for _, n := range []ns{ct.VBR, l.t.GW} {
 			out, err := n.exec(ctx, "", "cat", "/proc/net/netstat")
 			if err != nil {
 				return err
@@ -54,7 +54,7 @@ func (l *lab) md5Watch(ctx context.Context) func() error {
 			return nil
 		}
 		var why []string
-		for _, n := range []ns{l.t.VBR, l.t.GW} {
+		for _, n := range []ns{ct.VBR, l.t.GW} {
 			if c := counts[n] - baseline[n]; c > 0 {
 				why = append(why, fmt.Sprintf("%d TCP segment(s) with a bad or missing MD5 signature arrived in %s", c, n))
 			}
@@ -63,7 +63,7 @@ func (l *lab) md5Watch(ctx context.Context) func() error {
 			return nil
 		}
 		return fmt.Errorf("BGP between the on-premises gateway %s and the VBR %s cannot come up: %s — the BGP MD5 key in the gateway's frr.conf (neighbor %s password) does not match the VBR's, the stack's hybridlink:bgpAuthKey",
-			l.t.PeeringIP, l.t.VBRIP, strings.Join(why, "; "), l.t.VBRIP)
+			ct.PeeringIP, ct.VBRIP, strings.Join(why, "; "), ct.VBRIP)
 	}
 }
 

@@ -234,22 +234,25 @@ func (f *frr) waitBFD(ctx context.Context, timeout time.Duration, peer string) e
 	}
 }
 
-// bfdDowns counts the times the instance's BFD sessions went down since
-// they were created.
-func (f *frr) bfdDowns(ctx context.Context) (int, error) {
+// bfdDowns counts the times the instance's BFD session with peer went down
+// since it was created.
+func (f *frr) bfdDowns(ctx context.Context, peer string) (int, error) {
 	out, err := f.vtysh(ctx, "show bfd peers counters json")
 	if err != nil {
 		return 0, err
 	}
 	var peers []struct {
-		Down int `json:"session-down"`
+		Peer string `json:"peer"`
+		Down int    `json:"session-down"`
 	}
 	if err := json.Unmarshal([]byte(out), &peers); err != nil {
 		return 0, fmt.Errorf("FRR in %s: show bfd peers counters json: %w", f.ns, err)
 	}
 	n := 0
 	for _, p := range peers {
-		n += p.Down
+		if p.Peer == peer {
+			n += p.Down
+		}
 	}
 	return n, nil
 }

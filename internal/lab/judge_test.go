@@ -17,14 +17,25 @@ import (
 func TestBFDFlapIsNamed(t *testing.T) {
 	steady := StreamResult{Predicted: routemodel.Circuit, Observed: routemodel.Circuit, Lost: 7}
 	r := &Report{}
-	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepNormal, Kind: Steady, BFDDowns: 2, Streams: []StreamResult{steady, steady}})
+	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepNormal, Kind: Steady, BFDDowns: []int{2}, Streams: []StreamResult{steady, steady}}, routemodel.Faults{})
 	require.Len(t, r.Findings, 1)
 	assert.Equal(t, BFDFlap, r.Findings[0].Kind)
 	assert.Contains(t, r.Findings[0].Message, "BFD flapped: the machine starved bfdd — 2 BFD session(s) went down")
 	assert.Contains(t, r.Findings[0].Message, "14 probe(s) lost")
 
 	r = &Report{}
-	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepCircuitCut, Kind: Failover, Faults: routemodel.Faults{CircuitDown: true}, BFDDowns: 2})
+	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepCircuitCut, Kind: Failover, Faults: routemodel.Faults{CircuitDown: true}, BFDDowns: []int{2}}, routemodel.Faults{})
+	assert.Empty(t, r.Findings)
+
+	// Two circuits: circuit B's session going down while only A is cut is
+	// a flap, named; A's is the failover.
+	r = &Report{}
+	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepCircuitACut, Kind: Failover, Faults: routemodel.Faults{CircuitDown: true}, BFDDowns: []int{2, 1}}, routemodel.Faults{})
+	require.Len(t, r.Findings, 1)
+	assert.Contains(t, r.Findings[0].Message, "1 BFD session(s) went down on the gateway and the VBR with no fault on circuit B")
+	// Restoring a circuit: its session was down in the step before.
+	r = &Report{}
+	(&lab{}).judge(context.Background(), r, &StepResult{Name: StepCircuitABack, Kind: Failback, BFDDowns: []int{1, 0}}, routemodel.Faults{CircuitDown: true})
 	assert.Empty(t, r.Findings)
 }
 

@@ -21,6 +21,11 @@ type Options struct {
 	// --onprem-static-preference): the route model is told, and the
 	// rendered frr.conf is changed to match.
 	StaticPreference int
+	// LocalPreferences, when set, are the BGP local preferences of circuit
+	// A's and B's sessions on the on-premises gateway (the drill's
+	// --onprem-local-preference), in place of the rendered ones: the route
+	// model is told, and frr.conf is changed to match.
+	LocalPreferences []int
 	// Break changes the rendered configuration without telling the route
 	// model — a broken configuration the lab must catch (tests).
 	Break []Transform
@@ -55,6 +60,8 @@ type lab struct {
 	cloud   *cloudSide
 	// trConf is the emulated transit router's frr.conf, for the report.
 	trConf string
+	// stepList are the steps to run.
+	stepList []stepSpec
 }
 
 // Run builds the lab for the stack, runs the steps and tears it all down
@@ -138,6 +145,12 @@ func (l *lab) prepare() error {
 	if p := l.opts.StaticPreference; p != 0 {
 		onPremModel.StaticPreference = p
 	}
+	if lp := l.opts.LocalPreferences; lp != nil {
+		if len(lp) != 2 || len(onPremModel.Sessions) != 2 {
+			return fmt.Errorf("lab for %s: local preferences need a stack with two circuits and one value per circuit", env.Stack)
+		}
+		onPremModel.Sessions[0].LocalPreference, onPremModel.Sessions[1].LocalPreference = lp[0], lp[1]
+	}
 	l.model = routemodel.Build(l.stack.Resources, onPremModel)
 	var workloads []vpcSpec
 	for _, v := range env.Args.WorkloadVPCs {
@@ -151,7 +164,7 @@ func (l *lab) prepare() error {
 		return fmt.Errorf("transit VPC %s has no vSwitch for the VPN gateway", tv.Name)
 	}
 	var err error
-	l.t, err = newTopology(l.site, workloads, vpcSpec{Name: tv.Name, CIDR: tv.CIDR, VSwitch: tv.VSwitches[0].CIDR})
+	l.t, err = newTopology(l.site, l.model.Circuits(), workloads, vpcSpec{Name: tv.Name, CIDR: tv.CIDR, VSwitch: tv.VSwitches[0].CIDR})
 	if err != nil {
 		return fmt.Errorf("lab for %s: %w", env.Stack, err)
 	}
@@ -160,11 +173,8 @@ func (l *lab) prepare() error {
 		l.dir = filepath.Join(os.TempDir(), "hybridlink-lab-"+env.Stack)
 	}
 	l.cloud = &cloudSide{site: l.site, normal: l.model.Tables(routemodel.Faults{}), t: l.t}
-	if l.site.BFD {
-		b := l.site.BFDTimers.WithDefaults()
-		l.cloud.bfd = &b
-	}
-	return nil
+	l.stepList, err = l.steps()
+	return err
 }
 
 // removeStale removes what a killed run for this stack left behind.
@@ -201,6 +211,15 @@ func (l *lab) setUp(ctx context.Context) error {
 	if err := t.build(ctx); err != nil {
 		return err
 	}
+	if len(l.model.Expect(routemodel.Faults{}).Parts()) > 1 {
+		// ECMP: hash by ports too, so that one host pair's flows spread
+		// (the report lists this as ecmp-l4-hash).
+		for _, n := range []ns{t.GW, t.TR} {
+			if err := n.sysctl(ctx, "net.ipv4.fib_multipath_hash_policy=1"); err != nil {
+				return err
+			}
+		}
+	}
 	l.dp, l.dpWhy = detectDatapath(ctx, t.GW)
 	l.log("IPsec datapath: %s (%s)", l.dp, l.dpWhy)
 	files, err := onprem.Render("linux-frr", l.site)
@@ -215,25 +234,33 @@ func (l *lab) setUp(ctx context.Context) error {
 	if p := l.opts.StaticPreference; p != 0 {
 		l.applied = append(l.applied, StaticPreference(p))
 	}
+	if lp := l.opts.LocalPreferences; lp != nil {
+		l.applied = append(l.applied, LocalPreferences(lp[0], lp[1]))
+	}
 	l.applied = append(l.applied, l.opts.Break...)
 	if files, err = applyTransforms(files, l.applied); err != nil {
 		return err
 	}
 
 	// Alibaba Cloud's side first, so the gateway finds its peers up.
-	vbrConf, err := l.cloud.vbrConf()
-	if err != nil {
-		return err
+	type instance struct {
+		n    ns
+		conf string
+	}
+	var instances []instance
+	for i, ct := range t.Circuits {
+		conf, err := l.cloud.vbrConf(i)
+		if err != nil {
+			return err
+		}
+		instances = append(instances, instance{ct.VBR, conf})
 	}
 	trConf, err := l.cloud.trConf()
 	if err != nil {
 		return err
 	}
 	l.trConf = trConf
-	for _, d := range []struct {
-		n    ns
-		conf string
-	}{{t.VBR, vbrConf}, {t.TR, trConf}, {t.GW, files[frrConf]}} {
+	for _, d := range append(instances, instance{t.TR, trConf}, instance{t.GW, files[frrConf]}) {
 		f, err := startFRR(ctx, d.n, filepath.Join(l.dir, string(d.n)+"-frr"), d.conf)
 		if f != nil {
 			l.frrs[d.n] = f
@@ -246,18 +273,20 @@ func (l *lab) setUp(ctx context.Context) error {
 		return err
 	}
 	l.log("waiting for BGP and IPsec")
-	if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, l.md5Watch(ctx), t.VBRIP.String()); err != nil {
-		return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[t.GW].route(ctx, t.VBRIP.String()))
-	}
-	if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, nil, t.VBRLink.String()); err != nil {
-		return err
-	}
-	if l.cloud.bfd != nil {
-		if err := l.frrs[t.GW].waitBFD(ctx, 10*time.Second, t.VBRIP.String()); err != nil {
+	for _, ct := range t.Circuits {
+		if err := l.frrs[t.GW].waitEstablished(ctx, 20*time.Second, l.md5Watch(ctx, ct), ct.VBRIP.String()); err != nil {
+			return fmt.Errorf("%w; the gateway's route to the VBR: %s", err, l.frrs[t.GW].route(ctx, ct.VBRIP.String()))
+		}
+		if err := l.frrs[t.TR].waitEstablished(ctx, 10*time.Second, nil, ct.VBRLink.String()); err != nil {
 			return err
 		}
-		if err := l.frrs[t.VBR].waitBFD(ctx, 10*time.Second, t.PeeringIP.String()); err != nil {
-			return err
+		if ct.BFD != nil {
+			if err := l.frrs[t.GW].waitBFD(ctx, 10*time.Second, ct.VBRIP.String()); err != nil {
+				return err
+			}
+			if err := l.frrs[ct.VBR].waitBFD(ctx, 10*time.Second, ct.PeeringIP.String()); err != nil {
+				return err
+			}
 		}
 	}
 	if err := l.charons[1].waitInstalled(ctx, len(t.VPNPeers), 20*time.Second); err != nil {

@@ -55,6 +55,10 @@ func TestLab(t *testing.T) {
 			assert.Contains(t, err.Error(), "does not match the VBR's")
 		})
 	})
+	t.Run("prod-dual", func(t *testing.T) {
+		t.Parallel()
+		testTwoCircuits(t)
+	})
 	t.Run("dev", func(t *testing.T) {
 		t.Parallel()
 		s := load(t, "dev")
@@ -105,17 +109,29 @@ func assertPassed(t *testing.T, r *lab.Report, steps int) {
 		for i := 0; i+1 < len(s.Streams); i += 2 {
 			assert.Equal(t, s.Streams[i].Observed, s.Streams[i+1].Observed, "step %s: asymmetric", s.Name)
 		}
-		switch s.Name {
-		case lab.StepCircuitCut:
-			for _, st := range s.Streams {
-				// A silent cut loses traffic until the timers detect it.
-				assert.Positive(t, st.Lost, "step %s: no probe lost", s.Name)
-				assert.Greater(t, st.Outage, 100*time.Millisecond)
-				assert.LessOrEqual(t, st.Outage, r.Detection+1500*time.Millisecond)
+		switch s.Kind {
+		case lab.Failover:
+			if s.Name == lab.StepLinkDown {
+				break // the gateway sees its carrier go: faster than the timers
 			}
-		case lab.StepNormal, lab.StepVPNCut:
 			for _, st := range s.Streams {
-				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit (BFD sessions down during the step: %d)", s.Name, s.BFDDowns)
+				// A silent cut loses traffic until the timers detect it:
+				// with ECMP only the flows on the cut circuit, between
+				// which the others still arrive.
+				assert.Positive(t, st.Lost, "step %s: no probe lost", s.Name)
+				if !r.ECMP {
+					assert.Greater(t, st.Outage, 100*time.Millisecond)
+				}
+				assert.LessOrEqual(t, st.Outage, s.Detection+1500*time.Millisecond)
+			}
+		case lab.NoImpact:
+			for _, st := range s.Streams {
+				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit (BFD sessions down during the step: %v)", s.Name, s.BFDDowns)
+			}
+		}
+		if s.Name == lab.StepNormal {
+			for _, st := range s.Streams {
+				assert.Zero(t, st.Lost, "step %s: probes lost on a steady circuit (BFD sessions down during the step: %v)", s.Name, s.BFDDowns)
 			}
 		}
 	}
@@ -135,4 +151,95 @@ func transformNames(r *lab.Report) []string {
 		out = append(out, tr.Name)
 	}
 	return out
+}
+
+// testTwoCircuits runs prod-dual: active-standby through every step (A
+// fails to B, B to the VPN, back to B and to A, B alone, the VPN), with both
+// directions on the same circuit throughout and each failover within its
+// circuit's BFD detection; ECMP with both circuits carrying probes and one
+// surviving a cut; and a local preference set on premises only, which the
+// lab finds asymmetric, as the route model does.
+func testTwoCircuits(t *testing.T) {
+	s := load(t, "prod-dual")
+	a, b := routemodel.CircuitLink(0), routemodel.CircuitLink(1)
+	r, err := runLab(t, s, lab.Options{})
+	require.NoError(t, err)
+	assertPassed(t, r, len(lab.DualStepNames))
+	want := map[string]struct {
+		kind lab.Kind
+		link routemodel.Link
+	}{
+		lab.StepNormal: {lab.Steady, a}, lab.StepCircuitACut: {lab.Failover, b}, lab.StepBothCut: {lab.Failover, routemodel.Tunnel},
+		lab.StepCircuitBBack: {lab.Failback, b}, lab.StepCircuitABack: {lab.Failback, a}, lab.StepCircuitBCut: {lab.NoImpact, a},
+		lab.StepCircuitBRestored: {lab.Steady, a}, lab.StepVPNCut: {lab.NoImpact, a}, lab.StepVPNRestored: {lab.Steady, a},
+	}
+	for _, st := range r.Steps {
+		assert.Equal(t, want[st.Name].kind, st.Kind, st.Name)
+		for _, sr := range st.Streams {
+			assert.Equal(t, want[st.Name].link, sr.Observed, "%s %s", st.Name, sr.Direction)
+		}
+	}
+	// Each failover is detected by the BFD of the circuit it cuts: A's
+	// 200 ms × 3, B's 300 ms × 3.
+	detection := map[string]time.Duration{}
+	for _, st := range r.Steps {
+		detection[st.Name] = st.Detection
+	}
+	assert.Equal(t, 600*time.Millisecond, detection[lab.StepCircuitACut])
+	assert.Equal(t, 900*time.Millisecond, detection[lab.StepBothCut])
+	md := r.Markdown("f.svg", "r.svg")
+	assert.Contains(t, md, "blue: Express Connect A, green: Express Connect B, orange: IPsec-VPN")
+	assert.Contains(t, r.SVG(routemodel.Forward), "Express Connect B")
+
+	t.Run("ecmp", func(t *testing.T) {
+		s := loadEdited(t, "prod-dual", "hybridlink:circuitMode: active-standby", "hybridlink:circuitMode: ecmp")
+		r, err := runLab(t, s, lab.Options{Steps: []string{lab.StepNormal, lab.StepCircuitBCut, lab.StepCircuitBRestored}})
+		require.NoError(t, err)
+		assertPassed(t, r, 3)
+		assert.True(t, r.ECMP)
+		both := routemodel.JoinLinks(a, b)
+		for _, st := range r.Steps {
+			wantLink, kind := both, lab.Steady
+			switch st.Name {
+			case lab.StepCircuitBCut:
+				wantLink, kind = a, lab.Failover
+			case lab.StepCircuitBRestored:
+				kind = lab.Failback
+			}
+			assert.Equal(t, kind, st.Kind, st.Name)
+			for _, sr := range st.Streams {
+				assert.Equal(t, wantLink, sr.Observed, "%s %s", st.Name, sr.Direction)
+				if wantLink == both {
+					assert.Positive(t, sr.Links[a], "%s %s: circuit A carried probes", st.Name, sr.Direction)
+					assert.Positive(t, sr.Links[b], "%s %s: circuit B carried probes", st.Name, sr.Direction)
+				}
+			}
+		}
+		assert.Contains(t, r.Markdown("f.svg", "r.svg"), "`ecmp-l4-hash`")
+	})
+
+	t.Run("a priority on premises only is asymmetric, as the model says", func(t *testing.T) {
+		r, err := runLab(t, s, lab.Options{LocalPreferences: []int{100, 200}, Steps: []string{lab.StepNormal}})
+		require.NoError(t, err)
+		assert.False(t, r.Passed())
+		assert.True(t, r.AgreesWithModel(), "findings: %v", r.Findings)
+		require.Len(t, r.Findings, 1)
+		assert.Equal(t, lab.Asymmetric, r.Findings[0].Kind)
+		assert.Contains(t, r.Findings[0].Message, "forward over Express Connect B, return over Express Connect A (the route model predicts the same)")
+		assert.Contains(t, transformNames(r), "local-preference=100,200")
+	})
+}
+
+// loadEdited loads a committed stack with its file edited (old → new, once).
+func loadEdited(t *testing.T, stack, old, new string) *lab.Stack {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "stacks"), 0o755))
+	b, err := os.ReadFile(filepath.Join("..", "..", "stacks", "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	require.Equal(t, 1, strings.Count(string(b), old))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "stacks", "Pulumi."+stack+".yaml"), []byte(strings.Replace(string(b), old, new, 1)), 0o644))
+	s, err := lab.LoadStack(dir, stack, stackfile.SandboxPassphrase)
+	require.NoError(t, err)
+	return s
 }

@@ -53,11 +53,25 @@ func (r *Report) summary(b *strings.Builder, lead string) {
 			fmt.Fprintf(b, "%s%s %s: longest outage %s over %d stream-step(s)\n", lead, kind, dir, ms(maxDuration(o)), len(o))
 		}
 	}
-	fmt.Fprintf(b, "%stimers predict detection in %s (%s)\n", lead, ms(r.Detection), r.DetectionBasis)
+	for _, s := range r.Steps {
+		if s.Kind == Failover {
+			fmt.Fprintf(b, "%s%s: timers predict detection in %s (%s)\n", lead, s.Name, ms(s.Detection), s.DetectionBasis)
+		}
+	}
 	for _, f := range r.Findings {
 		fmt.Fprintf(b, "%s✗ %s\n", lead, f)
 	}
 	fmt.Fprintf(b, "%slab of %s: %s\n", lead, r.Stack, r.verdict())
+}
+
+// legend names the plot's colours.
+func (r *Report) legend() string {
+	names := map[string]string{"#1f77b4": "blue", "#2ca02c": "green", "#ff7f0e": "orange"}
+	var parts []string
+	for _, l := range r.Links {
+		parts = append(parts, names[linkColours[l]]+": "+string(l))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (r *Report) verdict() string {
@@ -114,6 +128,10 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	w("Real: the on-premises gateway's configuration as `hybridlink render onprem --vendor linux-frr` renders it (changed only by the transforms below), FRR (zebra, bgpd, bfdd, staticd), strongSwan (IKE and ESP), the Linux kernel's forwarding and the packets. Emulated: Alibaba Cloud's side — the VBR and the transit router (FRR) and the VPN gateway (strongSwan) — built from the stack and the route model.")
 	w("")
 	w("Probes: UDP, one every %s on each direction between every IDC host address and workload VPC host; each is attributed to the link that carried it by a DSCP mark set where it leaves the circuit or the tunnel.", r.Interval)
+	if r.ECMP {
+		w("")
+		w("The circuits share the traffic (ECMP): each direction's probes take turns on %d source ports, so that the routers' per-flow hashing spreads them over both circuits.", ecmpFlows)
+	}
 	w("")
 	w("## Figures")
 	w("")
@@ -127,10 +145,26 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 		w("| longest outage, %s | %s | %s |", kind, ms(maxDuration(o[routemodel.Forward])), ms(maxDuration(o[routemodel.Return])))
 	}
 	w("")
-	w("Detection the timers predict: **%s** (%s). A failover slower than that plus %s fails the lab.", ms(r.Detection), r.DetectionBasis, ms(failoverBudget))
+	if len(r.Links) > 2 {
+		w("Detection the timers predict, per failover step:")
+		w("")
+		for _, s := range r.Steps {
+			if s.Kind == Failover {
+				w("- %s: **%s** (%s)", s.Name, ms(s.Detection), s.DetectionBasis)
+			}
+		}
+		w("")
+		w("A failover slower than that plus %s fails the lab.", ms(failoverBudget))
+	} else {
+		w("Detection the timers predict: **%s** (%s). A failover slower than that plus %s fails the lab.", ms(r.Detection), r.DetectionBasis, ms(failoverBudget))
+	}
 	if r.StaticPreference != 0 {
 		w("")
 		w("The on-premises gateway runs with its static routes via the VPN at preference %d (`--onprem-static-preference %d`), and the route model is told so.", r.StaticPreference, r.StaticPreference)
+	}
+	if lp := r.LocalPreferences; lp != nil {
+		w("")
+		w("The on-premises gateway runs with BGP local preference %d on circuit A's session and %d on circuit B's (`--onprem-local-preference %d,%d`), and the route model is told so.", lp[0], lp[1], lp[0], lp[1])
 	}
 	w("")
 	if len(r.Findings) > 0 {
@@ -143,7 +177,7 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	}
 	w("## Timeline")
 	w("")
-	w("Each bar is a run of probes carried by one link (blue: Express Connect, orange: IPsec-VPN); gaps are lost probes, labelled with their length. The dashed lines are the steps.")
+	w("Each bar is a run of probes carried by one link (%s); gaps are lost probes, labelled with their length. The dashed lines are the steps.", r.legend())
 	w("")
 	w("![IDC → cloud](%s)", svgForward)
 	w("")
@@ -175,7 +209,11 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 	}
 	w("- %s.", bfddRealtime)
 	w("")
-	w("Interface names are the rendered ones (eth0 toward the Internet, eth1 or eth1.<VLAN> toward the VBR); where the kernel has no 802.1Q support the circuit's veth itself carries the VLAN interface's name, untagged.")
+	w("Interface names are the rendered ones (eth0 toward the Internet, eth1 or eth1.<VLAN> toward the VBR, eth2 or eth2.<VLAN> toward a second circuit's); where the kernel has no 802.1Q support the circuit's veth itself carries the VLAN interface's name, untagged.")
+	if r.ECMP {
+		w("")
+		w("- `ecmp-l4-hash`: the gateway's and the emulated transit router's kernels hash ECMP routes by ports too (`net.ipv4.fib_multipath_hash_policy=1`); Linux's default hashes by addresses alone, which would put all of one host pair's flows on one circuit.")
+	}
 	w("")
 	w("## IPsec datapath")
 	w("")
@@ -191,7 +229,7 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 		w("- %s", a)
 	}
 	w("")
-	w("The emulated transit router, built from the route model's table (VPC CIDRs toward their attachments, the IDC prefixes from the VBR over BGP, the transit VPC's advertised route ranked below them):")
+	w("The emulated transit router, built from the route model's table (VPC CIDRs toward their attachments, the IDC prefixes from the VBRs over BGP — two VBRs' routes ranked by their route-map preference, carried as MED — the transit VPC's advertised route ranked below them):")
 	w("")
 	w("```\n%s```", r.TransitRouter)
 	return b.String()

@@ -18,18 +18,21 @@ func tunnelIfaces(dp datapath) string {
 // arrived over: the far end of the circuit and of the tunnel, in each
 // direction, sets the packet's DSCP (linkOf reads it back).
 func (t *topology) markLinks(ctx context.Context, dp datapath) error {
-	rules := []struct {
+	type rule struct {
 		n      ns
 		ifaces []string
 		dscp   []string
-	}{
-		// IDC → cloud: leaves the circuit at the VBR, the tunnel at the VPN gateway.
-		{t.VBR, []string{`"` + vbrCircle + `"`}, []string{"cs1"}},
-		{t.VPN, []string{tunnelIfaces(dp)}, []string{"cs2"}},
-		// cloud → IDC: both arrive at the on-premises gateway.
-		{t.GW, []string{`"` + t.Circuit + `"`, tunnelIfaces(dp)}, []string{"cs1", "cs2"}},
 	}
-	for _, r := range rules {
+	// IDC → cloud: leaves a circuit at its VBR, the tunnel at the VPN
+	// gateway. cloud → IDC: all arrive at the on-premises gateway.
+	rules := []rule{{t.VPN, []string{tunnelIfaces(dp)}, []string{dscpName(dscpTunnel)}}}
+	gw := rule{n: t.GW}
+	for _, c := range t.Circuits {
+		rules = append(rules, rule{c.VBR, []string{`"` + vbrCircle + `"`}, []string{dscpName(c.DSCP)}})
+		gw.ifaces, gw.dscp = append(gw.ifaces, `"`+c.GWIf+`"`), append(gw.dscp, dscpName(c.DSCP))
+	}
+	gw.ifaces, gw.dscp = append(gw.ifaces, tunnelIfaces(dp)), append(gw.dscp, dscpName(dscpTunnel))
+	for _, r := range append(rules, gw) {
 		script := "table inet hl_marks {\n chain pre {\n  type filter hook prerouting priority mangle; policy accept;\n"
 		for i, iface := range r.ifaces {
 			script += fmt.Sprintf("  iifname %s udp dport %d ip dscp set %s counter\n", iface, probePort, r.dscp[i])
@@ -50,10 +53,14 @@ type fault struct {
 
 // cut drops every packet arriving on both ends of a link while the link
 // stays up, as a fiber cut behind a switch does: only BFD or BGP's timers
-// notice.
+// notice. Each end's interface gets its own table, so that the gateway can
+// hold the cuts of two links at once.
 func cut(name string, a ns, aIf string, b ns, bIf string) fault {
+	tableName := func(dev string) string {
+		return "hl_fault_" + strings.NewReplacer(".", "_", "-", "_").Replace(dev)
+	}
 	table := func(dev string) string {
-		return fmt.Sprintf("table netdev hl_fault {\n chain cut {\n  type filter hook ingress device %q priority 0; policy drop;\n }\n}\n", dev)
+		return fmt.Sprintf("table netdev %s {\n chain cut {\n  type filter hook ingress device %q priority 0; policy drop;\n }\n}\n", tableName(dev), dev)
 	}
 	return fault{
 		Name: name,
@@ -64,8 +71,8 @@ func cut(name string, a ns, aIf string, b ns, bIf string) fault {
 			return b.nft(ctx, table(bIf))
 		},
 		repair: func(ctx context.Context) error {
-			err1 := a.nft(ctx, "delete table netdev hl_fault\n")
-			err2 := b.nft(ctx, "delete table netdev hl_fault\n")
+			err1 := a.nft(ctx, "delete table netdev "+tableName(aIf)+"\n")
+			err2 := b.nft(ctx, "delete table netdev "+tableName(bIf)+"\n")
 			if err1 != nil {
 				return err1
 			}
@@ -74,13 +81,22 @@ func cut(name string, a ns, aIf string, b ns, bIf string) fault {
 	}
 }
 
-// linkDown takes the gateway's circuit interface down (the VBR's end loses
-// its carrier).
-func linkDown(t *topology) fault {
+// circuitCut cuts a circuit between the gateway and its VBR.
+func (t *topology) circuitCut(c circuit) fault {
+	name := "circuit"
+	if len(t.Circuits) > 1 {
+		name = "circuit " + c.Name
+	}
+	return cut(name, t.GW, c.GWIf, c.VBR, vbrCircle)
+}
+
+// linkDown takes the gateway's interface toward a circuit's VBR down (the
+// VBR's end loses its carrier).
+func linkDown(t *topology, c circuit) fault {
 	return fault{
 		Name:   "circuit link down",
-		inject: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "down") },
-		repair: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", t.Circuit, "up") },
+		inject: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", c.GWIf, "down") },
+		repair: func(ctx context.Context) error { return t.GW.ip(ctx, "link", "set", c.GWIf, "up") },
 	}
 }
 

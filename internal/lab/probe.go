@@ -19,22 +19,14 @@ import (
 const probePort = 40000
 
 // DSCP code points the lab's nftables rules set on a packet where it leaves
-// a link (linkMarks), so the receiver knows which link carried it.
-const (
-	dscpCircuit = 8  // CS1
-	dscpTunnel  = 16 // CS2
-)
+// a link (markLinks), so the receiver knows which link carried it
+// (topology.linkOf): CS1 and CS3 for circuits A and B, CS2 for the tunnel.
+const dscpTunnel = 16
 
-// linkOf maps a received packet's DSCP to the link that carried it.
-func linkOf(dscp int) routemodel.Link {
-	switch dscp {
-	case dscpCircuit:
-		return routemodel.Circuit
-	case dscpTunnel:
-		return routemodel.Tunnel
-	}
-	return routemodel.NoLink
-}
+var circuitDSCP = []int{8, 24}
+
+// dscpName is a code point's nftables name.
+func dscpName(dscp int) string { return fmt.Sprintf("cs%d", dscp/8) }
 
 // stream is one direction between an IDC host address and a VPC host.
 type stream struct {
@@ -44,7 +36,8 @@ type stream struct {
 	VPC       string
 	VPCCIDR   netip.Prefix
 	From, To  netip.Addr
-	src       *net.UDPConn
+	// src are the sockets it sends from, in turn.
+	src []*net.UDPConn
 }
 
 // rx is one received probe.
@@ -60,6 +53,11 @@ type prober struct {
 	interval time.Duration
 	streams  []*stream
 	conns    []*net.UDPConn
+	linkOf   func(dscp int) routemodel.Link
+	// flows sends each stream's probes from this many source ports in turn,
+	// so that routers balancing per flow (ECMP) spread them; 1 sends from
+	// the probe port.
+	flows int
 
 	mu  sync.Mutex
 	got map[int][]rx
@@ -77,14 +75,15 @@ const rcvBuf = 1 << 20
 const probeMagic = 0x686c7072 // "hlpr"
 
 // newProber opens a socket per host address inside its namespace and
-// creates both directions between every IDC host address and VPC host.
-func newProber(t *topology, interval time.Duration) (*prober, error) {
-	p := &prober{interval: interval, got: map[int][]rx{}}
-	open := func(n ns, a netip.Addr) (*net.UDPConn, error) {
+// creates both directions between every IDC host address and VPC host;
+// with flows > 1, that many sockets per address to send from.
+func newProber(t *topology, interval time.Duration, flows int) (*prober, error) {
+	p := &prober{interval: interval, got: map[int][]rx{}, linkOf: t.linkOf, flows: max(flows, 1)}
+	open := func(n ns, a netip.Addr, port uint16) (*net.UDPConn, error) {
 		var c *net.UDPConn
 		err := n.in(func() error {
 			var err error
-			c, err = net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(a, probePort)))
+			c, err = net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(a, port)))
 			return err
 		})
 		if err != nil {
@@ -104,9 +103,26 @@ func newProber(t *topology, interval time.Duration) (*prober, error) {
 		p.conns = append(p.conns, c)
 		return c, nil
 	}
-	idc := map[netip.Addr]*net.UDPConn{}
+	// senders opens an address's receiving socket and, with several flows,
+	// a socket per flow to send from.
+	senders := func(n ns, a netip.Addr) ([]*net.UDPConn, error) {
+		c, err := open(n, a, probePort)
+		if err != nil || p.flows == 1 {
+			return []*net.UDPConn{c}, err
+		}
+		var out []*net.UDPConn
+		for i := range p.flows {
+			s, err := open(n, a, probePort+1+uint16(i))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	idc := map[netip.Addr][]*net.UDPConn{}
 	for _, h := range t.IDCHosts {
-		c, err := open(t.IDC, h.Addr)
+		c, err := senders(t.IDC, h.Addr)
 		if err != nil {
 			p.close()
 			return nil, err
@@ -114,7 +130,7 @@ func newProber(t *topology, interval time.Duration) (*prober, error) {
 		idc[h.Addr] = c
 	}
 	for _, v := range t.VPCs {
-		c, err := open(v.NS, v.Addr)
+		c, err := senders(v.NS, v.Addr)
 		if err != nil {
 			p.close()
 			return nil, err
@@ -153,7 +169,7 @@ func (p *prober) run(ctx context.Context) {
 			binary.BigEndian.PutUint64(buf[8:], uint64(seq))
 			binary.BigEndian.PutUint64(buf[16:], uint64(now.UnixNano()))
 			// Losses are what the lab measures: a send error is one.
-			_, _ = s.src.WriteToUDPAddrPort(buf, netip.AddrPortFrom(s.To, probePort))
+			_, _ = s.src[int(seq)%len(s.src)].WriteToUDPAddrPort(buf, netip.AddrPortFrom(s.To, probePort))
 		}
 		p.mu.Lock()
 		p.sentAt = append(p.sentAt, now)
@@ -185,7 +201,7 @@ func (p *prober) receive(c *net.UDPConn) {
 			Seq:  int64(binary.BigEndian.Uint64(buf[8:])),
 			Sent: time.Unix(0, int64(binary.BigEndian.Uint64(buf[16:]))),
 			Recv: recv,
-			Link: linkOf(tos(oob[:oobn]) >> 2),
+			Link: p.linkOf(tos(oob[:oobn]) >> 2),
 		}
 		p.mu.Lock()
 		p.got[id] = append(p.got[id], r)

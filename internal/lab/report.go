@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
@@ -28,12 +29,20 @@ type Report struct {
 	TransitRouter string
 	// Interval is the probe interval per stream.
 	Interval time.Duration
-	// Detection is how long the timers take to notice a silent circuit
-	// failure, and DetectionBasis how it is derived.
+	// Detection is how long the timers take to notice a silent failure of
+	// the (first) circuit, and DetectionBasis how it is derived; each step
+	// that fails a circuit has its own (StepResult.Detection).
 	Detection      time.Duration
 	DetectionBasis string
-	// StaticPreference is the drill override in force (0: none).
+	// Links are the links the lab tells apart: the circuits, then the VPN.
+	Links []routemodel.Link
+	// ECMP: the circuits share the traffic, and the probes take turns on
+	// several flows so that per-flow hashing spreads them.
+	ECMP bool
+	// StaticPreference and LocalPreferences are the drill overrides in
+	// force (0, nil: none).
 	StaticPreference int
+	LocalPreferences []int
 	Steps            []*StepResult
 	// Findings are why the lab failed; empty when it passed.
 	Findings []Finding
@@ -74,13 +83,17 @@ type StepResult struct {
 	Start, Converged, End time.Time
 	Timeout               time.Duration
 	TimedOut              bool
-	Streams               []StreamResult
+	// Detection is how long the timers take to notice the failure a
+	// failover step injects, and DetectionBasis how it is derived.
+	Detection      time.Duration
+	DetectionBasis string
+	Streams        []StreamResult
 	// TunnelPackets are the encrypted packets the gateway sent to each VPN
 	// gateway IP (tunnel 1 first) during the step.
 	TunnelPackets []int
-	// BFDDowns counts the BFD sessions that went down on the gateway and
-	// the VBR during the step.
-	BFDDowns int
+	// BFDDowns counts, per circuit, the BFD sessions that went down on the
+	// gateway and its VBR during the step.
+	BFDDowns []int
 }
 
 // StreamResult is one direction of one IDC prefix and VPC over a step.
@@ -96,6 +109,8 @@ type StreamResult struct {
 	Path      routemodel.Path
 	Observed  routemodel.Link
 	Mixed     bool
+	// Links counts the settled probes each link carried.
+	Links map[routemodel.Link]int
 	// Lost probes and the longest gap (Outage) since the step began.
 	Lost     int
 	Outage   time.Duration
@@ -110,6 +125,22 @@ func (r *Report) Passed() bool { return len(r.Findings) == 0 }
 // AgreesWithModel reports that every observed path was the predicted one.
 func (r *Report) AgreesWithModel() bool {
 	return !slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == Mismatch })
+}
+
+// StepOutages returns the longest outage of a step, by name, per direction;
+// nil when the run had no such step.
+func (r *Report) StepOutages(name string) map[routemodel.Direction]time.Duration {
+	for _, s := range r.Steps {
+		if s.Name != name {
+			continue
+		}
+		out := map[routemodel.Direction]time.Duration{}
+		for _, st := range s.Streams {
+			out[st.Direction] = max(out[st.Direction], st.Outage)
+		}
+		return out
+	}
+	return nil
 }
 
 // Outages returns the outages of the steps of a kind, per direction.
@@ -129,20 +160,21 @@ func (r *Report) Outages(kind Kind) map[routemodel.Direction][]time.Duration {
 func (l *lab) newReport(p *prober) *Report {
 	r := &Report{
 		Stack: l.t.Stack, Start: time.Now(), Datapath: fmt.Sprintf("%s — %s", l.dp, l.dpWhy),
-		Transforms: l.applied, VPNPeers: l.t.VPNPeers, TransitRouter: l.trConf, Interval: p.interval, Detection: l.predictedDetection(),
-		StaticPreference: l.opts.StaticPreference,
+		Transforms: l.applied, VPNPeers: l.t.VPNPeers, TransitRouter: l.trConf, Interval: p.interval,
+		StaticPreference: l.opts.StaticPreference, LocalPreferences: l.opts.LocalPreferences, ECMP: p.flows > 1,
 	}
-	if b := l.cloud.bfd; b != nil {
-		r.DetectionBasis = fmt.Sprintf("BFD: %d ms × %d", max(*b.MinTxIntervalMs, *b.MinRxIntervalMs), *b.DetectMultiplier)
-	} else {
-		r.DetectionBasis = fmt.Sprintf("no BFD: the BGP hold time, %d s (the emulated VBR's; see the assumptions)", vbrHold)
+	r.Detection, r.DetectionBasis = circuitDetection(l.t.Circuits[0])
+	for _, c := range l.t.Circuits {
+		r.Links = append(r.Links, c.Link)
 	}
+	r.Links = append(r.Links, routemodel.Tunnel)
 	return r
 }
 
 // judge records the findings of a finished step and, for a path the lab
-// and the model disagree on, what the routers hold.
-func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
+// and the model disagree on, what the routers hold; prev are the faults of
+// the step before.
+func (l *lab) judge(ctx context.Context, r *Report, s *StepResult, prev routemodel.Faults) {
 	for i := range s.Streams {
 		st := &s.Streams[i]
 		if st.Observed == st.Predicted && !st.Mixed {
@@ -152,7 +184,7 @@ func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
 		obs := string(st.Observed)
 		switch {
 		case st.Mixed:
-			obs = "both links (mostly " + obs + ")"
+			obs = "several links (mostly " + obs + ")"
 		case st.Observed == routemodel.NoLink:
 			obs = "no probe arriving"
 		}
@@ -172,22 +204,31 @@ func (l *lab) judge(ctx context.Context, r *Report, s *StepResult) {
 		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Asymmetric, Message: fmt.Sprintf(
 			"IDC %s ⇄ VPC %s: forward over %s, return over %s%s", fwd.IDC, fwd.VPC, fwd.Observed, ret.Observed, also)})
 	}
-	if s.BFDDowns > 0 && !s.Faults.CircuitDown {
+	for i, downs := range s.BFDDowns {
+		// A circuit down in the step, or the step before, takes its BFD
+		// session with it.
+		if downs == 0 || s.Faults.Down(i) || prev.Down(i) {
+			continue
+		}
 		lost := 0
 		for _, st := range s.Streams {
 			lost += st.Lost
 		}
+		which := "the circuit"
+		if len(s.BFDDowns) > 1 {
+			which = "circuit " + circuits.Name(i)
+		}
 		r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: BFDFlap, Message: fmt.Sprintf(
-			"BFD flapped: the machine starved bfdd — %d BFD session(s) went down on the gateway and the VBR with no fault on the circuit (load average %s); %d probe(s) lost in the step",
-			s.BFDDowns, loadAverage(), lost)})
+			"BFD flapped: the machine starved bfdd — %d BFD session(s) went down on the gateway and the VBR with no fault on %s (load average %s); %d probe(s) lost in the step",
+			downs, which, loadAverage(), lost)})
 	}
 	if s.Kind == Failover {
-		limit := r.Detection + failoverBudget
+		limit := s.Detection + failoverBudget
 		for _, st := range s.Streams {
 			if st.Outage > limit {
 				r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Slow, Message: fmt.Sprintf(
 					"%s: %s without traffic; the timers predict detection in %s (%s), plus %s to reroute",
-					pairName(st), ms(st.Outage), ms(r.Detection), r.DetectionBasis, ms(failoverBudget))})
+					pairName(st), ms(st.Outage), ms(s.Detection), s.DetectionBasis, ms(failoverBudget))})
 			}
 		}
 	}

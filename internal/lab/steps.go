@@ -3,7 +3,9 @@ package lab
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hybridlink/hybridlink/internal/routemodel"
@@ -22,7 +24,7 @@ const (
 // stepSpec is one step of the run: a change of the links, the state the
 // route model predicts afterwards, and the time allowed to get there.
 type stepSpec struct {
-	// Name is one of StepNames; Title says what happens.
+	// Name is one of StepNames (DualStepNames); Title says what happens.
 	Name, Title string
 	Kind        Kind
 	Faults      routemodel.Faults
@@ -31,9 +33,13 @@ type stepSpec struct {
 	// hold is the least time the step lasts; timeout the most it may take
 	// to reach the predicted paths.
 	hold, timeout time.Duration
+	// detection is how long the timers take to notice the failure a
+	// failover step injects, and basis how it is derived.
+	detection time.Duration
+	basis     string
 }
 
-// Step names, in the order they run.
+// Step names of a stack with one circuit, in the order they run.
 const (
 	StepNormal          = "normal"
 	StepCircuitCut      = "circuit-cut"
@@ -44,47 +50,145 @@ const (
 	StepLinkUp          = "link-up"
 )
 
-// StepNames are every step, in order.
-var StepNames = []string{StepNormal, StepCircuitCut, StepCircuitRestored, StepVPNCut, StepVPNRestored, StepLinkDown, StepLinkUp}
+// Step names of a stack with two circuits, in the order they run (with
+// StepNormal first and StepVPNCut, StepVPNRestored last).
+const (
+	StepCircuitACut      = "circuit-a-cut"
+	StepBothCut          = "both-circuits-cut"
+	StepCircuitBBack     = "circuit-b-back"
+	StepCircuitABack     = "circuit-a-back"
+	StepCircuitBCut      = "circuit-b-cut"
+	StepCircuitBRestored = "circuit-b-restored"
+)
 
-// steps are the run's steps.
-func (l *lab) steps() []stepSpec {
+// StepNames are every step of a stack with one circuit, in order;
+// DualStepNames those of a stack with two.
+var (
+	StepNames     = []string{StepNormal, StepCircuitCut, StepCircuitRestored, StepVPNCut, StepVPNRestored, StepLinkDown, StepLinkUp}
+	DualStepNames = []string{StepNormal, StepCircuitACut, StepBothCut, StepCircuitBBack, StepCircuitABack, StepCircuitBCut, StepCircuitBRestored, StepVPNCut, StepVPNRestored}
+)
+
+// change is a step's change of the links before the route model's view.
+type change struct {
+	name, title string
+	faults      routemodel.Faults
+	do          func(ctx context.Context) error
+}
+
+// steps are the run's steps. Each one's kind follows from the route model:
+// a failure that moves traffic is a failover, a repair that moves it back a
+// failback, one that moves nothing has no impact.
+func (l *lab) steps() ([]stepSpec, error) {
 	t := l.t
-	circuit := cut("circuit", t.GW, t.Circuit, t.VBR, vbrCircle)
 	vpn := cut("VPN", t.GW, gwWAN, t.VPN, vpnWAN)
-	down := linkDown(t)
-	detect := l.predictedDetection()
-	failover := detect + 6*time.Second
-	failback := 20 * time.Second
-	all := []stepSpec{
-		{StepNormal, "normal", Steady, routemodel.Faults{}, nil, time.Second, 15 * time.Second},
-		{StepCircuitCut, "circuit fails: every packet dropped, link up", Failover, routemodel.Faults{CircuitDown: true}, circuit.inject, time.Second, failover},
-		{StepCircuitRestored, "circuit restored", Failback, routemodel.Faults{}, circuit.repair, time.Second, failback},
-		{StepVPNCut, "VPN fails while the circuit is up", NoImpact, routemodel.Faults{VPNDown: true}, vpn.inject, 1500 * time.Millisecond, 5 * time.Second},
-		{StepVPNRestored, "VPN restored", Steady, routemodel.Faults{}, vpn.repair, time.Second, 5 * time.Second},
-		{StepLinkDown, "circuit link down", Failover, routemodel.Faults{CircuitDown: true}, down.inject, time.Second, failover},
-		{StepLinkUp, "circuit link up", Failback, routemodel.Faults{}, down.repair, time.Second, failback},
-	}
-	if len(l.opts.Steps) == 0 {
-		return all
-	}
-	var out []stepSpec
-	for _, s := range all {
-		if slices.Contains(l.opts.Steps, s.Name) {
-			out = append(out, s)
+	var changes []change
+	if len(t.Circuits) == 1 {
+		circuit, down := t.circuitCut(t.Circuits[0]), linkDown(t, t.Circuits[0])
+		changes = []change{
+			{StepNormal, "normal", routemodel.Faults{}, nil},
+			{StepCircuitCut, "circuit fails: every packet dropped, link up", routemodel.Faults{CircuitDown: true}, circuit.inject},
+			{StepCircuitRestored, "circuit restored", routemodel.Faults{}, circuit.repair},
+			{StepVPNCut, "VPN fails while the circuit is up", routemodel.Faults{VPNDown: true}, vpn.inject},
+			{StepVPNRestored, "VPN restored", routemodel.Faults{}, vpn.repair},
+			{StepLinkDown, "circuit link down", routemodel.Faults{CircuitDown: true}, down.inject},
+			{StepLinkUp, "circuit link up", routemodel.Faults{}, down.repair},
+		}
+	} else {
+		a, b := t.circuitCut(t.Circuits[0]), t.circuitCut(t.Circuits[1])
+		changes = []change{
+			{StepNormal, "normal", routemodel.Faults{}, nil},
+			{StepCircuitACut, "circuit A fails: every packet dropped, link up", routemodel.Faults{CircuitDown: true}, a.inject},
+			{StepBothCut, "circuit B fails too", routemodel.Faults{CircuitDown: true, CircuitBDown: true}, b.inject},
+			{StepCircuitBBack, "circuit B restored, A still down", routemodel.Faults{CircuitDown: true}, b.repair},
+			{StepCircuitABack, "circuit A restored", routemodel.Faults{}, a.repair},
+			{StepCircuitBCut, "circuit B fails while A is up", routemodel.Faults{CircuitBDown: true}, b.inject},
+			{StepCircuitBRestored, "circuit B restored", routemodel.Faults{}, b.repair},
+			{StepVPNCut, "VPN fails while the circuits are up", routemodel.Faults{VPNDown: true}, vpn.inject},
+			{StepVPNRestored, "VPN restored", routemodel.Faults{}, vpn.repair},
 		}
 	}
-	return out
+	var out []stepSpec
+	prev, last, prevName := routemodel.Faults{}, routemodel.Faults{}, ""
+	for _, c := range changes {
+		s := stepSpec{Name: c.name, Title: c.title, Faults: c.faults, change: c.do}
+		before, after := l.model.Expect(prev), l.model.Expect(c.faults)
+		failed := prev != c.faults && l.newlyDown(prev, c.faults)
+		switch {
+		case c.name == StepNormal:
+			s.Kind, s.hold, s.timeout = Steady, time.Second, 15*time.Second
+		case before == after && failed:
+			s.Kind, s.hold, s.timeout = NoImpact, 1500*time.Millisecond, 5*time.Second
+		case before == after:
+			s.Kind, s.hold, s.timeout = Steady, time.Second, 5*time.Second
+		case failed:
+			s.detection, s.basis = l.detection(prev, c.faults)
+			s.Kind, s.hold, s.timeout = Failover, time.Second, s.detection+6*time.Second
+		default:
+			s.Kind, s.hold, s.timeout = Failback, time.Second, 20*time.Second
+		}
+		if len(l.opts.Steps) == 0 || slices.Contains(l.opts.Steps, c.name) {
+			// Each step changes the links from the state the one before it
+			// in the full run leaves: a selection must not skip a change.
+			if prev != last {
+				return nil, fmt.Errorf("step %s needs the links as step %s leaves them: add the steps in between", c.name, prevName)
+			}
+			out, last = append(out, s), c.faults
+		}
+		prev, prevName = c.faults, c.name
+	}
+	for _, name := range l.opts.Steps {
+		if !slices.ContainsFunc(changes, func(c change) bool { return c.name == name }) {
+			var names []string
+			for _, c := range changes {
+				names = append(names, c.name)
+			}
+			return nil, fmt.Errorf("no step %q for a stack with %d circuit(s): use %s", name, len(t.Circuits), strings.Join(names, ", "))
+		}
+	}
+	return out, nil
 }
 
-// predictedDetection is how long the gateway and the VBR take to notice a
-// silent circuit failure: BFD's detection time, or else BGP's hold time.
-func (l *lab) predictedDetection() time.Duration {
-	if l.cloud.bfd != nil {
-		return l.cloud.bfd.Detection()
+// newlyDown reports whether the faults shut a link that was up.
+func (l *lab) newlyDown(before, after routemodel.Faults) bool {
+	for i := range l.t.Circuits {
+		if after.Down(i) && !before.Down(i) {
+			return true
+		}
 	}
-	return vbrHold * time.Second
+	return after.VPNDown && !before.VPNDown
 }
+
+// detection is how long the gateway and the VBRs take to notice the
+// circuits a step cuts silently: the slowest of their BFD detection times,
+// or BGP's hold time for a circuit without BFD.
+func (l *lab) detection(before, after routemodel.Faults) (time.Duration, string) {
+	var d time.Duration
+	var basis []string
+	for i, c := range l.t.Circuits {
+		if !after.Down(i) || before.Down(i) {
+			continue
+		}
+		cd, cb := circuitDetection(c)
+		if len(l.t.Circuits) > 1 {
+			cb = "circuit " + c.Name + ": " + cb
+		}
+		d, basis = max(d, cd), append(basis, cb)
+	}
+	return d, strings.Join(basis, "; ")
+}
+
+// circuitDetection is a circuit's detection time and how it is derived.
+func circuitDetection(c circuit) (time.Duration, string) {
+	if b := c.BFD; b != nil {
+		return b.Detection(), fmt.Sprintf("BFD: %d ms × %d", max(*b.MinTxIntervalMs, *b.MinRxIntervalMs), *b.DetectMultiplier)
+	}
+	return vbrHold * time.Second, fmt.Sprintf("no BFD: the BGP hold time, %d s (the emulated VBR's; see the assumptions)", vbrHold)
+}
+
+// ecmpFlows is how many flows (source ports) each stream's probes take
+// turns on where the circuits share the traffic: enough that the routers'
+// per-flow hashing puts some on each (all on one: a chance of 2^-15).
+const ecmpFlows = 16
 
 // settle is how long a step's paths are observed once they have converged.
 const settle = 500 * time.Millisecond
@@ -95,7 +199,11 @@ const stable = 20
 
 // probe starts the probes, runs the steps and builds the report.
 func (l *lab) probe(ctx context.Context) (*Report, error) {
-	p, err := newProber(l.t, l.opts.Interval)
+	flows := 1
+	if len(l.model.Expect(routemodel.Faults{}).Parts()) > 1 {
+		flows = ecmpFlows
+	}
+	p, err := newProber(l.t, l.opts.Interval, flows)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +213,8 @@ func (l *lab) probe(ctx context.Context) (*Report, error) {
 	r := l.newReport(p)
 	l.warmUp(ctx, p)
 	var runErr error
-	for _, s := range l.steps() {
+	prev := routemodel.Faults{}
+	for _, s := range l.stepList {
 		res, err := l.runStep(ctx, p, s)
 		r.Steps = append(r.Steps, res)
 		if err != nil {
@@ -113,7 +222,8 @@ func (l *lab) probe(ctx context.Context) (*Report, error) {
 			r.Findings = append(r.Findings, Finding{Step: s.Name, Kind: Incomplete, Message: err.Error()})
 			break
 		}
-		l.judge(ctx, r, res)
+		l.judge(ctx, r, res, prev)
+		prev = s.Faults
 	}
 	stop()
 	<-done
@@ -141,7 +251,8 @@ func (l *lab) warmUp(ctx context.Context, p *prober) {
 // model predicts (or the step times out), then observes the paths.
 func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, error) {
 	predicted := l.model.Paths(s.Faults)
-	res := &StepResult{Name: s.Name, Title: s.Title, Kind: s.Kind, Faults: s.Faults, Start: time.Now(), Timeout: s.timeout}
+	res := &StepResult{Name: s.Name, Title: s.Title, Kind: s.Kind, Faults: s.Faults, Start: time.Now(), Timeout: s.timeout,
+		Detection: s.detection, DetectionBasis: s.basis}
 	l.log("step %s: %s", s.Name, s.Title)
 	before := l.t.tunnelPackets(ctx)
 	bfdBefore := l.bfdDowns(ctx)
@@ -175,7 +286,9 @@ func (l *lab) runStep(ctx context.Context, p *prober, s stepSpec) (*StepResult, 
 	for i, n := range l.t.tunnelPackets(ctx) {
 		res.TunnelPackets = append(res.TunnelPackets, n-before[i])
 	}
-	res.BFDDowns = l.bfdDowns(ctx) - bfdBefore
+	for i, n := range l.bfdDowns(ctx) {
+		res.BFDDowns = append(res.BFDDowns, n-bfdBefore[i])
+	}
 	for _, st := range p.streams {
 		res.Streams = append(res.Streams, l.observe(p, st, res, predicted))
 	}
@@ -221,8 +334,9 @@ func expected(path routemodel.Path) routemodel.Link {
 }
 
 // converged reports whether each stream's last probes, all sent after
-// since, arrived over the predicted link (streams predicted to get nothing
-// are left to the step's hold time).
+// since, arrived over the predicted link — over each of the links that
+// share the traffic, with ECMP (streams predicted to get nothing are left
+// to the step's hold time).
 func (l *lab) converged(p *prober, predicted []routemodel.Path, since time.Time) bool {
 	for _, st := range p.streams {
 		want := expected(predictedFor(predicted, st))
@@ -237,10 +351,17 @@ func (l *lab) converged(p *prober, predicted []routemodel.Path, since time.Time)
 		if time.Since(last[len(last)-1].Sent) > 5*p.interval {
 			return false
 		}
+		seen := map[routemodel.Link]bool{}
 		for _, r := range last {
-			if r.Link != want || !r.Sent.After(since) {
+			if !slices.Contains(want.Parts(), r.Link) || !r.Sent.After(since) {
 				return false
 			}
+			seen[r.Link] = true
+		}
+		// Traffic shared by several links has converged when each
+		// carries some of it.
+		if len(seen) != len(want.Parts()) {
+			return false
 		}
 	}
 	return true
@@ -290,13 +411,14 @@ func (l *lab) observe(p *prober, st *stream, res *StepResult, predicted []routem
 			}
 		}
 	}
-	switch len(links) {
-	case 0:
+	seen := slices.Collect(maps.Keys(links))
+	switch {
+	case len(seen) == 0:
 		sr.Observed = routemodel.NoLink
-	case 1:
-		for k := range links {
-			sr.Observed = k
-		}
+	case len(seen) == 1 || routemodel.JoinLinks(seen...) == sr.Predicted:
+		// Several circuits that share the traffic, as predicted, are one
+		// observation: the ECMP link.
+		sr.Observed = routemodel.JoinLinks(seen...)
 	default:
 		sr.Mixed = true
 		best := 0
@@ -306,22 +428,29 @@ func (l *lab) observe(p *prober, st *stream, res *StepResult, predicted []routem
 			}
 		}
 	}
+	sr.Links = links
 	return sr
 }
 
-// bfdDowns counts the BFD session-down events on both ends of the circuit
-// (0 without BFD; a count that cannot be read counts as none).
-func (l *lab) bfdDowns(ctx context.Context) int {
-	if l.cloud.bfd == nil {
-		return 0
-	}
-	n := 0
-	for _, r := range []ns{l.t.GW, l.t.VBR} {
-		c, err := l.frrs[r].bfdDowns(ctx)
-		if err != nil {
-			l.log("BFD counters: %v", err)
+// bfdDowns counts, per circuit, the BFD session-down events on its two
+// ends, the gateway's session to its VBR and the VBR's (0 without BFD; a
+// count that cannot be read counts as none).
+func (l *lab) bfdDowns(ctx context.Context) []int {
+	out := make([]int, len(l.t.Circuits))
+	for i, c := range l.t.Circuits {
+		if c.BFD == nil {
+			continue
 		}
-		n += c
+		for _, end := range []struct {
+			n    ns
+			peer string
+		}{{l.t.GW, c.VBRIP.String()}, {c.VBR, c.PeeringIP.String()}} {
+			n, err := l.frrs[end.n].bfdDowns(ctx, end.peer)
+			if err != nil {
+				l.log("BFD counters: %v", err)
+			}
+			out[i] += n
+		}
 	}
-	return n
+	return out
 }

@@ -16,11 +16,14 @@ type streamTimeline struct {
 	Probes    []rx
 }
 
-// linkColours are the plot's colours per link.
+// linkColours are the plot's colours per link: circuit A's (or the only
+// circuit's) blue, circuit B's green, the VPN's orange.
 var linkColours = map[routemodel.Link]string{
-	routemodel.Circuit: "#1f77b4",
-	routemodel.Tunnel:  "#ff7f0e",
-	routemodel.NoLink:  "#7f7f7f",
+	routemodel.Circuit:        "#1f77b4",
+	routemodel.CircuitLink(0): "#1f77b4",
+	routemodel.CircuitLink(1): "#2ca02c",
+	routemodel.Tunnel:         "#ff7f0e",
+	routemodel.NoLink:         "#7f7f7f",
 }
 
 // Plot geometry.
@@ -81,7 +84,7 @@ func (r *Report) SVG(dir routemodel.Direction) string {
 		w(`<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#999"/><text x="%.1f" y="%d" font-size="10" text-anchor="middle">%gs</text>`, tx, axis, tx, axis+4, tx, axis+16, s.Seconds())
 	}
 	lx := plotLeft
-	for _, l := range []routemodel.Link{routemodel.Circuit, routemodel.Tunnel} {
+	for _, l := range r.Links {
 		w(`<rect x="%d" y="%d" width="14" height="10" fill="%s"/><text x="%d" y="%d">%s</text>`, lx, axis+30, linkColours[l], lx+18, axis+39, l)
 		lx += 160
 	}

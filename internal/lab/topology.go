@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
+	"github.com/hybridlink/hybridlink/internal/bfd"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
-// cloudInternal addresses the VBR's link to the transit router, which has
-// no address in the stack (Alibaba Cloud uses 100.64.0.0/10 inside).
-var cloudInternal = netip.MustParsePrefix("100.64.0.0/30")
+// cloudInternal addresses the VBRs' links to the transit router, which have
+// no address in the stack (Alibaba Cloud uses 100.64.0.0/10 inside): a /30
+// per circuit.
+var cloudInternal = netip.MustParsePrefix("100.64.0.0/29")
 
 // Interface names inside the namespaces. The on-premises gateway's are the
 // rendered configuration's own (linux-frr defaults: eth1 toward the VBR,
@@ -66,16 +71,13 @@ type vpcHost struct {
 
 // topology is the lab's network: namespaces, interfaces and addresses.
 type topology struct {
-	Stack                 string
-	GW, VBR, TR, VPN, IDC ns
-	IDCHosts              []idcHost
-	VPCs                  []vpcHost
-
-	// The circuit: the gateway's interface (eth1, or eth1.<VLAN> as the
-	// rendered frr.conf names the VLAN interface), the peering addresses.
-	Circuit          string
-	PeeringSubnet    netip.Prefix
-	PeeringIP, VBRIP netip.Addr
+	Stack            string
+	GW, TR, VPN, IDC ns
+	IDCHosts         []idcHost
+	VPCs             []vpcHost
+	// Circuits are the Express Connect circuits, each with its own VBR
+	// namespace: circuit A first.
+	Circuits []circuit
 	// The Internet between the gateway's public IP and the VPN gateway's.
 	PublicIP netip.Addr
 	VPNPeers []netip.Addr
@@ -83,23 +85,71 @@ type topology struct {
 	TransitSubnet         netip.Prefix
 	TransitTR, TransitVPN netip.Addr
 	TransitCIDR           netip.Prefix
-	// The VBR's link to the transit router.
-	VBRLink, TRVBRAddr netip.Addr
 }
 
+// circuit is one Express Connect circuit of the lab.
+type circuit struct {
+	// Link is what the route model calls it; Name "A" or "B".
+	Link routemodel.Link
+	Name string
+	VBR  ns
+	// GWIf is the gateway's interface as the rendered frr.conf names it
+	// (eth1, eth2, or with a VLAN eth1.<VLAN>).
+	GWIf             string
+	PeeringSubnet    netip.Prefix
+	PeeringIP, VBRIP netip.Addr
+	// VBRLink and TRAddr address the VBR's link to the transit router, whose
+	// interface toward it is TRIf.
+	VBRLink, TRAddr netip.Addr
+	TRIf            string
+	// DSCP marks the probes the circuit carries.
+	DSCP int
+	// BFD are the VBR's timers, defaults applied; nil without BFD.
+	BFD *bfd.Timers
+}
+
+// uplinks are the gateway's ports toward the VBRs as the rendered linux-frr
+// configuration names them (onprem's defaults).
+var uplinks = []string{"eth1", "eth2"}
+
 // newTopology places the stack's site in namespaces named hl-<stack>-….
-func newTopology(site onprem.Site, workloads []vpcSpec, transit vpcSpec) (*topology, error) {
+func newTopology(site onprem.Site, links []routemodel.Link, workloads []vpcSpec, transit vpcSpec) (*topology, error) {
 	p := Prefix + site.Stack + "-"
 	t := &topology{
 		Stack: site.Stack,
-		GW:    ns(p + "gw"), VBR: ns(p + "vbr"), TR: ns(p + "tr"), VPN: ns(p + "vpngw"), IDC: ns(p + "idc"),
-		Circuit:       "eth1",
-		PeeringSubnet: site.PeeringSubnet, PeeringIP: site.PeeringIP, VBRIP: site.AlibabaPeeringIP,
+		GW:    ns(p + "gw"), TR: ns(p + "tr"), VPN: ns(p + "vpngw"), IDC: ns(p + "idc"),
 		PublicIP: site.PublicIP, VPNPeers: site.VPNPeers,
 		TransitCIDR: transit.CIDR,
 	}
-	if site.VLAN != 0 {
-		t.Circuit = "eth1." + strconv.Itoa(site.VLAN)
+	sites := []onprem.Circuit{{PeeringIP: site.PeeringIP, PeeringSubnet: site.PeeringSubnet, VLAN: site.VLAN,
+		AlibabaPeeringIP: site.AlibabaPeeringIP, AlibabaASN: site.AlibabaASN, BFD: site.BFD, BFDTimers: site.BFDTimers}}
+	if site.SecondCircuit != nil {
+		sites = append(sites, *site.SecondCircuit)
+	}
+	if len(links) != len(sites) {
+		return nil, fmt.Errorf("the route model has %d circuit(s), the rendered configuration %d", len(links), len(sites))
+	}
+	for i, c := range sites {
+		internal := netip.PrefixFrom(cloudInternal.Addr(), 30)
+		for range i * 4 {
+			internal = netip.PrefixFrom(internal.Addr().Next(), 30)
+		}
+		lc := circuit{
+			Link: links[i], Name: circuits.Name(i), VBR: ns(p + "vbr"), GWIf: uplinks[i],
+			PeeringSubnet: c.PeeringSubnet, PeeringIP: c.PeeringIP, VBRIP: c.AlibabaPeeringIP,
+			VBRLink: internal.Addr().Next(), TRAddr: internal.Addr().Next().Next(), TRIf: "vbr", DSCP: circuitDSCP[i],
+		}
+		if i > 0 {
+			lc.VBR, lc.TRIf = ns(p+"vbr-"+strings.ToLower(lc.Name)), "vbr-"+strings.ToLower(lc.Name)
+		}
+		if c.VLAN != 0 {
+			lc.GWIf += "." + strconv.Itoa(c.VLAN)
+		}
+		if c.BFD {
+			b := c.BFDTimers.WithDefaults()
+			lc.BFD = &b
+		}
+		t.Circuits = append(t.Circuits, lc)
 	}
 	for _, pre := range site.IDCPrefixes {
 		sub, gw, host, err := lanHosts(pre)
@@ -120,8 +170,6 @@ func newTopology(site onprem.Site, workloads []vpcSpec, transit vpcSpec) (*topol
 		return nil, fmt.Errorf("transit VPC vSwitch %w", err)
 	}
 	t.TransitSubnet, t.TransitTR, t.TransitVPN = sub, tr, vpn
-	t.VBRLink = cloudInternal.Addr().Next()
-	t.TRVBRAddr = t.VBRLink.Next()
 	for _, pre := range append(append([]netip.Prefix{}, site.IDCPrefixes...), site.VPCPrefixes...) {
 		if pre.Overlaps(cloudInternal) {
 			return nil, fmt.Errorf("%v overlaps %v, which the lab uses between the VBR and the transit router", pre, cloudInternal)
@@ -139,11 +187,27 @@ type vpcSpec struct {
 
 // all lists every namespace of the topology.
 func (t *topology) all() []ns {
-	out := []ns{t.IDC, t.GW, t.VBR, t.TR, t.VPN}
+	out := []ns{t.IDC, t.GW, t.TR, t.VPN}
+	for _, c := range t.Circuits {
+		out = append(out, c.VBR)
+	}
 	for _, v := range t.VPCs {
 		out = append(out, v.NS)
 	}
 	return out
+}
+
+// linkOf maps a received packet's DSCP to the link that carried it.
+func (t *topology) linkOf(dscp int) routemodel.Link {
+	if dscp == dscpTunnel {
+		return routemodel.Tunnel
+	}
+	for _, c := range t.Circuits {
+		if c.DSCP == dscp {
+			return c.Link
+		}
+	}
+	return routemodel.NoLink
 }
 
 // veth links two namespaces.
@@ -177,10 +241,13 @@ func (t *topology) build(ctx context.Context) error {
 	}
 	steps := []func() error{
 		func() error { return veth(ctx, t.IDC, hostIf, t.GW, gwLAN) },
-		func() error { return veth(ctx, t.GW, t.Circuit, t.VBR, vbrCircle) },
 		func() error { return veth(ctx, t.GW, gwWAN, t.VPN, vpnWAN) },
-		func() error { return veth(ctx, t.VBR, toTR, t.TR, "vbr") },
 		func() error { return veth(ctx, t.VPN, toTR, t.TR, "transit") },
+	}
+	for _, c := range t.Circuits {
+		steps = append(steps,
+			func() error { return veth(ctx, t.GW, c.GWIf, c.VBR, vbrCircle) },
+			func() error { return veth(ctx, c.VBR, toTR, t.TR, c.TRIf) })
 	}
 	for _, v := range t.VPCs {
 		steps = append(steps, func() error { return veth(ctx, v.NS, hostIf, t.TR, v.TRLink) })
@@ -202,9 +269,18 @@ func (t *topology) build(ctx context.Context) error {
 	if err := t.IDC.ip(ctx, "route", "add", "default", "via", t.IDCHosts[0].Gateway.String()); err != nil {
 		return err
 	}
-	// The circuit. frr.conf assigns the gateway's peering address itself.
-	if err := addr(ctx, t.VBR, vbrCircle, t.VBRIP, t.PeeringSubnet); err != nil {
-		return err
+	// The circuits. frr.conf assigns the gateway's peering addresses itself.
+	for _, c := range t.Circuits {
+		if err := addr(ctx, c.VBR, vbrCircle, c.VBRIP, c.PeeringSubnet); err != nil {
+			return err
+		}
+		internal := netip.PrefixFrom(c.VBRLink, 30).Masked()
+		if err := addr(ctx, c.VBR, toTR, c.VBRLink, internal); err != nil {
+			return err
+		}
+		if err := addr(ctx, t.TR, c.TRIf, c.TRAddr, internal); err != nil {
+			return err
+		}
 	}
 	// The Internet: the two public sides reach each other directly.
 	if err := t.GW.ip(ctx, "addr", "add", t.PublicIP.String()+"/32", "dev", gwWAN); err != nil {
@@ -222,12 +298,6 @@ func (t *topology) build(ctx context.Context) error {
 		return err
 	}
 	// Inside the cloud.
-	if err := addr(ctx, t.VBR, toTR, t.VBRLink, cloudInternal); err != nil {
-		return err
-	}
-	if err := addr(ctx, t.TR, "vbr", t.TRVBRAddr, cloudInternal); err != nil {
-		return err
-	}
 	if err := addr(ctx, t.VPN, toTR, t.TransitVPN, t.TransitSubnet); err != nil {
 		return err
 	}

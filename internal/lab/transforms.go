@@ -130,6 +130,26 @@ func StaticPreference(pref int) Transform {
 	}
 }
 
+var localPrefLine = regexp.MustCompile(`(?m)^(route-map \S+-VBR-([AB])-IN permit 10\n match ip address prefix-list \S+\n set local-preference )(\d+)$`)
+
+// LocalPreferences sets the BGP local preference of circuit A's and B's
+// sessions as a gateway configured with them would have (the drill's
+// --onprem-local-preference).
+func LocalPreferences(a, b int) Transform {
+	return Transform{
+		Name: fmt.Sprintf("local-preference=%d,%d", a, b),
+		Why:  fmt.Sprintf("frr.conf's BGP local preference %d on circuit A's session and %d on circuit B's instead of the rendered ones", a, b),
+		apply: func(files map[string]string) error {
+			return replaceAll(files, frrConf, localPrefLine, func(m []string) string {
+				if m[2] == "A" {
+					return m[1] + strconv.Itoa(a)
+				}
+				return m[1] + strconv.Itoa(b)
+			})
+		},
+	}
+}
+
 var passwordLine = regexp.MustCompile(`(?m)^( neighbor \S+ password )(\S+)$`)
 
 // WrongBGPKey changes the gateway's BGP MD5 key, as a mistyped key would:

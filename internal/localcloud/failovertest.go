@@ -131,9 +131,3 @@ func (st *state) underTest(pc string) bool {
 	}
 	return false
 }
-
-// circuitDown reports whether a VBR's circuit is down: the fault switch, or
-// a failover test of its circuit.
-func (st *state) circuitDown(vbr *record) bool {
-	return st.Faults.CircuitDown || st.underTest(field(vbr.Outputs, "physicalConnectionId"))
-}

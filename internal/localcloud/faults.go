@@ -1,6 +1,7 @@
 package localcloud
 
 import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
@@ -41,8 +42,9 @@ func (c *Cloud) SetOnPrem(stack string, onprem routemodel.OnPrem) error {
 // may hold several stacks, as one account does — as the route model resolves
 // it with the on-premises side given, and the faults in force: n.Tables(f)
 // are the route tables the cloud holds now, n.Paths(f) the paths traffic
-// takes. The faults are the switch's, and the circuit is down too while a
-// failover test shuts the circuit of the stack's VBR.
+// takes. The faults are the switch's, which shuts the stack's first circuit
+// (CircuitDown) or second (CircuitBDown), and a circuit is down too while a
+// failover test shuts its VBR's physical connection.
 func (c *Cloud) Routing(stack string, onprem routemodel.OnPrem) (n *routemodel.Network, f routemodel.Faults, err error) {
 	err = c.view(func(st *state) error {
 		n, f = st.routing(stack, onprem)
@@ -53,15 +55,31 @@ func (c *Cloud) Routing(stack string, onprem routemodel.OnPrem) (n *routemodel.N
 
 func (st *state) routing(stack string, onprem routemodel.OnPrem) (*routemodel.Network, routemodel.Faults) {
 	var resources []inventory.Resource
-	f := st.Faults
+	var tested []resource.URN
 	for _, r := range st.Resources {
 		if r.URN.Stack() != tokens.QName(stack) {
 			continue
 		}
 		resources = append(resources, st.inventory(r))
-		if r.Type == inventory.VBR && st.circuitDown(r) {
-			f.CircuitDown = true
+		if r.Type == inventory.VBR && st.underTest(field(r.Outputs, "physicalConnectionId")) {
+			tested = append(tested, r.URN)
 		}
 	}
-	return routemodel.Build(resources, onprem), f
+	n, f := routemodel.Build(resources, onprem), st.Faults
+	for _, urn := range tested {
+		if i, ok := n.CircuitOf(urn); ok {
+			f = f.WithDown(i)
+		}
+	}
+	return n, f
+}
+
+// circuitDown reports whether a VBR's circuit is down: by the fault switch
+// for its position in its stack (as the stack's recorded on-premises side
+// orders the circuits), or by a failover test of its physical connection.
+func (st *state) circuitDown(vbr *record) bool {
+	stack := string(vbr.URN.Stack())
+	n, f := st.routing(stack, st.OnPrem[stack])
+	i, ok := n.CircuitOf(vbr.URN)
+	return ok && f.Down(i)
 }

@@ -20,32 +20,39 @@ func renderCisco(s *site) map[string]string {
 	if s.staticCapped {
 		c.add("! The design's static route at preference 255 becomes %d: IOS never installs a route at distance 255.", s.tunnels[len(s.tunnels)-1].preference)
 	}
-	c.add("! %s faces the VBR; %s holds the public IP %s and sources the tunnels.", up, wan, s.PublicIP)
+	if s.twoCircuits() {
+		c.add("! %s.", s.circuitSummary())
+		c.add("! %s faces VBR A, %s VBR B; %s holds the public IP %s and sources the tunnels.", s.circuits[0].uplink, s.circuits[1].uplink, wan, s.PublicIP)
+	} else {
+		c.add("! %s faces the VBR; %s holds the public IP %s and sources the tunnels.", up, wan, s.PublicIP)
+	}
 	addWeak(&c, "!", s)
 	c.add("!")
 
-	c.add("! --- Express Connect: the port toward the VBR (%s, VBR %s)", s.PeeringSubnet, s.AlibabaPeeringIP)
-	port := up
-	if s.VLAN != 0 {
-		port = fmt.Sprintf("%s.%d", up, s.VLAN)
-		c.add("interface %s", up)
-		c.add(" no shutdown")
+	for _, ct := range s.circuits {
+		c.add("! --- Express Connect: the port toward the %s (%s, %s %s)", s.vbrName(ct), ct.PeeringSubnet, s.vbrName(ct), ct.AlibabaPeeringIP)
+		port := ct.uplink
+		if ct.VLAN != 0 {
+			port = fmt.Sprintf("%s.%d", ct.uplink, ct.VLAN)
+			c.add("interface %s", ct.uplink)
+			c.add(" no shutdown")
+			c.add("!")
+		}
+		c.add("interface %s", port)
+		c.add(" description hybridlink-%s: Express Connect to %s %s", s.Stack, s.vbrName(ct), ct.AlibabaPeeringIP)
+		if ct.VLAN != 0 {
+			c.add(" encapsulation dot1Q %d", ct.VLAN)
+		}
+		c.add(" ip address %s %s", ct.PeeringIP, mask(ct.PeeringSubnet))
+		if ct.BFD {
+			b := ct.BFDTimers
+			c.add(" bfd interval %d min_rx %d multiplier %d", *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
+		}
+		if ct.VLAN == 0 {
+			c.add(" no shutdown")
+		}
 		c.add("!")
 	}
-	c.add("interface %s", port)
-	c.add(" description hybridlink-%s: Express Connect to VBR %s", s.Stack, s.AlibabaPeeringIP)
-	if s.VLAN != 0 {
-		c.add(" encapsulation dot1Q %d", s.VLAN)
-	}
-	c.add(" ip address %s %s", s.PeeringIP, mask(s.PeeringSubnet))
-	if s.BFD {
-		b := s.BFDTimers
-		c.add(" bfd interval %d min_rx %d multiplier %d", *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
-	}
-	if s.VLAN == 0 {
-		c.add(" no shutdown")
-	}
-	c.add("!")
 
 	ike, ipsec := s.IKE, s.IPsec
 	c.add("! --- IPsec-VPN: %s, phase 1 %s/%s/%s %d s, phase 2 %s/%s/pfs %s %d s, pre-shared key",
@@ -149,26 +156,36 @@ func renderCisco(s *site) map[string]string {
 	}
 	c.add("!")
 
-	c.add("! --- BGP to the VBR: advertise the IDC prefixes, accept the VPC prefixes")
+	if s.twoCircuits() {
+		for _, ct := range s.circuits {
+			c.add("route-map %s permit 10", s.inPolicy(ct))
+			c.add(" set local-preference %d", ct.localPref)
+			c.add("!")
+		}
+		c.add("! --- BGP to the VBRs: advertise the IDC prefixes, accept the VPC prefixes, rank the circuits")
+	} else {
+		c.add("! --- BGP to the VBR: advertise the IDC prefixes, accept the VPC prefixes")
+	}
 	c.add("router bgp %d", s.LocalASN)
 	c.add(" bgp log-neighbor-changes")
-	n := s.AlibabaPeeringIP
-	c.add(" neighbor %s remote-as %d", n, s.AlibabaASN)
-	c.add(" neighbor %s description hybridlink-%s: VBR (Express Connect)", n, s.Stack)
-	if s.BGPAuthKey != "" {
-		c.add(" neighbor %s password %s", n, s.BGPAuthKey)
-	}
-	if s.BFD {
-		c.add(" neighbor %s fall-over bfd", n)
-	}
+	iosNeighbors(&c, s, func(circuit) string { return "fall-over bfd" })
 	c.add(" !")
 	c.add(" address-family ipv4")
 	for _, p := range s.IDCPrefixes {
 		c.add("  network %s mask %s", p.Addr(), mask(p))
 	}
-	c.add("  neighbor %s activate", n)
-	c.add("  neighbor %s prefix-list %s in", n, s.upperName("VPC"))
-	c.add("  neighbor %s prefix-list %s out", n, s.upperName("IDC"))
+	for _, ct := range s.circuits {
+		n := ct.AlibabaPeeringIP
+		c.add("  neighbor %s activate", n)
+		c.add("  neighbor %s prefix-list %s in", n, s.upperName("VPC"))
+		c.add("  neighbor %s prefix-list %s out", n, s.upperName("IDC"))
+		if s.twoCircuits() {
+			c.add("  neighbor %s route-map %s in", n, s.inPolicy(ct))
+		}
+	}
+	if s.ecmp() {
+		c.add("  maximum-paths %d", len(s.circuits))
+	}
 	c.add("  distance bgp %d 200 200", s.BGPPreference)
 	c.add(" exit-address-family")
 	c.add("!")
@@ -189,5 +206,22 @@ func orLonger(p netip.Prefix) string {
 func addWeak(c *lines, comment string, s *site) {
 	if w := s.weak(); len(w) > 0 {
 		c.add("%s Weak algorithms in use (%s): prefer aes256, sha256 and group14 in the stack's hybridlink:vpn.ike and .ipsec.", comment, strings.Join(w, ", "))
+	}
+}
+
+// iosNeighbors writes the BGP neighbors of every circuit in the IOS syntax
+// FRR shares: the VBR's AS, a description, the MD5 key and, with BFD, the
+// line bfd gives.
+func iosNeighbors(c *lines, s *site, bfd func(circuit) string) {
+	for _, ct := range s.circuits {
+		n := ct.AlibabaPeeringIP
+		c.add(" neighbor %s remote-as %d", n, ct.AlibabaASN)
+		c.add(" neighbor %s description hybridlink-%s: %s (Express Connect)", n, s.Stack, s.vbrName(ct))
+		if s.BGPAuthKey != "" {
+			c.add(" neighbor %s password %s", n, s.BGPAuthKey)
+		}
+		if ct.BFD {
+			c.add(" neighbor %s %s", n, bfd(ct))
+		}
 	}
 }

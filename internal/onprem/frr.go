@@ -2,6 +2,7 @@ package onprem
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,36 +22,52 @@ func renderFRR(s *site) map[string]string {
 
 func xfrm(t tunnel) string { return fmt.Sprintf("xfrm%d", t.number) }
 
+// frrPort is a circuit's interface: its uplink, or the VLAN interface on it.
+func frrPort(c circuit) string {
+	if c.VLAN != 0 {
+		return fmt.Sprintf("%s.%d", c.uplink, c.VLAN)
+	}
+	return c.uplink
+}
+
 func frrConf(s *site) string {
 	var c lines
-	port := s.Interfaces.Uplink
-	if s.VLAN != 0 {
-		port = fmt.Sprintf("%s.%d", s.Interfaces.Uplink, s.VLAN)
-	}
 	c.add("! hybridlink %s: on-premises gateway configuration for Linux with FRR 8 (frr.conf).", s.Stack)
 	c.add("! Rendered from stacks/Pulumi.%s.yaml and the deployed VPN gateway. Enable bgpd, staticd and bfdd", s.Stack)
 	c.add("! in /etc/frr/daemons; check with `vtysh -C -f frr.conf` before loading.")
-	c.add("! Primary path: Express Connect, eBGP to the VBR. Standby path: IPsec-VPN (strongSwan, swanctl.conf).")
+	if s.twoCircuits() {
+		c.add("! Primary paths: two Express Connect circuits, eBGP to each VBR. Standby path: IPsec-VPN (strongSwan, swanctl.conf).")
+		c.add("! %s.", s.circuitSummary())
+	} else {
+		c.add("! Primary path: Express Connect, eBGP to the VBR. Standby path: IPsec-VPN (strongSwan, swanctl.conf).")
+	}
 	c.add("! %s.", s.preferenceSummary("distance"))
 	if s.staticCapped {
 		c.add("! The design's static route at preference 255 becomes %d: FRR never installs a route at distance 255.", s.tunnels[len(s.tunnels)-1].preference)
 	}
-	if s.VLAN != 0 {
-		c.add("! %s is a VLAN interface: ip link add link %s name %s type vlan id %d", port, s.Interfaces.Uplink, port, s.VLAN)
+	for _, ct := range s.circuits {
+		if ct.VLAN != 0 {
+			c.add("! %s is a VLAN interface: ip link add link %s name %s type vlan id %d", frrPort(ct), ct.uplink, frrPort(ct), ct.VLAN)
+		}
 	}
 	var names []string
 	for _, t := range s.tunnels {
 		names = append(names, xfrm(t))
 	}
 	c.add("! XFRM interfaces %s (one per tunnel) are created by the strongSwan updown script while the tunnels are up.", strings.Join(names, ", "))
+	if s.ecmp() {
+		c.add("! ECMP over the circuits: Linux hashes by addresses by default; `sysctl net.ipv4.fib_multipath_hash_policy=1` also hashes by ports.")
+	}
 	c.add("frr defaults traditional")
 	c.add("ip forwarding")
 	c.add("!")
-	c.add("interface %s", port)
-	c.add(" description hybridlink-%s: Express Connect to VBR %s", s.Stack, s.AlibabaPeeringIP)
-	c.add(" ip address %s/%d", s.PeeringIP, s.PeeringSubnet.Bits())
-	c.add("exit")
-	c.add("!")
+	for _, ct := range s.circuits {
+		c.add("interface %s", frrPort(ct))
+		c.add(" description hybridlink-%s: Express Connect to %s %s", s.Stack, s.vbrName(ct), ct.AlibabaPeeringIP)
+		c.add(" ip address %s/%d", ct.PeeringIP, ct.PeeringSubnet.Bits())
+		c.add("exit")
+		c.add("!")
+	}
 	c.add("! Blackhole routes anchor the advertised IDC prefixes; the VPCs via the tunnels at the standby distance.")
 	if n := s.healthCheckNote(); n != "" {
 		c.add("! %s", n)
@@ -71,43 +88,51 @@ func frrConf(s *site) string {
 		c.add("ip prefix-list %s seq %d permit %s%s", s.upperName("VPC"), 10*(i+1), p, orLonger(p))
 	}
 	c.add("!")
-	in, out := s.upperName("VBR-IN"), s.upperName("VBR-OUT")
-	c.add("route-map %s permit 10", in)
-	c.add(" match ip address prefix-list %s", s.upperName("VPC"))
-	c.add("exit")
-	c.add("!")
+	for _, ct := range s.circuits {
+		c.add("route-map %s permit 10", s.inPolicy(ct))
+		c.add(" match ip address prefix-list %s", s.upperName("VPC"))
+		if s.twoCircuits() {
+			c.add(" set local-preference %d", ct.localPref)
+		}
+		c.add("exit")
+		c.add("!")
+	}
+	out := s.upperName("VBR-OUT")
 	c.add("route-map %s permit 10", out)
 	c.add(" match ip address prefix-list %s", s.upperName("IDC"))
 	c.add("exit")
 	c.add("!")
-	if s.BFD {
+	if slices.ContainsFunc(s.circuits, func(ct circuit) bool { return ct.BFD }) {
 		c.add("bfd")
-		c.add(" profile %s", s.lowerName("vbr"))
-		b := s.BFDTimers
-		c.add("  detect-multiplier %d", *b.DetectMultiplier)
-		c.add("  receive-interval %d", *b.MinRxIntervalMs)
-		c.add("  transmit-interval %d", *b.MinTxIntervalMs)
-		c.add(" exit")
+		for _, ct := range s.circuits {
+			if !ct.BFD {
+				continue
+			}
+			c.add(" profile %s", s.bfdProfile(ct))
+			b := ct.BFDTimers
+			c.add("  detect-multiplier %d", *b.DetectMultiplier)
+			c.add("  receive-interval %d", *b.MinRxIntervalMs)
+			c.add("  transmit-interval %d", *b.MinTxIntervalMs)
+			c.add(" exit")
+		}
 		c.add("exit")
 		c.add("!")
 	}
-	n := s.AlibabaPeeringIP
 	c.add("router bgp %d", s.LocalASN)
-	c.add(" neighbor %s remote-as %d", n, s.AlibabaASN)
-	c.add(" neighbor %s description hybridlink-%s: VBR (Express Connect)", n, s.Stack)
-	if s.BGPAuthKey != "" {
-		c.add(" neighbor %s password %s", n, s.BGPAuthKey)
-	}
-	if s.BFD {
-		c.add(" neighbor %s bfd profile %s", n, s.lowerName("vbr"))
-	}
+	iosNeighbors(&c, s, func(ct circuit) string { return "bfd profile " + s.bfdProfile(ct) })
 	c.add(" !")
 	c.add(" address-family ipv4 unicast")
 	for _, p := range s.IDCPrefixes {
 		c.add("  network %s", p)
 	}
-	c.add("  neighbor %s route-map %s in", n, in)
-	c.add("  neighbor %s route-map %s out", n, out)
+	for _, ct := range s.circuits {
+		n := ct.AlibabaPeeringIP
+		c.add("  neighbor %s route-map %s in", n, s.inPolicy(ct))
+		c.add("  neighbor %s route-map %s out", n, out)
+	}
+	if s.ecmp() {
+		c.add("  maximum-paths %d", len(s.circuits))
+	}
 	c.add("  distance bgp %d 200 200", s.BGPPreference)
 	c.add(" exit-address-family")
 	c.add("exit")

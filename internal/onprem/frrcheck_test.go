@@ -48,6 +48,13 @@ func frrDryRun(t *testing.T, conf string) (string, error) {
 }
 
 func TestFRRAcceptsRenderedConfig(t *testing.T) {
+	sites := goldenSites(t)
+	for name := range variants {
+		t.Run(name, func(t *testing.T) {
+			out, err := frrDryRun(t, render(t, "linux-frr", sites[name])["frr.conf"])
+			assert.NoError(t, err, "vtysh --dryrun rejected frr.conf:\n%s", out)
+		})
+	}
 	for _, stack := range stackNames(t) {
 		t.Run(stack, func(t *testing.T) {
 			site, env := committedSite(t, stack)

@@ -2,6 +2,7 @@ package onprem
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -28,28 +29,35 @@ func renderHuawei(s *site) map[string]string {
 	c.add("# Primary path: Express Connect, eBGP to the VBR. Standby path: IPsec-VPN to the VPN gateway.")
 	c.add("# %s.", s.preferenceSummary("preference"))
 	c.add("# VRP's default BGP preference is 255, equal to the static routes', so it is set explicitly.")
-	c.add("# %s faces the VBR; %s holds the public IP %s and sources the tunnels.", up, wan, s.PublicIP)
+	if s.twoCircuits() {
+		c.add("# %s.", s.circuitSummary())
+		c.add("# %s faces VBR A, %s VBR B; %s holds the public IP %s and sources the tunnels.", s.circuits[0].uplink, s.circuits[1].uplink, wan, s.PublicIP)
+	} else {
+		c.add("# %s faces the VBR; %s holds the public IP %s and sources the tunnels.", up, wan, s.PublicIP)
+	}
 	addWeak(&c, "#", s)
 	c.add("#")
-	if s.BFD {
+	if slices.ContainsFunc(s.circuits, func(ct circuit) bool { return ct.BFD }) {
 		c.add("bfd")
 		c.add("#")
 	}
 
-	port := up
-	if s.VLAN != 0 {
-		port = fmt.Sprintf("%s.%d", up, s.VLAN)
+	for _, ct := range s.circuits {
+		port := ct.uplink
+		if ct.VLAN != 0 {
+			port = fmt.Sprintf("%s.%d", ct.uplink, ct.VLAN)
+		}
+		c.add("interface %s", port)
+		c.add(" description hybridlink-%s Express Connect to %s %s", s.Stack, s.vbrName(ct), ct.AlibabaPeeringIP)
+		if ct.VLAN != 0 {
+			c.add(" dot1q termination vid %d", ct.VLAN)
+		}
+		c.add(" ip address %s %s", ct.PeeringIP, mask(ct.PeeringSubnet))
+		if ct.VLAN != 0 {
+			c.add(" arp broadcast enable")
+		}
+		c.add("#")
 	}
-	c.add("interface %s", port)
-	c.add(" description hybridlink-%s Express Connect to VBR %s", s.Stack, s.AlibabaPeeringIP)
-	if s.VLAN != 0 {
-		c.add(" dot1q termination vid %d", s.VLAN)
-	}
-	c.add(" ip address %s %s", s.PeeringIP, mask(s.PeeringSubnet))
-	if s.VLAN != 0 {
-		c.add(" arp broadcast enable")
-	}
-	c.add("#")
 
 	ike, ipsec := s.IKE, s.IPsec
 	c.add("# IPsec-VPN: %s, phase 1 %s/%s/%s %d s, phase 2 %s/%s/pfs %s %d s, pre-shared key",
@@ -126,28 +134,46 @@ func renderHuawei(s *site) map[string]string {
 	}
 	c.add("#")
 
-	n := s.AlibabaPeeringIP
-	c.add("bgp %d", s.LocalASN)
-	c.add(" peer %s as-number %d", n, s.AlibabaASN)
-	c.add(" peer %s description hybridlink-%s-VBR", n, s.tag())
-	if s.BGPAuthKey != "" {
-		c.add(" peer %s password cipher %s", n, s.BGPAuthKey)
+	if s.twoCircuits() {
+		for _, ct := range s.circuits {
+			c.add("route-policy %s permit node 10", s.inPolicy(ct))
+			c.add(" apply local-preference %d", ct.localPref)
+			c.add("#")
+		}
 	}
-	if s.BFD {
-		b := s.BFDTimers
-		c.add(" peer %s bfd min-tx-interval %d min-rx-interval %d detect-multiplier %d", n, *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
-		c.add(" peer %s bfd enable", n)
+	c.add("bgp %d", s.LocalASN)
+	for _, ct := range s.circuits {
+		n := ct.AlibabaPeeringIP
+		c.add(" peer %s as-number %d", n, ct.AlibabaASN)
+		c.add(" peer %s description hybridlink-%s-%s", n, s.tag(), strings.ReplaceAll(s.vbrName(ct), " ", "-"))
+		if s.BGPAuthKey != "" {
+			c.add(" peer %s password cipher %s", n, s.BGPAuthKey)
+		}
+		if ct.BFD {
+			b := ct.BFDTimers
+			c.add(" peer %s bfd min-tx-interval %d min-rx-interval %d detect-multiplier %d", n, *b.MinTxIntervalMs, *b.MinRxIntervalMs, *b.DetectMultiplier)
+			c.add(" peer %s bfd enable", n)
+		}
 	}
 	c.add(" #")
 	c.add(" ipv4-family unicast")
 	c.add("  undo synchronization")
 	c.add("  preference %d 255 255", s.BGPPreference)
+	if s.ecmp() {
+		c.add("  maximum load-balancing ebgp %d", len(s.circuits))
+	}
 	for _, p := range s.IDCPrefixes {
 		c.add("  network %s %d", p.Addr(), p.Bits())
 	}
-	c.add("  peer %s enable", n)
-	c.add("  peer %s ip-prefix %s import", n, s.upperName("VPC"))
-	c.add("  peer %s ip-prefix %s export", n, s.upperName("IDC"))
+	for _, ct := range s.circuits {
+		n := ct.AlibabaPeeringIP
+		c.add("  peer %s enable", n)
+		c.add("  peer %s ip-prefix %s import", n, s.upperName("VPC"))
+		c.add("  peer %s ip-prefix %s export", n, s.upperName("IDC"))
+		if s.twoCircuits() {
+			c.add("  peer %s route-policy %s import", n, s.inPolicy(ct))
+		}
+	}
 	c.add("#")
 	c.add("return")
 	return map[string]string{"huawei-vrp.cfg": c.String()}

@@ -3,6 +3,7 @@ package onprem
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 )
 
 // renderJunos renders Junos set commands for an SRX: route-based IPsec on
@@ -17,22 +18,25 @@ func renderJunos(s *site) map[string]string {
 	c.add("# Rendered from stacks/Pulumi.%s.yaml and the deployed VPN gateway; load with `load set terminal`, then commit check.", s.Stack)
 	c.add("# Primary path: Express Connect, eBGP to the VBR. Standby path: IPsec-VPN to the VPN gateway.")
 	c.add("# %s.", s.preferenceSummary("preference"))
-	c.add("# %s faces the VBR; %s.0 holds the public IP %s and is the IKE external interface.", up, wan, s.PublicIP)
-	c.add("# The VBR port and the tunnels share zone %s, so a failover keeps sessions in the same zones;", zone)
+	if s.twoCircuits() {
+		c.add("# %s.", s.circuitSummary())
+		c.add("# %s faces VBR A, %s VBR B; %s.0 holds the public IP %s and is the IKE external interface.", s.circuits[0].uplink, s.circuits[1].uplink, wan, s.PublicIP)
+		c.add("# The VBR ports and the tunnels share zone %s, so a failover keeps sessions in the same zones;", zone)
+	} else {
+		c.add("# %s faces the VBR; %s.0 holds the public IP %s and is the IKE external interface.", up, wan, s.PublicIP)
+		c.add("# The VBR port and the tunnels share zone %s, so a failover keeps sessions in the same zones;", zone)
+	}
 	c.add("# add security policies between it and your IDC zones.")
 	addWeak(&c, "#", s)
 
-	unit := 0
-	if s.VLAN != 0 {
-		unit = s.VLAN
+	for _, ct := range s.circuits {
+		c.add("set interfaces %s description \"hybridlink-%s: Express Connect to %s %s\"", ct.uplink, s.Stack, s.vbrName(ct), ct.AlibabaPeeringIP)
+		if ct.VLAN != 0 {
+			c.add("set interfaces %s vlan-tagging", ct.uplink)
+			c.add("set interfaces %s unit %d vlan-id %d", ct.uplink, ct.VLAN, ct.VLAN)
+		}
+		c.add("set interfaces %s unit %d family inet address %s", ct.uplink, ct.VLAN, netip.PrefixFrom(ct.PeeringIP, ct.PeeringSubnet.Bits()))
 	}
-	port := fmt.Sprintf("%s.%d", up, unit)
-	c.add("set interfaces %s description \"hybridlink-%s: Express Connect to VBR %s\"", up, s.Stack, s.AlibabaPeeringIP)
-	if s.VLAN != 0 {
-		c.add("set interfaces %s vlan-tagging", up)
-		c.add("set interfaces %s unit %d vlan-id %d", up, unit, s.VLAN)
-	}
-	c.add("set interfaces %s unit %d family inet address %s", up, unit, netip.PrefixFrom(s.PeeringIP, s.PeeringSubnet.Bits()))
 	for _, t := range s.tunnels {
 		c.add("set interfaces st0 unit %d description \"hybridlink-%s: IPsec-VPN %s to %s\"", t.number, s.Stack, s.role(t), t.peer)
 		c.add("set interfaces st0 unit %d family inet", t.number)
@@ -79,9 +83,12 @@ func renderJunos(s *site) map[string]string {
 		c.add("set security ipsec vpn %s establish-tunnels immediately", gw)
 	}
 	c.add("set security zones security-zone untrust interfaces %s.0 host-inbound-traffic system-services ike", wan)
-	c.add("set security zones security-zone %s interfaces %s host-inbound-traffic protocols bgp", zone, port)
-	if s.BFD {
-		c.add("set security zones security-zone %s interfaces %s host-inbound-traffic protocols bfd", zone, port)
+	for _, ct := range s.circuits {
+		port := fmt.Sprintf("%s.%d", ct.uplink, ct.VLAN)
+		c.add("set security zones security-zone %s interfaces %s host-inbound-traffic protocols bgp", zone, port)
+		if ct.BFD {
+			c.add("set security zones security-zone %s interfaces %s host-inbound-traffic protocols bfd", zone, port)
+		}
 	}
 	for _, t := range s.tunnels {
 		c.add("set security zones security-zone %s interfaces st0.%d", zone, t.number)
@@ -101,34 +108,63 @@ func renderJunos(s *site) map[string]string {
 	}
 	c.add("set routing-options autonomous-system %d", s.LocalASN)
 
-	in, out := s.lowerName("vbr-in"), s.lowerName("vbr-out")
-	for _, p := range s.VPCPrefixes {
-		c.add("set policy-options policy-statement %s term vpc from route-filter %s orlonger", in, p)
+	out := s.lowerName("vbr-out")
+	for _, ct := range s.circuits {
+		in := strings.ToLower(s.inPolicy(ct))
+		for _, p := range s.VPCPrefixes {
+			c.add("set policy-options policy-statement %s term vpc from route-filter %s orlonger", in, p)
+		}
+		if s.twoCircuits() {
+			c.add("set policy-options policy-statement %s term vpc then local-preference %d", in, ct.localPref)
+		}
+		c.add("set policy-options policy-statement %s term vpc then accept", in)
+		c.add("set policy-options policy-statement %s then reject", in)
 	}
-	c.add("set policy-options policy-statement %s term vpc then accept", in)
-	c.add("set policy-options policy-statement %s then reject", in)
 	c.add("set policy-options policy-statement %s term idc from protocol static", out)
 	for _, p := range s.IDCPrefixes {
 		c.add("set policy-options policy-statement %s term idc from route-filter %s exact", out, p)
 	}
 	c.add("set policy-options policy-statement %s term idc then accept", out)
 	c.add("set policy-options policy-statement %s then reject", out)
+	if s.ecmp() {
+		lb := s.lowerName("ecmp")
+		c.add("set policy-options policy-statement %s then load-balance per-packet", lb)
+		c.add("set routing-options forwarding-table export %s", lb)
+	}
 
 	g := s.lowerName("vbr")
 	c.add("set protocols bgp group %s type external", g)
-	c.add("set protocols bgp group %s peer-as %d", g, s.AlibabaASN)
+	if !s.twoCircuits() || s.circuits[0].AlibabaASN == s.circuits[1].AlibabaASN {
+		c.add("set protocols bgp group %s peer-as %d", g, s.circuits[0].AlibabaASN)
+	}
 	c.add("set protocols bgp group %s preference %d", g, s.BGPPreference)
-	c.add("set protocols bgp group %s import %s", g, in)
+	if !s.twoCircuits() {
+		c.add("set protocols bgp group %s import %s", g, strings.ToLower(s.inPolicy(s.circuits[0])))
+	}
 	c.add("set protocols bgp group %s export %s", g, out)
+	if s.ecmp() {
+		c.add("set protocols bgp group %s multipath", g)
+	}
 	if s.BGPAuthKey != "" {
 		c.add("set protocols bgp group %s authentication-key \"%s\"", g, s.BGPAuthKey)
 	}
-	if s.BFD {
-		b := s.BFDTimers
-		c.add("set protocols bgp group %s bfd-liveness-detection transmit-interval minimum-interval %d", g, *b.MinTxIntervalMs)
-		c.add("set protocols bgp group %s bfd-liveness-detection minimum-receive-interval %d", g, *b.MinRxIntervalMs)
-		c.add("set protocols bgp group %s bfd-liveness-detection multiplier %d", g, *b.DetectMultiplier)
+	for _, ct := range s.circuits {
+		// One circuit: the group's; two: each neighbor's own.
+		at := "group " + g
+		if s.twoCircuits() {
+			at = fmt.Sprintf("group %s neighbor %s", g, ct.AlibabaPeeringIP)
+			if s.circuits[0].AlibabaASN != s.circuits[1].AlibabaASN {
+				c.add("set protocols bgp %s peer-as %d", at, ct.AlibabaASN)
+			}
+			c.add("set protocols bgp %s import %s", at, strings.ToLower(s.inPolicy(ct)))
+		}
+		if ct.BFD {
+			b := ct.BFDTimers
+			c.add("set protocols bgp %s bfd-liveness-detection transmit-interval minimum-interval %d", at, *b.MinTxIntervalMs)
+			c.add("set protocols bgp %s bfd-liveness-detection minimum-receive-interval %d", at, *b.MinRxIntervalMs)
+			c.add("set protocols bgp %s bfd-liveness-detection multiplier %d", at, *b.DetectMultiplier)
+		}
+		c.add("set protocols bgp group %s neighbor %s description \"hybridlink-%s: %s (Express Connect)\"", g, ct.AlibabaPeeringIP, s.Stack, s.vbrName(ct))
 	}
-	c.add("set protocols bgp group %s neighbor %s description \"hybridlink-%s: VBR (Express Connect)\"", g, s.AlibabaPeeringIP, s.Stack)
 	return map[string]string{"junos.set": c.String()}
 }

@@ -34,6 +34,7 @@ import (
 
 	"github.com/hybridlink/hybridlink/internal/bfd"
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/ipsec"
 	"github.com/hybridlink/hybridlink/internal/limits"
 )
@@ -71,6 +72,14 @@ type Site struct {
 	// take the defaults: 1000 ms, multiplier 3) — the VBR's own timers.
 	BFD       bool
 	BFDTimers bfd.Timers
+	// SecondCircuit is a second Express Connect circuit, circuit B, on its
+	// own port (Interfaces.SecondUplink); the fields above are circuit A's.
+	// Nil for one circuit.
+	SecondCircuit *Circuit
+	// CircuitMode says how the two circuits share the traffic, which the
+	// BGP local preference of each session (and, for ECMP, BGP multipath)
+	// carries out: circuits.LocalPreferences. Ignored with one circuit.
+	CircuitMode circuits.Mode
 	// BGPAuthKey is the BGP MD5 key; "" for none. Secret.
 	BGPAuthKey string
 	// BGPPreference is the preference/administrative distance of eBGP
@@ -101,12 +110,27 @@ type Site struct {
 	Interfaces Interfaces
 }
 
+// Circuit is an Express Connect circuit as the gateway sees it: the port
+// toward its VBR and the BGP session over it (as Site's own fields for the
+// first).
+type Circuit struct {
+	PeeringIP        netip.Addr
+	PeeringSubnet    netip.Prefix
+	VLAN             int
+	AlibabaPeeringIP netip.Addr
+	AlibabaASN       int
+	BFD              bool
+	BFDTimers        bfd.Timers
+}
+
 // Interfaces names the gateway's interfaces; empty names take the vendor's
 // defaults.
 type Interfaces struct {
 	// Uplink is the physical port toward the VBR (the Express Connect
 	// circuit); a VLAN subinterface is created on it when VLAN ≠ 0.
 	Uplink string
+	// SecondUplink is the port toward the second circuit's VBR.
+	SecondUplink string
 	// WAN is the Internet-facing interface that holds PublicIP; the tunnels
 	// are sourced from it.
 	WAN string
@@ -150,14 +174,24 @@ func Render(vendor string, s Site) (map[string]string, error) {
 // and FRR treat administrative distance 255 as "never use".
 var maxInstalled = map[string]int{"cisco-ios": 254, "linux-frr": 254, "huawei-vrp": 255, "junos": 255}
 
-// site is a validated Site with the vendor's interface names and the
-// per-tunnel static route preferences resolved.
+// site is a validated Site with the vendor's interface names, the circuits
+// and the per-tunnel static route preferences resolved.
 type site struct {
 	Site
-	tunnels []tunnel
+	circuits []circuit
+	tunnels  []tunnel
 	// staticCapped reports that StaticPreference was lowered to the vendor's
 	// maximum.
 	staticCapped bool
+}
+
+// circuit is one circuit with its port and the local preference of its
+// session.
+type circuit struct {
+	Circuit
+	index     int    // 0: circuit A
+	uplink    string // the physical port
+	localPref int
 }
 
 // tunnel is one route-based IPsec tunnel to one VPN gateway IP.
@@ -179,21 +213,41 @@ func prepare(vendor string, s Site) (*site, error) {
 	for _, f := range []struct{ what, v string }{
 		{"the pre-shared key", s.PSK}, {"the BGP key", s.BGPAuthKey},
 		{"the uplink interface name", s.Interfaces.Uplink}, {"the WAN interface name", s.Interfaces.WAN},
+		{"the second uplink interface name", s.Interfaces.SecondUplink},
 	} {
 		if strings.ContainsFunc(f.v, func(r rune) bool { return r <= ' ' || r == '"' || r == 0x7f }) {
 			bad("%s contains spaces, quotes or control characters", f.what)
 		}
 	}
-	if !s.PeeringIP.Is4() || !s.AlibabaPeeringIP.Is4() {
-		bad("the peering IPs %v and %v are not both IPv4 addresses", s.PeeringIP, s.AlibabaPeeringIP)
-	} else if !s.PeeringSubnet.IsValid() || !s.PeeringSubnet.Contains(s.PeeringIP) || !s.PeeringSubnet.Contains(s.AlibabaPeeringIP) {
-		bad("the peering subnet %v does not contain both peering IPs", s.PeeringSubnet)
+	all := []Circuit{s.first()}
+	if s.SecondCircuit != nil {
+		all = append(all, *s.SecondCircuit)
+		if err := s.CircuitMode.OrDefault().Check(); err != nil {
+			bad("circuit %v", err)
+		}
 	}
-	if s.VLAN < 0 || s.VLAN > 4094 {
-		bad("VLAN %d is out of range 0–4094", s.VLAN)
+	for i, c := range all {
+		which := "circuit " + circuits.Name(i) + ": "
+		if len(all) == 1 {
+			which = ""
+		}
+		if !c.PeeringIP.Is4() || !c.AlibabaPeeringIP.Is4() {
+			bad("%sthe peering IPs %v and %v are not both IPv4 addresses", which, c.PeeringIP, c.AlibabaPeeringIP)
+		} else if !c.PeeringSubnet.IsValid() || !c.PeeringSubnet.Contains(c.PeeringIP) || !c.PeeringSubnet.Contains(c.AlibabaPeeringIP) {
+			bad("%sthe peering subnet %v does not contain both peering IPs", which, c.PeeringSubnet)
+		}
+		if c.VLAN < 0 || c.VLAN > 4094 {
+			bad("%sVLAN %d is out of range 0–4094", which, c.VLAN)
+		}
+		if s.LocalASN <= 0 || c.AlibabaASN <= 0 || c.AlibabaASN == s.LocalASN {
+			bad("%sthe AS numbers %d (on-premises) and %d (Alibaba Cloud) must be two different positive numbers", which, s.LocalASN, c.AlibabaASN)
+		}
+		for _, err := range c.BFDTimers.Check() {
+			bad("%sBFD timer %s: %v", which, err.(*bfd.FieldError).Field, err)
+		}
 	}
-	if s.LocalASN <= 0 || s.AlibabaASN <= 0 || s.LocalASN == s.AlibabaASN {
-		bad("the AS numbers %d (on-premises) and %d (Alibaba Cloud) must be two different positive numbers", s.LocalASN, s.AlibabaASN)
+	if len(all) == 2 && all[0].PeeringSubnet.Overlaps(all[1].PeeringSubnet) {
+		bad("the two circuits' peering subnets %v and %v overlap", all[0].PeeringSubnet, all[1].PeeringSubnet)
 	}
 	if len(s.IDCPrefixes) == 0 {
 		bad("no IDC prefixes to advertise")
@@ -223,9 +277,6 @@ func prepare(vendor string, s Site) (*site, error) {
 	if s.PSK == "" {
 		bad("the pre-shared key is empty: pass the key or PSKPlaceholder")
 	}
-	for _, err := range s.BFDTimers.Check() {
-		bad("BFD timer %s: %v", err.(*bfd.FieldError).Field, err)
-	}
 	if err := checkAlgorithms(s.IKE, s.IPsec); err != nil {
 		errs = append(errs, err)
 	}
@@ -248,6 +299,11 @@ func prepare(vendor string, s Site) (*site, error) {
 	p.IKE, p.IPsec = s.IKE.WithDefaults(), s.IPsec.WithDefaults()
 	p.Interfaces = withDefaults(vendor, s.Interfaces)
 	p.Interfaces.FirstTunnel = first
+	lpA, lpB := circuits.LocalPreferences(s.CircuitMode)
+	for i, c := range all {
+		c.BFDTimers = c.BFDTimers.WithDefaults()
+		p.circuits = append(p.circuits, circuit{Circuit: c, index: i, uplink: []string{p.Interfaces.Uplink, p.Interfaces.SecondUplink}[i], localPref: []int{lpA, lpB}[i]})
+	}
 	// The last tunnel's routes take the lowest priority the vendor installs;
 	// each earlier tunnel's one step better.
 	lowest := s.StaticPreference
@@ -301,16 +357,19 @@ func CheckPreferences(bgp, static, tunnels int) error {
 // vendorDefaults are the interface names used when Site.Interfaces leaves
 // them empty.
 var vendorDefaults = map[string]Interfaces{
-	"cisco-ios":  {Uplink: "GigabitEthernet0/1", WAN: "GigabitEthernet0/0"},
-	"huawei-vrp": {Uplink: "GigabitEthernet0/0/1", WAN: "GigabitEthernet0/0/0"},
-	"junos":      {Uplink: "ge-0/0/1", WAN: "ge-0/0/0"},
-	"linux-frr":  {Uplink: "eth1", WAN: "eth0"},
+	"cisco-ios":  {Uplink: "GigabitEthernet0/1", SecondUplink: "GigabitEthernet0/2", WAN: "GigabitEthernet0/0"},
+	"huawei-vrp": {Uplink: "GigabitEthernet0/0/1", SecondUplink: "GigabitEthernet0/0/2", WAN: "GigabitEthernet0/0/0"},
+	"junos":      {Uplink: "ge-0/0/1", SecondUplink: "ge-0/0/2", WAN: "ge-0/0/0"},
+	"linux-frr":  {Uplink: "eth1", SecondUplink: "eth2", WAN: "eth0"},
 }
 
 func withDefaults(vendor string, in Interfaces) Interfaces {
 	d := vendorDefaults[vendor]
 	if in.Uplink == "" {
 		in.Uplink = d.Uplink
+	}
+	if in.SecondUplink == "" {
+		in.SecondUplink = d.SecondUplink
 	}
 	if in.WAN == "" {
 		in.WAN = d.WAN
@@ -331,6 +390,60 @@ func validStack(name string) bool {
 		}
 	}
 	return true
+}
+
+// first is circuit A as a Circuit.
+func (s Site) first() Circuit {
+	return Circuit{PeeringIP: s.PeeringIP, PeeringSubnet: s.PeeringSubnet, VLAN: s.VLAN, AlibabaPeeringIP: s.AlibabaPeeringIP,
+		AlibabaASN: s.AlibabaASN, BFD: s.BFD, BFDTimers: s.BFDTimers}
+}
+
+// twoCircuits reports a second circuit.
+func (s *site) twoCircuits() bool { return len(s.circuits) > 1 }
+
+// ecmp reports two circuits sharing the traffic.
+func (s *site) ecmp() bool { return s.twoCircuits() && s.CircuitMode.OrDefault() == circuits.ECMP }
+
+// letter is a circuit's name in object names ("A"), nothing with one
+// circuit, whose objects keep the names they always had.
+func (s *site) letter(c circuit) []string {
+	if !s.twoCircuits() {
+		return nil
+	}
+	return []string{circuits.Name(c.index)}
+}
+
+// vbrName names a circuit's VBR in descriptions: "VBR" or "VBR A".
+func (s *site) vbrName(c circuit) string {
+	return strings.Join(append([]string{"VBR"}, s.letter(c)...), " ")
+}
+
+// inPolicy names a circuit's import policy: HL-<STACK>-VBR-IN, with two
+// circuits HL-<STACK>-VBR-A-IN.
+func (s *site) inPolicy(c circuit) string {
+	return s.upperName(slices.Concat([]string{"VBR"}, s.letter(c), []string{"IN"})...)
+}
+
+// bfdProfile names a circuit's BFD profile (FRR): hl-<stack>-vbr, with two
+// circuits hl-<stack>-vbr-a.
+func (s *site) bfdProfile(c circuit) string {
+	return s.lowerName(append([]string{"vbr"}, s.letter(c)...)...)
+}
+
+// circuitSummary explains, with two circuits, how the gateway and the
+// transit router choose between them, in one comment line; "" with one.
+func (s *site) circuitSummary() string {
+	if !s.twoCircuits() {
+		return ""
+	}
+	a, b := s.circuits[0], s.circuits[1]
+	if s.ecmp() {
+		return fmt.Sprintf("Circuits A (VBR %s) and B (VBR %s) share the traffic (ECMP): equal BGP local preference %d on both sessions and BGP multipath here; the transit router gives both VBRs' routes the same preference. The VPN is used only when both are down",
+			a.AlibabaPeeringIP, b.AlibabaPeeringIP, a.localPref)
+	}
+	pa, pb, _ := circuits.RoutePreferences(s.CircuitMode)
+	return fmt.Sprintf("Circuit A (VBR %s) is active both ways, circuit B (VBR %s) stands by, the VPN after both: IDC → cloud by BGP local preference %d on A's session and %d on B's (higher wins); cloud → IDC by the transit router's route maps, preference %d for A's routes and %d for B's (lower wins)",
+		a.AlibabaPeeringIP, b.AlibabaPeeringIP, a.localPref, b.localPref, pa, pb)
 }
 
 // dual reports a dual-tunnel VPN gateway.

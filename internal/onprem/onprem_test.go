@@ -2,6 +2,7 @@ package onprem_test
 
 import (
 	"flag"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -74,11 +75,36 @@ func render(t *testing.T, vendor string, s onprem.Site) map[string]string {
 	return files
 }
 
-// TestGolden compares every vendor's rendering of every committed stack
-// with testdata/golden/<stack>/<vendor>/<file>; -update rewrites them.
-func TestGolden(t *testing.T) {
+// variants are committed stacks with a change, rendered like the stacks
+// themselves: prod-dual in its other circuit mode.
+var variants = map[string]struct {
+	stack string
+	edit  func(*stackfile.Config)
+}{
+	"prod-dual-ecmp": {"prod-dual", func(c *stackfile.Config) { c.Values["hybridlink:circuitMode"] = "ecmp" }},
+}
+
+// goldenSites are the Sites of every committed stack and variant, by name.
+func goldenSites(t *testing.T) map[string]onprem.Site {
+	t.Helper()
+	out := map[string]onprem.Site{}
 	for _, stack := range stackNames(t) {
-		site, _ := committedSite(t, stack)
+		out[stack], _ = committedSite(t, stack)
+	}
+	for name, v := range variants {
+		env := committed(t, v.stack, v.edit)
+		out[name] = env.OnPremSite([]netip.Addr{vpnIP, vpnDRIP}, onprem.PSKPlaceholder, false)
+	}
+	return out
+}
+
+// TestGolden compares every vendor's rendering of every committed stack
+// (and variant) with testdata/golden/<stack>/<vendor>/<file>; -update
+// rewrites them.
+func TestGolden(t *testing.T) {
+	sites := goldenSites(t)
+	for _, stack := range slices.Sorted(maps.Keys(sites)) {
+		site := sites[stack]
 		for _, vendor := range onprem.Vendors {
 			t.Run(stack+"/"+vendor, func(t *testing.T) {
 				files := render(t, vendor, site)

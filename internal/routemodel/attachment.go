@@ -6,6 +6,18 @@ import "net/netip"
 // attachment: an IDC prefix learned over BGP.
 func (r Route) FromVBR() bool { return r.next == toAttachment && r.att != nil && r.att.vbr != nil }
 
+// Circuit is the link of the VBR a transit-router route leaves through, or
+// an on-premises BGP route leads to; NoLink for other routes.
+func (r Route) Circuit() Link {
+	switch {
+	case r.vbr != nil:
+		return r.vbr.link
+	case r.next == toAttachment && r.att != nil && r.att.vbr != nil:
+		return r.att.vbr.link
+	}
+	return NoLink
+}
+
 // AttachedVPC is the CIDR of the VPC whose attachment a transit-router
 // route leaves through; false for other routes.
 func (r Route) AttachedVPC() (netip.Prefix, bool) {

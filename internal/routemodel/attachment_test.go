@@ -34,7 +34,7 @@ func TestRouteAttachments(t *testing.T) {
 		{workload, false, workload, true, true},
 	}, got)
 	var intoHub []netip.Prefix
-	for _, r := range tables.VBR {
+	for _, r := range tables.VBRs[0].Routes {
 		if r.ToTransitRouter() {
 			intoHub = append(intoHub, r.Dest)
 		}

@@ -16,13 +16,13 @@ import (
 const noRoute = "no route is learned for it"
 
 // returnGap explains why VPC v (or the hub on its behalf) has no route to an
-// IDC prefix: the circuit's chain while BGP should be up, else the VPN's.
+// IDC prefix: a circuit's chain while its BGP should be up, else the VPN's.
 func (s *state) returnGap(v *vpcNode, idc netip.Prefix) string {
 	if gap := s.publishGap(v); gap != "" {
 		return gap
 	}
-	if !s.f.CircuitDown {
-		if gap := s.primaryGap(); gap != "" {
+	if c := s.upCircuit(); c != nil || len(s.n.vbrs) == 0 {
+		if gap := s.primaryGap(c); gap != "" {
 			return gap
 		}
 	}
@@ -91,13 +91,24 @@ func (s *state) attachGap(v *vpcNode) string {
 	return ""
 }
 
-// primaryGap explains why the hub has no route to the IDC over the circuit.
-func (s *state) primaryGap() string {
-	v := s.n.vbr
+// upCircuit is the first VBR whose circuit the faults leave up (the one
+// traffic should take), or nil.
+func (s *state) upCircuit() *vbrNode {
+	for _, v := range s.n.vbrs {
+		if !s.down(v) {
+			return v
+		}
+	}
+	return nil
+}
+
+// primaryGap explains why the hub has no route to the IDC over a VBR's
+// circuit (nil: the stack has none).
+func (s *state) primaryGap(v *vbrNode) string {
 	switch {
 	case v == nil:
 		return "there is no VBR"
-	case s.f.CircuitDown:
+	case s.down(v):
 		return "the circuit is down, so BGP is down"
 	case v.bgpProblem != "":
 		return "BGP cannot come up: " + v.bgpProblem
@@ -152,7 +163,7 @@ func (s *state) standbyGap(idc netip.Prefix) string {
 // workload VPC's CIDR.
 func (s *state) onPremGap(dst netip.Prefix) string {
 	var why []string
-	if gap := s.bgpGap(dst); gap != "" {
+	if gap := s.bgpGap(s.upCircuit(), dst); gap != "" {
 		why = append(why, "no BGP route ("+gap+")")
 	}
 	if s.n.gateway == nil {
@@ -164,13 +175,16 @@ func (s *state) onPremGap(dst netip.Prefix) string {
 	return strings.Join(why, " and ")
 }
 
-// bgpGap explains why the VBR advertises no route to dst to the on-premises
-// gateway.
-func (s *state) bgpGap(dst netip.Prefix) string {
-	if gap := s.primaryGap(); gap != "" {
+// bgpGap explains why a VBR advertises no route to dst to the on-premises
+// gateway (nil: no circuit is up, or the stack has none).
+func (s *state) bgpGap(v *vbrNode, dst netip.Prefix) string {
+	if v == nil && len(s.n.vbrs) > 0 {
+		return "the circuit is down, so BGP is down"
+	}
+	if gap := s.primaryGap(v); gap != "" {
 		return gap
 	}
-	switch a := s.n.vbr.att; {
+	switch a := v.att; {
 	case !a.autoPublish:
 		return "the VBR does not advertise the VPC CIDRs: autoPublishRouteEnabled is off on its attachment"
 	case !a.associated:

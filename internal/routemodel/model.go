@@ -1,15 +1,18 @@
 // Package routemodel computes how traffic between the IDC and the VPCs is
 // routed by a deployed (or planned) hybrid connection, in each failure state:
-// the route tables of the transit router, the VPCs, the VBR, the VPN gateway
-// and the on-premises gateway, and from them the forward (IDC → VPC) and
-// return (VPC → IDC) path of every IDC prefix and VPC CIDR.
+// the route tables of the transit router, the VPCs, the VBRs, the VPN
+// gateway and the on-premises gateway, and from them the forward (IDC → VPC)
+// and return (VPC → IDC) path of every IDC prefix and VPC CIDR.
 //
 // Route selection follows the design: longest prefix first; the transit
-// router prefers a route learned from the VBR (BGP) over the same prefix
-// advertised from the transit VPC; the on-premises gateway prefers the route
-// with the lower preference, BGP normally, so its static routes via the VPN
-// carry traffic only when BGP is gone. The policy pack, the local cloud and
-// the failover drill all judge a stack with this one model.
+// router prefers a route learned from a VBR (BGP) over the same prefix
+// advertised from the transit VPC and, of two VBRs' routes, the one with the
+// lower route-map preference (equal ones form ECMP); the on-premises gateway
+// prefers the route with the lower preference, BGP normally, so its static
+// routes via the VPN carry traffic only when BGP is gone, and of two BGP
+// routes the one with the higher local preference (equal ones: both with
+// multipath, else the worse case). The policy pack, the local cloud and the
+// failover drill all judge a stack with this one model.
 package routemodel
 
 import (
@@ -21,6 +24,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 )
@@ -34,6 +38,25 @@ type OnPrem struct {
 	// BGPPreference and StaticPreference rank BGP routes and the static
 	// routes via the VPN; the lower wins. Zero means the default.
 	BGPPreference, StaticPreference int
+	// Sessions are the gateway's BGP sessions, one per Express Connect
+	// circuit in the stack's order (circuit A first): the VBR whose
+	// cloud-side peering IP a session names is that circuit. Empty: a
+	// session to every VBR, in the stack's order, at one local preference
+	// (a stack judged without its configuration).
+	Sessions []Session
+	// ECMP: the circuits share the traffic (circuits.ECMP): the gateway
+	// balances over sessions of equal local preference, and both circuits
+	// are expected to carry both directions.
+	ECMP bool
+}
+
+// Session is the gateway's BGP session to one VBR.
+type Session struct {
+	// VBRIP is the VBR's (cloud-side) peering IP, the gateway's neighbor.
+	VBRIP netip.Addr
+	// LocalPreference ranks the routes learned on the session (the higher
+	// wins); 0 means circuits.EqualLocalPreference, every vendor's default.
+	LocalPreference int
 }
 
 // OnPremOf is the gateway a stack's hybridlink:onPrem settings describe,
@@ -54,18 +77,44 @@ func (o OnPrem) withDefaults() OnPrem {
 
 // Faults are the failures a state injects.
 type Faults struct {
-	// CircuitDown: the Express Connect port is shut, so BGP is down.
+	// CircuitDown: the (first) Express Connect circuit's port is shut, so
+	// its BGP session is down.
 	CircuitDown bool `json:"circuitDown"`
 	// VPNDown: the IPsec tunnel carries no traffic.
 	VPNDown bool `json:"vpnDown"`
+	// CircuitBDown: the second circuit's port is shut (stacks with two).
+	CircuitBDown bool `json:"circuitBDown,omitempty"`
+}
+
+// Down reports whether the fault set shuts the circuit at position i
+// (0: A).
+func (f Faults) Down(i int) bool {
+	switch i {
+	case 0:
+		return f.CircuitDown
+	case 1:
+		return f.CircuitBDown
+	}
+	return false
+}
+
+// WithDown returns the faults with the circuit at position i shut too.
+func (f Faults) WithDown(i int) Faults {
+	switch i {
+	case 0:
+		f.CircuitDown = true
+	case 1:
+		f.CircuitBDown = true
+	}
+	return f
 }
 
 // Network is the topology of one stack, resolved from its resources.
 type Network struct {
 	onprem      OnPrem
 	vpcs        []*vpcNode
-	transit     *vpcNode // the VPC hosting the VPN gateway, if any
-	vbr         *vbrNode
+	transit     *vpcNode   // the VPC hosting the VPN gateway, if any
+	vbrs        []*vbrNode // in circuit order: A first
 	gateway     *gatewayNode
 	attachments []*attachment
 	adverts     []advert
@@ -84,7 +133,20 @@ type vbrNode struct {
 	// bgpProblem says why no BGP session can come up ("" when it can).
 	bgpProblem string
 	bfd        bool
+	// index is the circuit's position (0: A) and link what paths over it
+	// are called.
+	index int
+	link  Link
+	// preference is the route-map preference the transit router gives the
+	// VBR's routes, routeMap the map that sets it ("" for the default).
+	preference int
+	routeMap   string
+	// localPref is the gateway's local preference on the VBR's session.
+	localPref int
 }
+
+// label names the VBR in hops and tables.
+func (v *vbrNode) label() string { return "VBR " + v.localIP }
 
 type gatewayNode struct {
 	res        inventory.Resource
@@ -133,7 +195,7 @@ func Build(resources []inventory.Resource, onprem OnPrem) *Network {
 		n.vpcs = append(n.vpcs, v)
 		byVPC[string(r.URN)] = v
 	}
-	n.vbr = buildVBR(st)
+	n.vbrs = buildVBRs(st, n.onprem)
 	n.gateway = buildGateway(st, byVPC)
 	if n.gateway != nil {
 		n.transit = n.gateway.vpc
@@ -148,9 +210,12 @@ func Build(resources []inventory.Resource, onprem OnPrem) *Network {
 	}
 	for _, r := range st.OfType(inventory.TRVBRAttachment) {
 		a := newAttachment(st, r)
-		if v, ok := st.TargetOf(r, "vbrId", inventory.VBR); ok && n.vbr != nil && v.URN == n.vbr.res.URN {
-			a.vbr = n.vbr
-			n.vbr.att = a
+		if v, ok := st.TargetOf(r, "vbrId", inventory.VBR); ok {
+			for _, node := range n.vbrs {
+				if v.URN == node.res.URN {
+					a.vbr, node.att = node, a
+				}
+			}
 		}
 		n.attachments = append(n.attachments, a)
 	}
@@ -190,12 +255,47 @@ func newAttachment(st *inventory.Stack, r inventory.Resource) *attachment {
 	return a
 }
 
-func buildVBR(st *inventory.Stack) *vbrNode {
-	vbrs := st.OfType(inventory.VBR)
-	if len(vbrs) == 0 {
-		return nil
+// buildVBRs resolves every VBR with its BGP session and the route map that
+// ranks its routes, in circuit order: by the on-premises sessions when
+// given (a VBR the gateway has no session to comes last, its BGP down),
+// else in stack order.
+func buildVBRs(st *inventory.Stack, on OnPrem) []*vbrNode {
+	var vbrs []*vbrNode
+	for _, r := range st.OfType(inventory.VBR) {
+		vbrs = append(vbrs, buildVBR(st, r))
 	}
-	r := vbrs[0]
+	if len(on.Sessions) > 0 {
+		session := func(v *vbrNode) int {
+			i := slices.IndexFunc(on.Sessions, func(s Session) bool { return s.VBRIP.String() == v.localIP })
+			if i < 0 {
+				return len(on.Sessions)
+			}
+			return i
+		}
+		slices.SortStableFunc(vbrs, func(a, b *vbrNode) int { return cmp.Compare(session(a), session(b)) })
+		for _, v := range vbrs {
+			if i := session(v); i < len(on.Sessions) {
+				v.localPref = on.Sessions[i].LocalPreference
+			} else if v.bgpProblem == "" {
+				v.bgpProblem = fmt.Sprintf("the on-prem gateway has no BGP session to %s", v.label())
+			}
+		}
+	}
+	named := max(len(vbrs), len(on.Sessions)) > 1
+	for i, v := range vbrs {
+		v.index, v.link = i, Circuit
+		if named {
+			v.link = CircuitLink(i)
+		}
+		if v.localPref == 0 {
+			v.localPref = circuits.EqualLocalPreference
+		}
+		v.preference, v.routeMap = routeMapPreference(st, v.res)
+	}
+	return vbrs
+}
+
+func buildVBR(st *inventory.Stack, r inventory.Resource) *vbrNode {
 	v := &vbrNode{res: r}
 	v.localIP, _ = r.String("localGatewayIp")
 	v.peerIP, _ = r.String("peerGatewayIp")
@@ -222,6 +322,46 @@ func buildVBR(st *inventory.Stack) *vbrNode {
 		}
 	}
 	return v
+}
+
+// routeMapPreference is the preference the transit router gives the routes
+// it learns from a VBR: that of the first route map, by priority, that
+// permits routes entering the region from the VBR and sets one; else the
+// default. The map's name says which set it.
+func routeMapPreference(st *inventory.Stack, vbr inventory.Resource) (int, string) {
+	var maps []inventory.Resource
+	for _, m := range st.OfType(inventory.RouteMap) {
+		dir, _ := m.String("transmitDirection")
+		result, _ := m.String("mapResult")
+		types := m.Strings("sourceChildInstanceTypes")
+		if dir == "RegionIn" && result == "Permit" && (len(types) == 0 || slices.Contains(types, "VBR")) && namesVBR(st, m, vbr) {
+			maps = append(maps, m)
+		}
+	}
+	priority := func(m inventory.Resource) int64 { p, _ := m.Int("priority"); return p }
+	slices.SortStableFunc(maps, func(a, b inventory.Resource) int { return cmp.Compare(priority(a), priority(b)) })
+	for _, m := range maps {
+		if p, ok := m.Int("preference"); ok {
+			return int(p), m.Name()
+		}
+	}
+	return circuits.DefaultRoutePreference, ""
+}
+
+// namesVBR reports whether a route map's source instances include the VBR:
+// by the dependency the engine recorded while the IDs are unknown, else by
+// ID.
+func namesVBR(st *inventory.Stack, m, vbr inventory.Resource) bool {
+	const prop = "sourceInstanceIds"
+	if slices.Contains(m.Deps[prop], vbr.URN) {
+		return true
+	}
+	for _, id := range m.Strings(prop) {
+		if t, ok := st.Lookup(inventory.Ref(id)); ok && t.URN == vbr.URN {
+			return true
+		}
+	}
+	return false
 }
 
 func buildGateway(st *inventory.Stack, byVPC map[string]*vpcNode) *gatewayNode {

@@ -117,7 +117,7 @@ func TestVPNDownSuppression(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []want{normal}, got(routemodel.Distinct...))
+	assert.Equal(t, []want{normal}, got(n.Distinct()...))
 	assert.Equal(t, vpnDown, got(routemodel.VPNDown))
 	// Only a state judged before counts.
 	assert.Equal(t, append(vpnDown, normal), got(routemodel.VPNDown, routemodel.Normal))
@@ -139,7 +139,7 @@ func TestLongestPrefixMatch(t *testing.T) {
 	assert.Equal(t, []row{
 		{"10.0.0.0/16", "attachment of VPC transit", "propagated from VPC transit", 0, true},
 		{"172.16.0.0/16", "attachment of VPC transit", "advertised from VPC transit", 0, true},
-		{"172.16.1.0/24", "attachment of the VBR", "BGP, propagated from the VBR", 0, true},
+		{"172.16.1.0/24", "attachment of the VBR", "BGP, propagated from the VBR", 50, true},
 		{"192.168.0.0/16", "attachment of VPC workload", "propagated from VPC workload", 0, true},
 	}, rows(n.Tables(routemodel.Faults{}).TransitRouter))
 	assert.Equal(t, circuitPaths(l, "10.1.0.1", sub, wlCIDR, urn), n.Paths(routemodel.Faults{}))
@@ -296,7 +296,8 @@ func TestUnreachableExplanations(t *testing.T) {
 
 func TestScenarios(t *testing.T) {
 	assert.Equal(t, []routemodel.Scenario{routemodel.Normal, routemodel.CircuitDown, routemodel.CircuitRestored}, routemodel.Drill)
-	assert.Equal(t, []routemodel.Scenario{routemodel.Normal, routemodel.CircuitDown, routemodel.VPNDown}, routemodel.Distinct)
+	n := deploy(t, "prod", nil).network(updated)
+	assert.Equal(t, []routemodel.Scenario{routemodel.Normal, routemodel.CircuitDown, routemodel.VPNDown}, n.Distinct())
 	for sc, link := range map[routemodel.Scenario]routemodel.Link{
 		routemodel.Normal:          routemodel.Circuit,
 		routemodel.CircuitDown:     routemodel.Tunnel,
@@ -304,7 +305,7 @@ func TestScenarios(t *testing.T) {
 		routemodel.VPNDown:         routemodel.Circuit,
 		{Name: "both down", Faults: routemodel.Faults{CircuitDown: true, VPNDown: true}}: routemodel.NoLink,
 	} {
-		assert.Equal(t, link, sc.Expect(), sc.Name)
+		assert.Equal(t, link, n.Expect(sc.Faults), sc.Name)
 	}
 	b, err := json.Marshal(routemodel.Faults{CircuitDown: true})
 	require.NoError(t, err)

@@ -67,7 +67,7 @@ func TestProdStackPaths(t *testing.T) {
 			urn := s.get(t, vpcWorkload).URN
 			n := d.network(m)
 			assert.Empty(t, n.Verify(allScenarios))
-			assert.Empty(t, n.Verify(routemodel.Distinct))
+			assert.Empty(t, n.Verify(n.Distinct()))
 			assert.Equal(t, []netip.Prefix{cidr}, n.Workloads(), "the transit VPC is not a workload")
 
 			l := prodLabels(m)
@@ -148,14 +148,14 @@ func TestProdStackTables(t *testing.T) {
 		assert.Equal(t, []row{
 			{transitCIDR, "attachment of VPC transit", "propagated from VPC transit", 0, true},
 			// Both routes to the IDC: the VBR's BGP route wins.
-			{idcCIDR, "attachment of the VBR", "BGP, propagated from the VBR", 0, true},
+			{idcCIDR, "attachment of the VBR", "BGP, propagated from the VBR", 50, true},
 			{idcCIDR, "attachment of VPC transit", "advertised from VPC transit", 0, false},
 			{wlCIDR, "attachment of VPC workload", "propagated from VPC workload", 0, true},
 		}, rows(tables.TransitRouter))
 		assert.Equal(t, []string{vpcTransit, vpcWorkload}, sortedKeys(tables.VPCs))
 		assert.Equal(t, workloadVPC, rows(tables.VPCs[vpcWorkload]))
 		assert.Equal(t, transitVPC, rows(tables.VPCs[vpcTransit]), "the transit VPC keeps the VPN route the gateway publishes")
-		assert.Equal(t, []row{fromTR(transitCIDR), {idcCIDR, "on-prem gateway 10.1.0.2", "BGP", 0, true}, fromTR(wlCIDR)}, rows(tables.VBR))
+		assert.Equal(t, []row{fromTR(transitCIDR), {idcCIDR, "on-prem gateway 10.1.0.2", "BGP", 0, true}, fromTR(wlCIDR)}, rows(tables.VBRs[0].Routes))
 		assert.Equal(t, gateway, rows(tables.VPNGateway))
 		assert.Equal(t, []row{
 			{transitCIDR, "VBR 10.1.0.1", "BGP", 20, true},
@@ -173,7 +173,7 @@ func TestProdStackTables(t *testing.T) {
 		assert.Equal(t, workloadVPC, rows(tables.VPCs[vpcWorkload]), "the workload VPC still learns the IDC from the transit router")
 		assert.Equal(t, transitVPC, rows(tables.VPCs[vpcTransit]))
 		// The VBR keeps what the transit router publishes, but BGP is down.
-		assert.Equal(t, []row{fromTR(transitCIDR), fromTR(idcCIDR), fromTR(wlCIDR)}, rows(tables.VBR))
+		assert.Equal(t, []row{fromTR(transitCIDR), fromTR(idcCIDR), fromTR(wlCIDR)}, rows(tables.VBRs[0].Routes))
 		assert.Equal(t, gateway, rows(tables.VPNGateway))
 		assert.Equal(t, []row{{wlCIDR, "IPsec tunnel to 198.51.100.10", "static", 255, true}}, rows(tables.OnPrem))
 	})

@@ -20,7 +20,7 @@ const stacksDir = "../../stacks"
 func TestList(t *testing.T) {
 	names, err := List(stacksDir)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"dev", "prod"}, names)
+	assert.Equal(t, []string{"dev", "prod", "prod-dual"}, names)
 
 	dir := t.TempDir()
 	for _, name := range []string{"Pulumi.b.yaml", "Pulumi.a.yaml", "Pulumi.yaml", "Pulumi.c.yml", "other.yaml", "Pulumi.a-b.c.yaml"} {

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/hybridlink/hybridlink/internal/cidr"
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -17,6 +19,11 @@ import (
 const (
 	IDCPrefixesKey = "hybridlink:idcPrefixes"
 	OnPremKey      = "hybridlink:onPrem"
+	// ExpressConnectKey is the circuit (a map) or the two circuits (a list),
+	// whose cloud-side peering IPs name the gateway's BGP sessions, and
+	// CircuitModeKey how two share the traffic.
+	ExpressConnectKey = "hybridlink:expressConnect"
+	CircuitModeKey    = "hybridlink:circuitMode"
 )
 
 // Config is what the rules read besides resources.
@@ -62,6 +69,29 @@ func ParseStackConfig(config map[string]string) (Config, error) {
 			return Config{}, fmt.Errorf("%s: %q is not a JSON object such as {\"staticRoutePreference\": 255}", OnPremKey, raw)
 		}
 		cfg.OnPrem = routemodel.OnPremOf(on, nil)
+	}
+	if raw, ok := config[ExpressConnectKey]; ok && strings.HasPrefix(strings.TrimSpace(raw), "[") {
+		var list []struct {
+			LocalGatewayIP string `json:"localGatewayIp"`
+		}
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			return Config{}, fmt.Errorf("%s: not a list of circuits: %w", ExpressConnectKey, err)
+		}
+		mode := circuits.Mode(config[CircuitModeKey])
+		if mode != "" {
+			if err := mode.Check(); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", CircuitModeKey, err)
+			}
+		}
+		a, b := circuits.LocalPreferences(mode)
+		for i, c := range list {
+			ip, err := netip.ParseAddr(c.LocalGatewayIP)
+			if err != nil {
+				return Config{}, fmt.Errorf("%s[%d].localGatewayIp: %w", ExpressConnectKey, i, err)
+			}
+			cfg.OnPrem.Sessions = append(cfg.OnPrem.Sessions, routemodel.Session{VBRIP: ip, LocalPreference: []int{a, b}[min(i, 1)]})
+		}
+		cfg.OnPrem.ECMP = mode.OrDefault() == circuits.ECMP
 	}
 	return cfg, nil
 }

@@ -45,7 +45,8 @@ func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
 		onprem.IDCPrefixes = vpnDestinations(s)
 	}
 	var out []finding
-	for _, f := range routemodel.Build(s.Resources, onprem).Verify(routemodel.Distinct) {
+	n := routemodel.Build(s.Resources, onprem)
+	for _, f := range n.Verify(n.Distinct()) {
 		out = append(out, finding{urn: f.VPCURN, msg: f.String()})
 	}
 	return out

@@ -47,6 +47,9 @@ export async function program() {
     const workloadVpcs = config.requireObject<VpcConfig[]>("workloadVpcs").map(vpc);
     const transitVpc = vpc(config.requireObject<VpcConfig>("transitVpc"));
     const vpnConfig = config.requireObject<VpnArgs>("vpn");
+    // One circuit (a map) or two (a list, circuit A first), as the Go program takes them.
+    const circuits = ([] as ExpressConnectArgs[]).concat(config.requireObject<ExpressConnectArgs | ExpressConnectArgs[]>("expressConnect"))
+        .map((c) => ({ ...c, authKey: config.getSecret("bgpAuthKey") }));
     const { enabled: alarms, ...monitoring } = config.getObject<MonitoringArgs & { enabled?: boolean }>("alarms") ?? {};
 
     const hc = new hybridlink.HybridConnection("hybridlink", {
@@ -54,7 +57,9 @@ export async function program() {
         workloadVpcs,
         transitVpc,
         idcPrefixes: config.requireObject<string[]>("idcPrefixes"),
-        expressConnect: { ...config.requireObject<ExpressConnectArgs>("expressConnect"), authKey: config.getSecret("bgpAuthKey") },
+        expressConnect: circuits[0],
+        secondExpressConnect: circuits[1],
+        circuitMode: config.get("circuitMode") || undefined,
         vpn: { ...vpnConfig, psk: config.getSecret("vpnPsk") },
         cenId: config.get("cenId"),
         vbrHealthCheck: config.getBoolean("vbrHealthCheck"),
@@ -78,6 +83,11 @@ export async function program() {
         transitRouterRouteTableId: hc.transitRouterRouteTableId,
         vpcAttachmentIds: hc.vpcAttachmentIds,
         vbrAttachmentId: hc.vbrAttachmentId,
+        ...(circuits[1] ? {
+            secondVbrId: hc.secondVbrId,
+            secondVbrRouteTableId: hc.secondVbrRouteTableId,
+            secondVbrAttachmentId: hc.secondVbrAttachmentId,
+        } : {}),
         vpcIds: Object.fromEntries(vpcs.map((v) => [v.name, v.vpcId])),
         vpcRouteTableIds: Object.fromEntries(vpcs.map((v) => [v.name, v.routeTableId])),
         idcPrefixes: config.requireObject<string[]>("idcPrefixes"),
