@@ -14,7 +14,7 @@
 //	hybridlink backend unlock <url> --lock <id>   remove the lock of a run that is gone
 //	hybridlink drill --stack <s> [--method fault-switch|failover-test] [--real [--yes]] [--report f.md]
 //	                                              failover drill: normal, circuit down, restored, VPN down
-//	hybridlink fault <circuit|vpn> <down|up>       throw the local cloud's fault switch
+//	hybridlink fault <circuit|circuit-b|vpn> <down|up> throw the local cloud's fault switch
 //	hybridlink routes --stack <s>                  paths and route tables under the faults in force
 //	hybridlink render onprem --stack <s> --vendor <v> [--show-secrets]
 //	hybridlink lab --stack <s> [--report lab.md]   failover measured on FRR and strongSwan in namespaces
@@ -43,11 +43,11 @@ type command struct {
 var commands = []command{
 	{"plan-check", "plan-check [--dir .]: check that every stack's address plan is valid and disjoint from the others'", planCheck},
 	{"check", "check --stack <s>: sandbox preview with the policy pack (the offline pull-request check)", check},
-	{"drill", "drill --stack <s> [--method fault-switch|failover-test] [--real [--yes] [--settle 5m]] [--minutes 30] [--report drill.md] [--no-deploy] [--onprem-bgp-preference N] [--onprem-static-preference N]: failover drill, in the sandbox or (--real, failover test) on the real account", drillCmd},
-	{"fault", "fault <circuit|vpn> <down|up> [--state dir]: throw the local cloud's fault switch by hand", fault},
+	{"drill", "drill --stack <s> [--method fault-switch|failover-test] [--real [--yes] [--settle 5m]] [--minutes 30] [--report drill.md] [--no-deploy] [--onprem-bgp-preference N] [--onprem-static-preference N] [--onprem-local-preference A,B]: failover drill, in the sandbox or (--real, failover test) on the real account", drillCmd},
+	{"fault", "fault <circuit|circuit-b|vpn> <down|up> [--state dir]: throw the local cloud's fault switch by hand", fault},
 	{"routes", "routes --stack <s>: paths, route tables and alarms of the sandbox deployment under the faults in force", routes},
 	{"render", "render onprem --stack <s> --vendor <cisco-ios|huawei-vrp|junos|linux-frr> [--show-secrets] [--vpn-ip ip[,ip]] [--out dir]: the on-premises gateway's configuration", render},
-	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
+	{"lab", "lab --stack <s> [--report lab.md] [--keep] [--onprem-static-preference N] [--onprem-local-preference A,B] [--steps a,b]: run the rendered on-prem config on FRR and strongSwan in network namespaces; measure failover (root)", labCmd},
 	{"tools", "tools: build the pinned Pulumi CLI (go.mod's version) and the policy pack into .cache/", tools},
 	{"sandbox", "sandbox <preview|up|destroy|refresh> --stack <s> [--diff] [--target urn]... [--unprotect] [--no-policy]: run the real engine against the local cloud; sandbox reset --stack <s>: start the stack's sandbox over", sandboxCmd},
 	{"review", "review [--base <git ref>] [--stack <s>]... [--allow-replace <name>]... [--markdown review.md] [--cache dir] [--verbose]: what the working tree's change does to the base's deployed stacks — the change, policy, what it breaks, the on-premises side and the failover paths before and after (the pull-request check)", reviewCmd},
