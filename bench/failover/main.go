@@ -9,7 +9,7 @@
 // stack with two runs normal → circuit A cut (A → B) → circuit B cut too
 // (B → the VPN) → circuit B back (the VPN → B) → circuit A back (B → A).
 //
-//	sudo go run ./bench/failover                        # 5 runs each of prod and dev
+//	sudo go run ./bench/failover                        # 5 runs each of prod, prod-dual and dev
 //	sudo go run ./bench/failover -runs 10 -stacks prod-dual
 //
 // It is a measurement, not a test: it fails only when a run cannot finish
@@ -62,7 +62,7 @@ var (
 
 func run() error {
 	runs := flag.Int("runs", 5, "lab runs per stack")
-	stackList := flag.String("stacks", "prod,dev", "comma-separated stacks")
+	stackList := flag.String("stacks", "prod,prod-dual,dev", "comma-separated stacks")
 	dir := flag.String("dir", ".", "the repository (stacks/)")
 	flag.Parse()
 	if *runs < 1 {
