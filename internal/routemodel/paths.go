@@ -1,6 +1,7 @@
 package routemodel
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -151,6 +152,8 @@ func (w *walk) fork() *walk {
 // differ written "a | b"; a branch that fails fails the whole, since its
 // share of the traffic is lost.
 func (w *walk) branches(routes []Route, follow func(*walk, Route) Path) Path {
+	// Circuit A's branch first, in whatever order the stack lists the VBRs.
+	slices.SortStableFunc(routes, func(a, b Route) int { return cmp.Compare(a.circuit(), b.circuit()) })
 	var paths []Path
 	for _, r := range routes {
 		p := follow(w.fork(), r)

@@ -43,6 +43,18 @@ type Route struct {
 	vbr  *vbrNode // the VBR an on-premises BGP route leads to
 }
 
+// circuit is the position of the circuit a route leads over (0: A): its
+// VBR's, or its attachment's; -1 for a route over no circuit.
+func (r Route) circuit() int {
+	switch {
+	case r.vbr != nil:
+		return r.vbr.index
+	case r.att != nil && r.att.vbr != nil:
+		return r.att.vbr.index
+	}
+	return -1
+}
+
 // Attachment is the ID (transitRouterAttachmentId) of the transit-router
 // attachment the route leads to or came in by; "" when it has none or the
 // ID is not known yet.
