@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/onprem"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -15,12 +14,7 @@ import (
 func (env *Environment) OnPremModel() routemodel.OnPrem {
 	m := routemodel.OnPremOf(env.Config.OnPrem, env.Args.IDCPrefixes)
 	if b := env.Args.SecondExpressConnect; b != nil {
-		lpA, lpB := circuits.LocalPreferences(env.Args.CircuitMode)
-		m.Sessions = []routemodel.Session{
-			{VBRIP: env.Args.ExpressConnect.LocalGatewayIP, LocalPreference: lpA},
-			{VBRIP: b.LocalGatewayIP, LocalPreference: lpB},
-		}
-		m.ECMP = env.Args.CircuitMode.OrDefault() == circuits.ECMP
+		m = m.WithCircuits(env.Args.CircuitMode, env.Args.ExpressConnect.LocalGatewayIP, b.LocalGatewayIP)
 	}
 	return m
 }

@@ -65,6 +65,19 @@ func OnPremOf(c onprem.Config, idcPrefixes []netip.Prefix) OnPrem {
 	return OnPrem{IDCPrefixes: slices.Clone(idcPrefixes), BGPPreference: c.BGPRoutePreference(), StaticPreference: c.StaticPreference()}
 }
 
+// WithCircuits is the gateway with a BGP session to each circuit's VBR
+// (its cloud-side peering IP, circuit A first) at the local preference the
+// rendered configuration gives it in the mode, balancing in ECMP mode.
+func (o OnPrem) WithCircuits(m circuits.Mode, vbrIPs ...netip.Addr) OnPrem {
+	a, b := circuits.LocalPreferences(m)
+	o.Sessions = nil
+	for i, ip := range vbrIPs {
+		o.Sessions = append(o.Sessions, Session{VBRIP: ip, LocalPreference: []int{a, b}[min(i, 1)]})
+	}
+	o.ECMP = m.OrDefault() == circuits.ECMP
+	return o
+}
+
 func (o OnPrem) withDefaults() OnPrem {
 	if o.BGPPreference == 0 {
 		o.BGPPreference = onprem.DefaultBGPPreference

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/hybridlink/hybridlink/internal/circuits"
+)
 
 const bfdRule = "bgp-bfd-enabled"
 
@@ -15,5 +19,11 @@ var _ = addCases(bfdRule,
 		name:   "BFD unset",
 		change: func(f *fixture, _ *Config) { f.del("dev-hc-ec-bgp-peer", "enableBfd") },
 		want:   []expect{{bfdRule, apitype.Advisory, "dev-hc-ec-bgp-peer", []string{"does not enable BFD"}}},
+	},
+	ruleCase{
+		name:     "BFD off on circuit B",
+		circuits: circuits.ActiveStandby,
+		change:   func(f *fixture, _ *Config) { f.set("dev-hc-ec-b-bgp-peer", "enableBfd", false) },
+		want:     []expect{{bfdRule, apitype.Advisory, "dev-hc-ec-b-bgp-peer", []string{"BGP peer dev-hc-ec-b-bgp-peer does not enable BFD"}}},
 	},
 )

@@ -3,6 +3,7 @@ package rules
 import (
 	"net/netip"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
@@ -116,5 +117,19 @@ var _ = addCases(cidrRule,
 		// No overlap; but with no VPN route, 172.20.0.0/16 has no standby path.
 		want: []expect{{failoverRule, apitype.Mandatory, "dev-vpc1", []string{
 			"circuit down: VPC dev-vpc1", "→ IDC 172.20.0.0/16 has no path", "the VPN gateway has no destination route to 172.20.0.0/16"}}},
+	},
+	ruleCase{
+		// The BGP peer and the gateway's session follow, so that only the
+		// overlap is reported.
+		name:     "circuit B's peering subnet is circuit A's",
+		circuits: circuits.ActiveStandby,
+		change: func(f *fixture, cfg *Config) {
+			f.set("dev-hc-ec-b-vbr", "localGatewayIp", "10.1.0.2")
+			f.set("dev-hc-ec-b-vbr", "peerGatewayIp", "10.1.0.1")
+			f.set("dev-hc-ec-b-bgp-peer", "peerIpAddress", "10.1.0.1")
+			cfg.OnPrem.Sessions[1].VBRIP = netip.MustParseAddr("10.1.0.2")
+		},
+		want: []expect{{cidrRule, apitype.Mandatory, "dev-hc-ec-b-vbr", []string{
+			"VBR dev-hc-ec-b-vbr peering subnet 10.1.0.0/30 is the same block as VBR dev-hc-ec-vbr peering subnet 10.1.0.0/30"}}},
 	},
 )

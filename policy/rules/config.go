@@ -83,15 +83,15 @@ func ParseStackConfig(config map[string]string) (Config, error) {
 				return Config{}, fmt.Errorf("%s: %w", CircuitModeKey, err)
 			}
 		}
-		a, b := circuits.LocalPreferences(mode)
+		ips := make([]netip.Addr, len(list))
 		for i, c := range list {
 			ip, err := netip.ParseAddr(c.LocalGatewayIP)
 			if err != nil {
-				return Config{}, fmt.Errorf("%s[%d].localGatewayIp: %w", ExpressConnectKey, i, err)
+				return Config{}, fmt.Errorf("%s[%d].localGatewayIp: %q is not an IPv4 address: give the circuit's cloud-side peering IP, e.g. 10.1.0.1", ExpressConnectKey, i, c.LocalGatewayIP)
 			}
-			cfg.OnPrem.Sessions = append(cfg.OnPrem.Sessions, routemodel.Session{VBRIP: ip, LocalPreference: []int{a, b}[min(i, 1)]})
+			ips[i] = ip
 		}
-		cfg.OnPrem.ECMP = mode.OrDefault() == circuits.ECMP
+		cfg.OnPrem = cfg.OnPrem.WithCircuits(mode, ips...)
 	}
 	return cfg, nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
@@ -44,12 +45,41 @@ func checkFailoverSymmetric(s *inventory.Stack, in input) []finding {
 		// destinations are the IDC prefixes.
 		onprem.IDCPrefixes = vpnDestinations(s)
 	}
+	if len(onprem.Sessions) == 0 {
+		onprem = renderedCircuits(s, onprem)
+	}
 	var out []finding
 	n := routemodel.Build(s.Resources, onprem)
 	for _, f := range n.Verify(n.Distinct()) {
 		out = append(out, finding{urn: f.VPCURN, msg: f.String()})
 	}
 	return out
+}
+
+// renderedCircuits is the gateway of a stack with two circuits judged
+// without its stack config (pulumi policy analyze), as hybridlink renders
+// it: a session to each VBR in the stack's order (circuit A registers
+// first), in active-standby mode when route maps rank the VBRs' routes and
+// in ECMP mode when none does — the mode CENHub deployed.
+func renderedCircuits(s *inventory.Stack, on routemodel.OnPrem) routemodel.OnPrem {
+	vbrs := s.OfType(inventory.VBR)
+	if len(vbrs) < 2 {
+		return on
+	}
+	ips := make([]netip.Addr, 0, len(vbrs))
+	for _, v := range vbrs {
+		local, _ := v.String("localGatewayIp")
+		ip, err := netip.ParseAddr(local)
+		if err != nil {
+			return on
+		}
+		ips = append(ips, ip)
+	}
+	mode := circuits.ECMP
+	if len(s.OfType(inventory.RouteMap)) > 0 {
+		mode = circuits.ActiveStandby
+	}
+	return on.WithCircuits(mode, ips...)
 }
 
 // externalVPC reports whether the VPN gateway or an attachment uses a VPC

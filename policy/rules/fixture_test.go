@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -202,16 +204,7 @@ func designStack(m mode) *fixture {
 		sw[s.name] = f.add(inventory.VSwitch, "", s.name, map[string]any{"vpcId": id(s.vpc), "cidrBlock": s.cidr, "zoneId": s.zone}, nil)
 	}
 
-	vbr := f.add(inventory.VBR, expressLeg, "dev-hc-ec-vbr", map[string]any{
-		"physicalConnectionId": "pc-bp1example", "vlanId": 0,
-		"localGatewayIp": "10.1.0.1", "peerGatewayIp": "10.1.0.2", "peeringSubnetMask": "255.255.255.252",
-	}, map[string]string{"routeTableId": "vtb-vbr"})
-	group := f.add(inventory.BGPGroup, expressLeg, "dev-hc-ec-bgp-group", map[string]any{
-		"routerId": id(vbr), "peerAsn": 65530, "authKey": secret("bgp-md5-key"),
-	}, nil)
-	f.add(inventory.BGPPeer, expressLeg, "dev-hc-ec-bgp-peer", map[string]any{
-		"bgpGroupId": id(group), "peerIpAddress": "10.1.0.2", "enableBfd": true,
-	}, nil)
+	vbr := f.addCircuit(circuitA)
 
 	gw := f.add(inventory.VPNGateway, vpnLeg, "dev-hc-vpn-gateway", map[string]any{
 		"vpcId": id(vpc2), "vswitchId": id(sw["dev-vpc2-h"]), "disasterRecoveryVswitchId": id(sw["dev-vpc2-i"]),
@@ -257,14 +250,90 @@ func designStack(m mode) *fixture {
 		}, map[string]string{"transitRouterAttachmentId": "tr-attach-" + a.name})
 		f.wire(att)
 	}
-	vbrAtt := f.add(inventory.TRVBRAttachment, cenHub, "dev-hc-hub-vbr", map[string]any{
-		"cenId": id(cen), "transitRouterId": out(tr, "transitRouterId"), "vbrId": id(vbr), "autoPublishRouteEnabled": true,
-	}, map[string]string{"transitRouterAttachmentId": "tr-attach-dev-hc-hub-vbr"})
-	f.wire(vbrAtt)
+	f.attachVBR(circuitA, vbr)
 	f.add(inventory.CENRouteEntry, cenHub, "dev-hc-hub-advertise-172-16-0-0-16", map[string]any{
 		"instanceId": id(cen), "routeTableId": out(vpc2, "routeTableId"), "cidrBlock": "172.16.0.0/16",
 	}, nil)
 	return f
+}
+
+// circuit is one Express Connect circuit of a fixture: its leg's and its
+// hub attachment's names and its VBR's addresses.
+type circuit struct {
+	leg, hub, line, local, peer string
+	vlan                        int
+}
+
+// The design's circuit and, in the two-circuit stacks, circuit B: another
+// line, VLAN and peering subnet, as HybridConnection names them.
+var (
+	circuitA = circuit{leg: "dev-hc-ec", hub: "dev-hc-hub-vbr", line: "pc-bp1example", local: "10.1.0.1", peer: "10.1.0.2"}
+	circuitB = circuit{leg: "dev-hc-ec-b", hub: "dev-hc-hub-vbr-b", line: "pc-bp1example2", local: "10.1.0.5", peer: "10.1.0.6", vlan: 10}
+)
+
+// addCircuit adds a circuit's leg: its VBR, BGP group and BGP peer.
+func (f *fixture) addCircuit(c circuit) inventory.Resource {
+	vbr := f.add(inventory.VBR, expressLeg, c.leg+"-vbr", map[string]any{
+		"physicalConnectionId": c.line, "vlanId": c.vlan,
+		"localGatewayIp": c.local, "peerGatewayIp": c.peer, "peeringSubnetMask": "255.255.255.252",
+	}, map[string]string{"routeTableId": "vtb-" + c.leg})
+	group := f.add(inventory.BGPGroup, expressLeg, c.leg+"-bgp-group", map[string]any{
+		"routerId": id(vbr), "peerAsn": 65530, "authKey": secret("bgp-md5-key"),
+	}, nil)
+	f.add(inventory.BGPPeer, expressLeg, c.leg+"-bgp-peer", map[string]any{
+		"bgpGroupId": id(group), "peerIpAddress": c.peer, "enableBfd": true,
+	}, nil)
+	return vbr
+}
+
+// attachVBR attaches a circuit's VBR to the design's transit router, as
+// CENHub does.
+func (f *fixture) attachVBR(c circuit, vbr inventory.Resource) {
+	att := f.add(inventory.TRVBRAttachment, cenHub, c.hub, map[string]any{
+		"cenId": id(*f.get("dev-hc-hub-cen")), "transitRouterId": out(*f.get("dev-hc-hub-tr"), "transitRouterId"),
+		"vbrId": id(vbr), "autoPublishRouteEnabled": true,
+	}, map[string]string{"transitRouterAttachmentId": "tr-attach-" + c.hub})
+	f.wire(att)
+}
+
+// dualStack is the design stack with circuit B beside circuit A, in a mode:
+// active-standby ranks the two VBRs' routes with a route map each, as
+// CENHub does (preference 10 for A's, 20 for B's); ECMP with none.
+func dualStack(m mode, cm circuits.Mode) *fixture {
+	f := designStack(m)
+	vbrB := f.addCircuit(circuitB)
+	f.attachVBR(circuitB, vbrB)
+	prefA, prefB, ok := circuits.RoutePreferences(cm)
+	if !ok {
+		return f
+	}
+	f.addRouteMap(circuitA, circuits.RouteMapPriority, prefA)
+	f.addRouteMap(circuitB, circuits.RouteMapPriority+1, prefB)
+	return f
+}
+
+// addRouteMap adds the route map that sets the preference of the routes
+// the transit router learns from a circuit's VBR, as CENHub does.
+func (f *fixture) addRouteMap(c circuit, priority, preference int) {
+	f.add(inventory.RouteMap, cenHub, c.hub+"-route-map", map[string]any{
+		"cenId": id(*f.get("dev-hc-hub-cen")), "cenRegionId": "cn-hangzhou", "transitRouterRouteTableId": "vtb-system",
+		"transmitDirection": "RegionIn", "priority": priority, "mapResult": "Permit",
+		"sourceInstanceIds": []any{id(*f.get(c.leg + "-vbr"))}, "sourceChildInstanceTypes": []string{"VBR"},
+		"preference": preference,
+	}, nil)
+}
+
+// dualConfig is the stack config of a two-circuit stack: the gateway's
+// session to each VBR at the local preference the render gives it.
+func dualConfig(cm circuits.Mode) Config {
+	cfg := designConfig()
+	a, b := circuits.LocalPreferences(cm)
+	cfg.OnPrem.Sessions = []routemodel.Session{
+		{VBRIP: netip.MustParseAddr(circuitA.local), LocalPreference: a},
+		{VBRIP: netip.MustParseAddr(circuitB.local), LocalPreference: b},
+	}
+	cfg.OnPrem.ECMP = cm == circuits.ECMP
+	return cfg
 }
 
 // wire associates an attachment with the transit router's system route table

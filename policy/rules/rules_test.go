@@ -7,19 +7,33 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridlink/hybridlink/internal/circuits"
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/routemodel"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// ruleCase is a change to the design stack and the violations it must
-// produce (none for a case that shows what stays compliant).
+// ruleCase is a change to the design stack, or to the two-circuit stack in
+// a mode, and the violations it must produce (none for a case that shows
+// what stays compliant).
 type ruleCase struct {
-	name   string
-	change func(f *fixture, cfg *Config)
-	want   []expect
+	name string
+	// circuits is the mode of the two-circuit stack the case changes; ""
+	// for the one-circuit design stack.
+	circuits circuits.Mode
+	change   func(f *fixture, cfg *Config)
+	want     []expect
+}
+
+// start is the stack and config the case changes.
+func (c ruleCase) start(m mode) (*fixture, Config) {
+	if c.circuits == "" {
+		return designStack(m), designConfig()
+	}
+	return dualStack(m, c.circuits), dualConfig(c.circuits)
 }
 
 // ruleCases holds each rule's cases; every rule file's test adds its own.
@@ -33,11 +47,14 @@ func addCases(rule string, cases ...ruleCase) bool {
 var allModes = []mode{preview, updated, idsOnly}
 
 func TestDesignStackComplies(t *testing.T) {
-	for _, m := range allModes {
-		t.Run(m.String(), func(t *testing.T) {
-			f := designStack(m)
-			requireViolations(t, f, Check(f.resources(m), designConfig()))
-		})
+	for _, cm := range append([]circuits.Mode{""}, circuits.Modes...) {
+		for _, m := range allModes {
+			c := ruleCase{circuits: cm}
+			t.Run(string(cm)+"/"+m.String(), func(t *testing.T) {
+				f, cfg := c.start(m)
+				requireViolations(t, f, Check(f.resources(m), cfg))
+			})
+		}
 	}
 }
 
@@ -53,7 +70,7 @@ func TestRules(t *testing.T) {
 				}
 				for _, m := range allModes {
 					t.Run(c.name+"/"+m.String(), func(t *testing.T) {
-						f, cfg := designStack(m), designConfig()
+						f, cfg := c.start(m)
 						c.change(f, &cfg)
 						requireViolations(t, f, Check(f.resources(m), cfg), c.want...)
 					})
@@ -71,7 +88,7 @@ var fixtureSecrets = regexp.MustCompile(`psk-|bgp-md5-key|plain-`)
 func TestMessagesNeverContainSecrets(t *testing.T) {
 	for _, rule := range All() {
 		for _, c := range ruleCases[rule.Name] {
-			f, cfg := designStack(updated), designConfig()
+			f, cfg := c.start(updated)
 			c.change(f, &cfg)
 			for _, v := range Check(f.res, cfg) {
 				assert.False(t, fixtureSecrets.MatchString(v.Message), "%s/%s: %s", rule.Name, c.name, v.Message)
@@ -83,14 +100,16 @@ func TestMessagesNeverContainSecrets(t *testing.T) {
 // TestUnknownEverywhere gives every property of every resource an unknown
 // value, then makes every container unknown: no rule may fail or report.
 func TestUnknownEverywhere(t *testing.T) {
-	for _, whole := range []bool{false, true} {
-		f := designStack(preview)
-		for i := range f.res {
-			for k, v := range f.res[i].Props {
-				f.res[i].Props[k] = unknownLeaves(v, whole)
+	for _, cm := range []circuits.Mode{"", circuits.ActiveStandby} {
+		for _, whole := range []bool{false, true} {
+			f, cfg := ruleCase{circuits: cm}.start(preview)
+			for i := range f.res {
+				for k, v := range f.res[i].Props {
+					f.res[i].Props[k] = unknownLeaves(v, whole)
+				}
 			}
+			assert.Empty(t, Check(f.res, cfg), "circuits=%q whole=%v", cm, whole)
 		}
-		assert.Empty(t, Check(f.res, designConfig()), "whole=%v", whole)
 	}
 }
 
@@ -174,6 +193,28 @@ func TestParseStackConfig(t *testing.T) {
 	assert.Equal(t, 20, cfg.OnPrem.BGPPreference)
 	_, err = ParseStackConfig(map[string]string{OnPremKey: `[1]`})
 	assert.ErrorContains(t, err, "hybridlink:onPrem")
+
+	// Two circuits: the gateway's session to each VBR at the local
+	// preference the render gives it in the mode; one circuit (a map) adds
+	// no session.
+	twoCircuits := `[{"localGatewayIp": "10.1.0.9"}, {"localGatewayIp": "10.1.0.13"}]`
+	a, b := netip.MustParseAddr("10.1.0.9"), netip.MustParseAddr("10.1.0.13")
+	cfg, err = ParseStackConfig(map[string]string{ExpressConnectKey: twoCircuits})
+	require.NoError(t, err)
+	assert.Equal(t, []routemodel.Session{{VBRIP: a, LocalPreference: 200}, {VBRIP: b, LocalPreference: 100}}, cfg.OnPrem.Sessions)
+	assert.False(t, cfg.OnPrem.ECMP)
+	cfg, err = ParseStackConfig(map[string]string{ExpressConnectKey: twoCircuits, CircuitModeKey: "ecmp", OnPremKey: `{"bgpPreference": 30}`})
+	require.NoError(t, err)
+	assert.Equal(t, []routemodel.Session{{VBRIP: a, LocalPreference: 100}, {VBRIP: b, LocalPreference: 100}}, cfg.OnPrem.Sessions)
+	assert.True(t, cfg.OnPrem.ECMP)
+	assert.Equal(t, 30, cfg.OnPrem.BGPPreference, "the sessions keep hybridlink:onPrem")
+	cfg, err = ParseStackConfig(map[string]string{ExpressConnectKey: `{"localGatewayIp": "10.1.0.1"}`})
+	require.NoError(t, err)
+	assert.Empty(t, cfg.OnPrem.Sessions)
+	_, err = ParseStackConfig(map[string]string{ExpressConnectKey: twoCircuits, CircuitModeKey: "load-shared"})
+	assert.EqualError(t, err, `hybridlink:circuitMode: mode "load-shared" is not one of active-standby, ecmp`)
+	_, err = ParseStackConfig(map[string]string{ExpressConnectKey: `[{"localGatewayIp": "10.1.0"}]`})
+	assert.EqualError(t, err, `hybridlink:expressConnect[0].localGatewayIp: "10.1.0" is not an IPv4 address: give the circuit's cloud-side peering IP, e.g. 10.1.0.1`)
 }
 
 // TestRegistry checks the metadata every rule must carry, and that the
