@@ -51,16 +51,7 @@ func TestTypeScript(t *testing.T) {
 	skipShort(t)
 	goRef := deployGoProgram(t)
 	e := newForeignEnv(t, "nodejs", "Pulumi.yaml")
-	node := nodeProject(t)
-	run := func(op string) map[string]any {
-		t.Helper()
-		out, err := e.command(node.dir, "node", "build/e2e.js", op, "dev")
-		require.NoError(t, err, out.stderr)
-		var res map[string]any
-		require.NoError(t, json.Unmarshal([]byte(lastLine(out.stdout)), &res), out.stdout)
-		res["log"] = out.stderr
-		return res
-	}
+	run := e.typeScript(t)
 
 	up := run("up")
 	require.Nil(t, up["error"], "%v", up["log"])
@@ -98,6 +89,53 @@ func TestTypeScript(t *testing.T) {
 	bad := run("up")
 	require.NotNil(t, bad["error"], "malformed values must fail")
 	e.sameMessageAsGo(t, goRef, bad["error"].(string))
+}
+
+// TestTypeScriptTwoCircuits deploys prod-dual with the README's TypeScript
+// program: the list of two circuits and the mode reach the package's
+// HybridConnection as secondExpressConnect and circuitMode, and the
+// deployment is the Go program's — circuit B's leg, the route maps, circuit
+// B's alarms and the outputs — with the policy pack passing.
+func TestTypeScriptTwoCircuits(t *testing.T) {
+	skipShort(t)
+	_, goRef := goDeployment(t, "prod-dual")
+	e := newForeignEnvOf(t, "nodejs", "Pulumi.yaml", "prod-dual")
+	run := e.typeScript(t)
+
+	up := run("up")
+	require.Nil(t, up["error"], "%v", up["log"])
+	assert.Contains(t, up["log"], "(local: "+tools.PolicyPack+")", "the policy pack ran")
+	// secondBgp and circuitMode the Go program renders from its config, as
+	// it does bgp; alarmIds it takes from the Go component's Monitoring
+	// child, whose alarm IDs the package's HybridConnection does not output.
+	e.sameAsGo(t, goRef, "typescript", "secondBgp", "circuitMode", "alarmIds")
+	got := countTypes(e.cloudResources(t), func(r inventory.Resource) tokens.Type { return r.Type })
+	assert.Equal(t, 2, got[inventory.VBR], "two circuits")
+	assert.Equal(t, 2, got[inventory.RouteMap], "a route map per VBR (active-standby)")
+	assert.Equal(t, 4, got[inventory.Alarm], "a loss and a latency alarm per circuit")
+	outputs := up["outputs"].(map[string]any)
+	assert.NotEmpty(t, outputs["secondVbrId"])
+	assert.NotEmpty(t, outputs["secondVbrAttachmentId"])
+
+	again := run("preview")
+	require.Nil(t, again["error"], "%v", again["log"])
+	assert.Equal(t, []string{"same"}, keys(again["changes"]), "a preview after the up must change nothing")
+}
+
+// typeScript runs an operation of the README's TypeScript program
+// (tests/nodejs/e2e.ts) on the env's stack and returns its result.
+func (e *foreignEnv) typeScript(t *testing.T) func(op string) map[string]any {
+	t.Helper()
+	node := nodeProject(t)
+	return func(op string) map[string]any {
+		t.Helper()
+		out, err := e.command(node.dir, "node", "build/e2e.js", op, e.stack)
+		require.NoError(t, err, out.stderr)
+		var res map[string]any
+		require.NoError(t, json.Unmarshal([]byte(lastLine(out.stdout)), &res), out.stdout)
+		res["log"] = out.stderr
+		return res
+	}
 }
 
 // TestYAML deploys the dev stack with the README's Pulumi YAML program
@@ -168,7 +206,7 @@ func TestYAMLLegs(t *testing.T) {
 	assert.Empty(t, e.snapshot(t), "destroy must empty the cloud")
 }
 
-// goReference is the Go program's deployment of the dev stack, and its
+// goReference is the Go program's deployment of a stack and, for dev, its
 // messages for the malformed values (in badValues' order).
 type goReference struct {
 	resources   []apitype.ResourceV3
@@ -177,12 +215,9 @@ type goReference struct {
 
 func deployGoProgram(t *testing.T) goReference {
 	t.Helper()
-	b := openBox(t, copyProject(t), "dev")
-	r := b.up()
-	require.NoError(t, r.err, r.output)
-	ref := goReference{resources: b.export().resources}
+	b, ref := goDeployment(t, "dev")
 	editFile(t, stackFile(b.dir, "dev"), badEditFrom, badEditTo)
-	r = b.preview()
+	r := b.preview()
 	require.Error(t, r.err)
 	// The program reports the components' problem and fix at the config
 	// key: "<key> = <value>: <problem>; fix: <fix>". The components API
@@ -196,12 +231,23 @@ func deployGoProgram(t *testing.T) goReference {
 	return ref
 }
 
+// goDeployment deploys a committed stack with the Go program: the
+// reference a program in another language must match.
+func goDeployment(t *testing.T, stack string) (*box, goReference) {
+	t.Helper()
+	b := openBox(t, copyProject(t), stack)
+	r := b.up()
+	require.NoError(t, r.err, r.output)
+	return b, goReference{resources: b.export().resources}
+}
+
 // foreignEnv is what a program in another language runs with: a project
 // directory with the dev stack file, its own local cloud and backend, and a
 // plugin cache with the hybridlink provider installed from the built
 // binary, as `pulumi plugin install --file` installs a release.
 type foreignEnv struct {
 	project string
+	stack   string
 	env     []string
 	cloud   *localcloud.Cloud
 }
@@ -209,8 +255,14 @@ type foreignEnv struct {
 // project is the Pulumi.yaml to use, relative to the repository root.
 func newForeignEnv(t *testing.T, runtime, project string) *foreignEnv {
 	t.Helper()
+	return newForeignEnvOf(t, runtime, project, "dev")
+}
+
+// newForeignEnvOf is newForeignEnv with another committed stack.
+func newForeignEnvOf(t *testing.T, runtime, project, stack string) *foreignEnv {
+	t.Helper()
 	state := t.TempDir()
-	e := &foreignEnv{project: filepath.Join(state, "project")}
+	e := &foreignEnv{project: filepath.Join(state, "project"), stack: stack}
 	require.NoError(t, os.MkdirAll(filepath.Join(e.project, "stacks"), 0o755))
 	copyFile(t, filepath.Join(repo, project), filepath.Join(e.project, "Pulumi.yaml"))
 	if runtime == "nodejs" {
@@ -218,7 +270,7 @@ func newForeignEnv(t *testing.T, runtime, project string) *foreignEnv {
 		// not a language host.
 		editFile(t, filepath.Join(e.project, "Pulumi.yaml"), "runtime: go\n", "runtime: nodejs\n")
 	}
-	copyFile(t, stackFile(repo, "dev"), stackFile(e.project, "dev"))
+	copyFile(t, stackFile(repo, stack), stackFile(e.project, stack))
 
 	var err error
 	e.cloud, err = sandbox.OpenCloud(state)
@@ -283,7 +335,7 @@ func (e *foreignEnv) command(dir, name string, args ...string) (cmdOutput, error
 
 func (e *foreignEnv) editStack(t *testing.T, old, new string) {
 	t.Helper()
-	editFile(t, stackFile(e.project, "dev"), old, new)
+	editFile(t, stackFile(e.project, e.stack), old, new)
 }
 
 func (e *foreignEnv) cloudResources(t *testing.T) []inventory.Resource {
@@ -309,7 +361,7 @@ func (e *foreignEnv) snapshot(t *testing.T) []string {
 // outputs the program exports equal to the Go program's. Providers are left
 // out: the program's own resources use the npm SDK's default provider, the
 // components' children the Go SDK's.
-func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string) {
+func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string, goOnlyOutputs ...string) {
 	t.Helper()
 	dep := e.export(t)
 
@@ -327,13 +379,15 @@ func (e *foreignEnv) sameAsGo(t *testing.T, goRef goReference, what string) {
 	}
 	sort.Strings(goOnly)
 	// The Go program renders these from its own code (internal/onprem),
-	// not from the component.
-	assert.Equal(t, []string{"bgp", "onPremConfig"}, goOnly, "%s: stack outputs only the Go program exports", what)
+	// not from the component; the caller names any others.
+	wantGoOnly := append([]string{"bgp", "onPremConfig"}, goOnlyOutputs...)
+	sort.Strings(wantGoOnly)
+	assert.Equal(t, wantGoOnly, goOnly, "%s: stack outputs only the Go program exports", what)
 }
 
 func (e *foreignEnv) export(t *testing.T) apitype.DeploymentV3 {
 	t.Helper()
-	out, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", "dev")
+	out, err := e.command(e.project, tools.PulumiPath, "stack", "export", "--stack", e.stack)
 	require.NoError(t, err, out.stderr)
 	var untyped apitype.UntypedDeployment
 	require.NoError(t, json.Unmarshal([]byte(out.stdout), &untyped))
@@ -353,13 +407,15 @@ func (e *foreignEnv) sameMessageAsGo(t *testing.T, goRef goReference, output str
 }
 
 // idPattern matches the IDs the cloud makes up (vpc-bp1…, tr-attach-…,
-// rg-acfm…), alone or joined by colons (a route entry's
-// vpn-…:vco-…:172.16.0.0/16).
-var idPattern = regexp.MustCompile(`^[a-z]+(-[a-z]+)*-[0-9a-z]{12,21}$`)
+// rg-acfm…, and the provider's terraform-<time><counter> for alarms),
+// wherever they stand in a string: alone, joined by colons (a route entry's
+// vpn-…:vco-…:172.16.0.0/16) or in JSON (an alarm's metricDimensions).
+var idPattern = regexp.MustCompile(`\b[a-z]+(?:-[a-z]+)*-[0-9a-z]{12,21}\b|\bterraform-[0-9]{14}[0-9a-f]{8}\b`)
 
 // perAccount are properties each local cloud (each account) or each moment
-// sets differently.
-var perAccount = map[string]bool{"createTime": true, "vpcOwnerId": true, "vbrOwnerId": true}
+// sets differently, or that the cloud picks at random (a VBR health check's
+// source IP).
+var perAccount = map[string]bool{"createTime": true, "vpcOwnerId": true, "vbrOwnerId": true, "healthCheckSourceIp": true}
 
 type comparableResource struct {
 	Type, Parent    string
@@ -396,16 +452,12 @@ func comparable(rs []apitype.ResourceV3) (map[string]comparableResource, map[str
 func normalize(v any, ids map[string]string) any {
 	switch v := v.(type) {
 	case string:
-		parts := strings.Split(v, ":")
-		for i, p := range parts {
-			if idPattern.MatchString(p) {
-				if _, ok := ids[p]; !ok {
-					ids[p] = fmt.Sprintf("<id %d>", len(ids))
-				}
-				parts[i] = ids[p]
+		return idPattern.ReplaceAllStringFunc(v, func(id string) string {
+			if _, ok := ids[id]; !ok {
+				ids[id] = fmt.Sprintf("<id %d>", len(ids))
 			}
-		}
-		return strings.Join(parts, ":")
+			return ids[id]
+		})
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
