@@ -215,7 +215,12 @@ func testTwoCircuits(t *testing.T) {
 				}
 			}
 		}
-		assert.Contains(t, r.Markdown("f.svg", "r.svg"), "`ecmp-l4-hash`")
+		md := r.Markdown("f.svg", "r.svg")
+		assert.Contains(t, md, "`ecmp-l4-hash`")
+		// The report shows the share: in the normal step, the first, both
+		// circuits carried probes and the tunnel none.
+		assert.Regexp(t, `Settled probes per link: IDC 172\.16\.0\.0/16 → VPC workload 10\.30\.0\.0/16: Express Connect A [1-9][0-9]*, Express Connect B [1-9][0-9]*, IPsec-VPN 0;`, md)
+		assert.Contains(t, r.Text(), "settled probes per link: IDC 172.16.0.0/16 → VPC workload 10.30.0.0/16: Express Connect A ")
 	})
 
 	t.Run("a priority on premises only is asymmetric, as the model says", func(t *testing.T) {

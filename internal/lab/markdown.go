@@ -29,9 +29,27 @@ func (r *Report) Text() string {
 		for _, st := range s.Streams {
 			fmt.Fprintf(&b, "  %-58s predicted %-15s observed %-15s lost %4d  outage %s\n", pairName(st), linkName(st.Predicted), observedName(st), st.Lost, ms(st.Outage))
 		}
+		if r.ECMP {
+			fmt.Fprintf(&b, "  settled probes per link: %s\n", r.carried(s))
+		}
 	}
 	r.summary(&b, "")
 	return b.String()
+}
+
+// carried counts, per direction, the settled probes of a step each link
+// carried: with ECMP, that both circuits share the traffic, or that one
+// carries it all.
+func (r *Report) carried(s *StepResult) string {
+	var dirs []string
+	for _, st := range s.Streams {
+		var parts []string
+		for _, l := range r.Links {
+			parts = append(parts, fmt.Sprintf("%s %d", l, st.Links[l]))
+		}
+		dirs = append(dirs, fmt.Sprintf("%s: %s", pairName(st), strings.Join(parts, ", ")))
+	}
+	return strings.Join(dirs, "; ")
 }
 
 // tunnelText lists a step's encrypted packets per tunnel.
@@ -194,6 +212,10 @@ func (r *Report) Markdown(svgForward, svgReturn string) string {
 			w("| %s | %s | %s %s | %s | %s | %d | %s |", st.Direction, st.IDC, st.VPC, st.VPCCIDR, linkName(st.Predicted), observedName(st), st.Lost, ms(st.Outage))
 		}
 		w("")
+		if r.ECMP {
+			w("Settled probes per link: %s.", r.carried(s))
+			w("")
+		}
 		w("Encrypted packets from the gateway: %s.", r.tunnelText(s))
 		w("")
 		for _, st := range s.Streams {
