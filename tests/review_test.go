@@ -66,7 +66,7 @@ func newReviewRepo(t *testing.T) (*reviewRepo, error) {
 	if err := scratchrepo.Create(repo, r.dir); err != nil {
 		return nil, err
 	}
-	for _, stack := range []string{"dev", "prod"} {
+	for _, stack := range []string{"dev", "prod", "prod-dual"} {
 		f, err := stackfile.Read(filepath.Join(r.dir, "stacks"), stack)
 		if err != nil {
 			return nil, err
@@ -136,6 +136,10 @@ func buildHead(t *testing.T, dir string) string {
 type reviewResult struct {
 	code                   int
 	text, stderr, markdown string
+	// summary is what the review appended to the job summary: the
+	// markdown, or, when the comment had to leave details out to fit, the
+	// whole review.
+	summary string
 }
 
 // review runs `hybridlink review` in a scenario's tree with the given CLI.
@@ -174,11 +178,18 @@ func (r *reviewRepo) review(t *testing.T, bin, dir string, args ...string) revie
 	res.markdown = string(b)
 	b, err = os.ReadFile(summary)
 	require.NoError(t, err)
-	assert.Equal(t, "earlier\n"+res.markdown, string(b), "the job summary: the review, appended")
+	require.True(t, strings.HasPrefix(string(b), "earlier\n"), "the job summary: the review, appended to what was there")
+	res.summary = strings.TrimPrefix(string(b), "earlier\n")
+	if strings.Contains(res.markdown, "left out to fit a comment") {
+		assert.Greater(t, len(res.summary), len(res.markdown), "the job summary keeps what the comment leaves out")
+	} else {
+		assert.Equal(t, res.markdown, res.summary, "the job summary: the review as the comment has it")
+	}
 	t.Logf("hybridlink review %s: exit %d; %s", strings.Join(args, " "), res.code, lastLine(res.stderr))
 	// Whatever it found, the review shows no secret.
 	for _, s := range append(r.secrets, extraSecrets...) {
 		assert.NotContains(t, res.markdown, s, "a secret in the Markdown")
+		assert.NotContains(t, res.summary, s, "a secret in the job summary")
 		assert.NotContains(t, res.text, s, "a secret in the text")
 	}
 	return res
@@ -369,7 +380,7 @@ func testReviewInterrupted(t *testing.T, r *reviewRepo) {
 	// fails at once.
 	res = runCLIAt(t, dir, env, append(args[:len(args)-1:len(args)-1], "nosuch")...)
 	assert.Equal(t, 1, res.code)
-	assert.Contains(t, res.stderr, "--stack nosuch: no such stack at the base or the head (stacks: dev, prod)")
+	assert.Contains(t, res.stderr, "--stack nosuch: no such stack at the base or the head (stacks: dev, prod, prod-dual)")
 	assert.Empty(t, runs(), "the next review removes what a killed one left:\n%s", res.stderr)
 }
 
