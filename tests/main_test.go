@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hybridlink/hybridlink/internal/toolbuild"
+	"github.com/hybridlink/hybridlink/tests/internal/killpoint"
 )
 
 var (
@@ -28,7 +29,13 @@ var (
 // change.
 var stackFiles = []string{"Pulumi.yaml", "stacks/Pulumi.dev.yaml", "stacks/Pulumi.prod.yaml", "stacks/Pulumi.prod-dual.yaml"}
 
-func TestMain(m *testing.M) { os.Exit(testMain(m)) }
+func TestMain(m *testing.M) {
+	if killpoint.Active() {
+		// Started by a sandbox run as its Pulumi CLI (TestKilledAt…).
+		os.Exit(killpoint.Main())
+	}
+	os.Exit(testMain(m))
+}
 
 func testMain(m *testing.M) int {
 	flag.Parse()

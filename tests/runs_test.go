@@ -22,6 +22,7 @@ import (
 	"github.com/hybridlink/hybridlink/internal/localcloud"
 	"github.com/hybridlink/hybridlink/internal/sandbox"
 	"github.com/hybridlink/hybridlink/stacks"
+	"github.com/hybridlink/hybridlink/tests/internal/killpoint"
 )
 
 // The tests of interrupted, killed and concurrent runs drive the hybridlink
@@ -290,7 +291,7 @@ func convergedWith(t *testing.T, cloudDir string, c stackCase, stateOf func() ([
 		}
 	}
 	again := up()
-	if again.code != 0 || regexp.MustCompile(`\+ \d+ (created|to create)|updated|replaced|deleted`).MatchString(again.stdout) {
+	if again.code != 0 || changedSomething(again.stdout) {
 		t.Errorf("a further up: exit %d, want no change:\n%s\n%s", again.code, again.stdout, again.stderr)
 	}
 }
@@ -361,26 +362,44 @@ func TestCtrlC(t *testing.T) {
 	}
 }
 
-// TestKilledUp kills `sandbox up --stack prod` with SIGKILL before its
-// first create, in the middle of its creates and during its last ones. The
-// engine and the policy pack die with it, and the next up converges — the
-// stale lock cancelled, the pending creates imported or cleared, every
-// object the killed run made found again, none made twice — with no manual
-// step. A refresh after a killed up settles it as well, and a destroy leaves
-// nothing in the local cloud: what the killed run made was imported into
-// the state, not forgotten.
+// TestKilledUp kills `sandbox up --stack prod` with SIGKILL in the middle of
+// its creates and during its last ones, at a checkpoint save that records
+// the end of a create (tests/internal/killpoint): the local cloud has made
+// the resource, the state on disk holds it as a pending create. The engine
+// and the policy pack die with the run, and the next up converges — the
+// stale lock lifted, the pending creates imported or cleared, every object
+// the killed run made found again, none made twice — with no manual step. A
+// refresh after a killed up settles it as well, and a destroy leaves nothing
+// in the local cloud: what the killed run made was imported into the
+// state, not forgotten. TestKilledAtEveryBackendChange covers the other
+// instants, before the first create and after the last.
 func TestKilledUp(t *testing.T) {
 	skipShort(t)
 	c := prodCase(t)
-	early := func(state string) bool { return len(pulumiLocks(state, c.stack)) > 0 }
-	mid := func(state string) bool { return cloudObjects(state) >= 12 }
+	r, recorded := tracedRun(t, nil, "sandbox", "up", "--stack", c.stack, "--state", t.TempDir())
+	if r.code != 0 {
+		t.Fatalf("the recorded up: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// The commits of the update's checkpoint saves.
+	var commit string
+	commits := 0
+	for _, ch := range recorded {
+		if ch.Command == "up" && ch.Op == "rename" && ch.To == filepath.Join(".pulumi", "stacks", "hybridlink", c.stack+".json") {
+			commit = ch.Key
+			commits++
+		}
+	}
+	if commits < 20 {
+		t.Fatalf("%d checkpoint saves recorded: the recording is broken", commits)
+	}
+	mid := killpoint.Point{Key: commit, Occurrence: commits / 2, EndOfCreate: true}
+	last := killpoint.Point{Key: commit, Occurrence: commits - 8, EndOfCreate: true}
 	points := []struct {
 		name, then string
-		at         func(state string) bool
+		at         killpoint.Point
 	}{
-		{"early", "up", early},
 		{"mid-create", "up", mid},
-		{"last-resources", "up", func(state string) bool { return cloudObjects(state) >= cloudTotal(c)-3 }},
+		{"last-resources", "up", last},
 		{"mid-create-then-destroy", "destroy", mid},
 		{"mid-create-then-refresh", "refresh", mid},
 	}
@@ -388,49 +407,40 @@ func TestKilledUp(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			t.Parallel()
 			state := t.TempDir()
-			r := startCLI(t, []string{runLatency}, "sandbox", "up", "--stack", c.stack, "--state", state)
-			r.waitUntil(t, p.name, func() bool { return p.at(state) })
-			if err := r.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
+			killedAt(t, c.stack, state, p.at)
+			if objects := cloudObjects(state); objects >= cloudTotal(c) {
+				t.Fatalf("the kill came after the last create (%d objects)", objects)
 			}
-			if res := r.wait(t); res.code == 0 {
-				t.Fatal("the killed up exited 0")
+			if len(pulumiLocks(state, c.stack)) == 0 {
+				t.Fatal("the killed run left no lock: it was not killed while it held the stack")
 			}
-			noEnginesLeft(t, state)
-			objects := cloudObjects(state)
-			if objects >= cloudTotal(c) {
-				t.Fatalf("the kill came after the last create (%d objects): the point %s was not reached", objects, p.name)
-			}
-			locked := len(pulumiLocks(state, c.stack)) > 0
 
-			if p.then == "destroy" {
-				r := runCLI(t, "sandbox", "destroy", "--unprotect", "--stack", c.stack, "--state", state)
-				if r.code != 0 || !strings.Contains(r.stdout, "imported") {
-					t.Fatalf("destroy after the kill: exit %d, want 0 after importing what the killed run made\n%s\n%s", r.code, r.stdout, r.stderr)
-				}
+			var next cliResult
+			switch p.then {
+			case "destroy":
+				next = runCLI(t, "sandbox", "destroy", "--unprotect", "--stack", c.stack, "--state", state)
 				if n := cloudObjects(state); n != 0 {
 					t.Errorf("destroy after the kill left %d objects in the local cloud", n)
 				}
-				return
+			case "refresh":
+				next = runCLI(t, "sandbox", "refresh", "--stack", c.stack, "--state", state)
+				if _, pending := checkpoint(t, state, c.stack); len(pending) > 0 {
+					t.Errorf("pending after the refresh: %v", pending)
+				}
+			default:
+				next = runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
+			}
+			if next.code != 0 || !strings.Contains(next.stdout, "imported") || !staleLockLifted(next.stdout) {
+				t.Fatalf("%s after the kill: exit %d, want 0 after lifting the dead run's lock and importing what it made\n%s\n%s", p.then, next.code, next.stdout, next.stderr)
 			}
 			if p.then == "refresh" {
-				r := runCLI(t, "sandbox", "refresh", "--stack", c.stack, "--state", state)
-				if _, pending := checkpoint(t, state, c.stack); r.code != 0 || len(pending) > 0 {
-					t.Fatalf("refresh after the kill: exit %d, pending %v\n%s\n%s", r.code, pending, r.stdout, r.stderr)
+				if up := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state); up.code != 0 {
+					t.Fatalf("the up after the refresh: exit %d\n%s\n%s", up.code, up.stdout, up.stderr)
 				}
-				if locked && !staleLockLifted(r.stdout) {
-					t.Errorf("the killed run's lock was not reported as cancelled:\n%s", r.stdout)
-				}
-				locked = false // the refresh cancelled it
 			}
-			next := runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
-			if next.code != 0 {
-				t.Fatalf("the up after the kill: exit %d\n%s\n%s", next.code, next.stdout, next.stderr)
+			if p.then != "destroy" {
+				converged(t, state, c)
 			}
-			if locked && !staleLockLifted(next.stdout) {
-				t.Errorf("the killed run's lock was not reported as cancelled:\n%s", next.stdout)
-			}
-			converged(t, state, c)
 		})
 	}
 }
@@ -599,14 +609,14 @@ func TestFailuresSayWhy(t *testing.T) {
 		if after, _ := os.ReadFile(cloudFile); string(after) != string(before) {
 			t.Error("the refused up changed the local cloud")
 		}
-		// Its process is gone: the next run cancels it by itself.
+		// Its process is gone: the next run lifts it by itself.
 		dead := exec.Command("true")
 		if err := dead.Run(); err != nil {
 			t.Fatal(err)
 		}
 		writeLock(dead.Process.Pid, time.Now().Add(-time.Minute))
 		r = runCLI(t, "sandbox", "up", "--stack", c.stack, "--state", state)
-		if r.code != 0 || !strings.Contains(r.stdout, "cancelling that lock (pulumi cancel)") {
+		if r.code != 0 || !staleLockLifted(r.stdout) {
 			t.Errorf("up under a dead run's lock: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
 		if locks := pulumiLocks(state, c.stack); len(locks) > 0 {
@@ -772,9 +782,7 @@ func withoutPulumiCrashReport(stderr string) string {
 	return stderr[:start] + stderr[start+end:]
 }
 
-// staleLockLifted reports whether a run said it lifted a dead run's lock:
-// with `pulumi cancel`, or, when the run died before the stack's first
-// checkpoint, by removing the lock the engine cannot cancel.
+// staleLockLifted reports whether a run said it lifted a dead run's lock.
 func staleLockLifted(stdout string) bool {
-	return strings.Contains(stdout, "cancelling that lock (pulumi cancel)") || strings.Contains(stdout, "before the stack existed") && strings.Contains(stdout, "removing that lock")
+	return strings.Contains(stdout, "lifting that run's lock")
 }

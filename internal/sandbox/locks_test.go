@@ -80,8 +80,10 @@ func TestRunLock(t *testing.T) {
 }
 
 // A run killed before the stack's first checkpoint leaves a lock that
-// `pulumi cancel` cannot lift (it finds no stack): the dead run's lock is
-// removed directly, and a live run's lock still refuses.
+// `pulumi cancel` cannot lift (it finds no stack), and one killed while it
+// wrote its lock leaves the lock's temporary file, which the CLI takes for a
+// lock it cannot read: both are removed once their writer is gone, while a
+// live run's lock still refuses and is left as it is.
 func TestStaleLockWithoutAStack(t *testing.T) {
 	state := t.TempDir()
 	dir := filepath.Join(backendDir(state), ".pulumi", "locks", "organization", "hybridlink", "prod")
@@ -92,21 +94,47 @@ func TestStaleLockWithoutAStack(t *testing.T) {
 	writeLock := func(pid int) string {
 		return writeLockFile(t, dir, pid, host)
 	}
+	writeTemp := func() string {
+		path := filepath.Join(dir, "lock-new.json.18eddab84a05412e.tmp")
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	left := func() []string {
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		return files
+	}
+	s := fileSandbox(t, state)
+
 	dead := exec.Command("true")
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
 	}
-	lock := writeLock(dead.Process.Pid)
-	s := fileSandbox(t, state)
+	writeLock(dead.Process.Pid)
+	writeTemp()
 	if err := s.cancelStaleLocks(context.Background(), true); err != nil {
 		t.Fatalf("a dead run's lock on a stack with no checkpoint: %v", err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
-		t.Errorf("left behind: %v (was %s)", left, lock)
+	if l := left(); len(l) != 0 {
+		t.Errorf("left behind: %v", l)
 	}
+
+	writeTemp()
+	if err := s.cancelStaleLocks(context.Background(), true); err != nil {
+		t.Fatalf("only a dead writer's temporary file: %v", err)
+	}
+	if l := left(); len(l) != 0 {
+		t.Errorf("left behind: %v", l)
+	}
+
 	writeLock(os.Getpid())
+	temp := writeTemp()
 	if err := s.cancelStaleLocks(context.Background(), true); !errors.Is(err, ErrStackInUse) {
 		t.Errorf("a live run's lock: %v, want ErrStackInUse", err)
+	}
+	if _, err := os.Stat(temp); err != nil {
+		t.Errorf("a live run's stack was touched: %v", err)
 	}
 }
 

@@ -24,9 +24,10 @@ import (
 // the sandbox knows the cloud, so it answers them itself, with the engine's
 // own mechanisms, before every operation that changes the stack:
 //
-//   - a lock whose process is gone from this machine is cancelled (`pulumi
-//     cancel`); a lock of a live process, or of another machine (a shared
-//     backend), refuses the run and says what to do;
+//   - a lock whose process is gone from this machine is lifted, and what
+//     the dead run left half written in a file backend is removed
+//     (leftovers.go); a lock of a live process, or of another machine (a
+//     shared backend), refuses the run and says what to do;
 //   - a pending create the local cloud carried out is imported: its
 //     resource, as the engine recorded it when it asked, is added to the
 //     state with the ID the cloud gave it (`pulumi stack export`, edit,
@@ -219,14 +220,15 @@ func inUse(backend, stack string, l statebackend.Lock) error {
 // is gone from this machine, and refuses the run when one of this machine
 // is alive. A lock of another machine refuses an operation that takes the
 // stack's lock (update); a preview takes none and goes on, saying whose run
-// is under way. It first removes what a killed run left half written in a
-// file backend (removeTornAttrs).
+// is under way. Once no live run holds the stack, it also removes what a
+// killed run left half written among the stack's objects in a file backend
+// (leftovers.go), which would otherwise fail every later run.
+//
+// The dead runs' locks are removed one by one, not with `pulumi cancel`:
+// that deletes every lock of the stack, a lock another machine took since
+// they were listed included, and refuses a stack whose first checkpoint its
+// killed creator never wrote.
 func (s *Sandbox) cancelStaleLocks(ctx context.Context, update bool) error {
-	if dir, ok := statebackend.FileDir(s.backend); ok {
-		if err := removeTornAttrs(dir, s.opts.Out); err != nil {
-			return fmt.Errorf("sandbox: %w", err)
-		}
-	}
 	locks, err := s.store.StackLocks(ctx, projectName, s.opts.Stack)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
@@ -246,6 +248,11 @@ func (s *Sandbox) cancelStaleLocks(ctx context.Context, update bool) error {
 		fmt.Fprintf(s.opts.Out, "sandbox: stack %s is locked by a run under way (%s); this preview shows the changes against the state that run started from\n", s.opts.Stack, l)
 		return nil
 	}
+	if dir, ok := statebackend.FileDir(s.backend); ok {
+		if err := removeLeftovers(dir, s.opts.Stack, s.opts.Out); err != nil {
+			return err
+		}
+	}
 	if len(stale) == 0 {
 		return nil
 	}
@@ -253,22 +260,12 @@ func (s *Sandbox) cancelStaleLocks(ctx context.Context, update bool) error {
 	for _, l := range stale {
 		names = append(names, l.String())
 	}
-	if _, found, err := s.checkpoint(ctx); err != nil || !found {
-		// Killed before the stack's first checkpoint: the engine has no
-		// stack to cancel, and every holder of the lock is gone.
-		fmt.Fprintf(s.opts.Out, "sandbox: stack %s was locked by a run that ended before the stack existed (%s); removing that lock\n",
-			s.opts.Stack, strings.Join(names, "; "))
-		for _, l := range stale {
-			if err := s.store.RemoveLock(ctx, l); err != nil {
-				return fmt.Errorf("sandbox: removing the dead run's lock: %w", err)
-			}
-		}
-		return nil
-	}
-	fmt.Fprintf(s.opts.Out, "sandbox: stack %s was still locked by a run that ended without releasing it (%s); cancelling that lock (pulumi cancel)\n",
+	fmt.Fprintf(s.opts.Out, "sandbox: stack %s was still locked by a run that ended without releasing it (%s); lifting that run's lock\n",
 		s.opts.Stack, strings.Join(names, "; "))
-	if _, stderr, code, err := s.Pulumi(ctx, "cancel", "--yes"); err != nil {
-		return fmt.Errorf("sandbox: pulumi cancel (exit %d): %w\n%s", code, err, stderr)
+	for _, l := range stale {
+		if err := s.store.RemoveLock(ctx, l); err != nil {
+			return fmt.Errorf("sandbox: removing the dead run's lock: %w", err)
+		}
 	}
 	return nil
 }
