@@ -18,7 +18,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/localcloud"
@@ -164,15 +163,17 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 		}
 	}
 	s := &Sandbox{opts: opts, Cloud: cloud, stopCloud: stop, stateDir: state, run: run, env: env, backend: backend, store: store}
-	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.Pulumi.Version(), force: opts.Force}
+	s.cli = &cli{path: opts.Tools.PulumiPath, version: opts.Tools.PulumiVersion, force: opts.Force}
 	s.workDir = workDir
 	// A killed run's lock would stop even the selection of the stack.
 	if err := s.cancelStaleLocks(ctx, false); err != nil {
 		_ = stop()
 		return nil, err
 	}
-	s.Stack, err = auto.UpsertStackInlineSource(ctx, opts.Stack, "hybridlink", opts.Program,
-		auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
+	ws, err := auto.NewLocalWorkspace(ctx, auto.Program(opts.Program), auto.WorkDir(workDir), auto.Pulumi(s.cli), auto.EnvVars(s.env))
+	if err == nil {
+		s.Stack, err = auto.UpsertStack(ctx, opts.Stack, workspace{ws, s})
+	}
 	if err == nil {
 		err = s.markKnown(ctx)
 	}
@@ -181,6 +182,21 @@ func open(ctx context.Context, opts Options, project, state string, run *runLock
 		return nil, s.explain(ctx, "opening the sandbox", err)
 	}
 	return s, nil
+}
+
+// workspace is the sandbox's Automation API workspace: selecting a stack
+// whose checkpoint the backend holds runs no CLI (every command names its
+// stack with --stack), and a stack without one is created as usual.
+type workspace struct {
+	auto.Workspace
+	s *Sandbox
+}
+
+func (w workspace) SelectStack(ctx context.Context, stack string) error {
+	if _, found, err := w.s.checkpoint(ctx); err == nil && found {
+		return nil
+	}
+	return w.Workspace.SelectStack(ctx, stack)
 }
 
 // StateDir is the sandbox state directory: stateDir, or by default
@@ -248,53 +264,6 @@ func (s *Sandbox) Preview(ctx context.Context, opts ...optpreview.Option) (auto.
 	opts = append([]optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(s.opts.Err), optpreview.PolicyPacks(s.policyPacks()...)}, opts...)
 	res, err := s.Stack.Preview(ctx, opts...)
 	return res, s.explain(ctx, "sandbox preview", err)
-}
-
-// Up runs `pulumi up` with the policy pack. Like `pulumi up`, and unlike
-// the Automation API's Up (which passes --skip-preview), it previews first
-// and changes nothing if the preview fails: the pack's stack policies
-// (cidr-no-overlap, vpn-route-single-weight-100, …) run only at the end of
-// an operation, so an up without the preview would create every resource
-// before a mandatory stack-policy violation failed it. The preview takes
-// the update's --diff and targets, so it shows what the update will do.
-func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
-	if err := s.recoverRun(ctx, "sandbox up"); err != nil {
-		return auto.UpResult{}, err
-	}
-	if packs := s.policyPacks(); len(packs) > 0 {
-		var up optup.Options
-		for _, o := range opts {
-			o.ApplyOption(&up)
-		}
-		errs := up.ErrorProgressStreams
-		if len(errs) == 0 {
-			errs = []io.Writer{s.opts.Err}
-		}
-		preview := []optpreview.Option{optpreview.ProgressStreams(s.opts.Out), optpreview.ErrorProgressStreams(errs...), optpreview.PolicyPacks(packs...)}
-		if up.Diff {
-			preview = append(preview, optpreview.Diff())
-		}
-		if len(up.Target) > 0 {
-			preview = append(preview, optpreview.Target(up.Target))
-		}
-		if up.TargetDependents {
-			preview = append(preview, optpreview.TargetDependents())
-		}
-		if _, err := s.Stack.Preview(ctx, preview...); err != nil {
-			err = s.explain(ctx, "sandbox up", err)
-			var f *Failure
-			if errors.As(err, &f) {
-				f.Cause += " (found by the preview before the update: nothing was changed)"
-			}
-			return auto.UpResult{}, err
-		}
-	}
-	// ShowSecrets(false): the summary the Automation API reads back after
-	// the update needs no decrypted configuration (that costs a key
-	// derivation, about 0.5 s, and would hold the secrets in plaintext).
-	opts = append([]optup.Option{optup.ProgressStreams(s.opts.Out), optup.ErrorProgressStreams(s.opts.Err), optup.PolicyPacks(s.policyPacks()...), optup.ShowSecrets(false)}, opts...)
-	res, err := s.Stack.Up(ctx, opts...)
-	return res, s.explain(ctx, "sandbox up", err)
 }
 
 // Refresh runs `pulumi refresh`.

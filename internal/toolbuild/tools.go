@@ -12,10 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"golang.org/x/mod/modfile"
 )
 
 // pulumiModule is the module whose cmd/pulumi go.mod pins as a tool.
@@ -40,10 +41,10 @@ const ColdBuildTime = "about 11 minutes on 2 busy cores, less on idle ones"
 
 // Tools are the binaries a sandbox runs: the Pulumi CLI and the policy pack.
 type Tools struct {
-	// Pulumi is the CLI the Automation API drives; PulumiPath its binary
-	// and PulumiVersion what it reports.
-	Pulumi                    auto.PulumiCommand
-	PulumiPath, PulumiVersion string
+	// PulumiPath is the CLI the Automation API drives and PulumiVersion
+	// its version.
+	PulumiPath    string
+	PulumiVersion semver.Version
 	// PolicyPack is the policy-pack binary passed to --policy-pack.
 	PolicyPack string
 }
@@ -65,16 +66,24 @@ func Prebuilt(ctx context.Context, repo string, log io.Writer) (*Tools, error) {
 
 func prepareTools(ctx context.Context, repo string, log io.Writer, buildCLI bool) (*Tools, error) {
 	t := &Tools{}
-	var err error
-	if t.PulumiPath, err = pulumiBinary(ctx, repo, log, buildCLI); err != nil {
+	path, pinned, err := pulumiBinary(ctx, repo, log, buildCLI)
+	if err != nil {
 		return nil, err
 	}
-	// The binary sits in <root>/bin, as auto.NewPulumiCommand expects.
-	t.Pulumi, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(t.PulumiPath))})
-	if err != nil {
-		return nil, fmt.Errorf("tools: the Pulumi CLI at %s does not run: %w", t.PulumiPath, err)
+	t.PulumiPath = path
+	// The pinned CLI's version is go.mod's; another one is asked (a run of
+	// `pulumi version`, which the Automation API checks).
+	if t.PulumiVersion, err = semver.ParseTolerant(pinned); pinned == "" {
+		// The binary sits in <root>/bin, as auto.NewPulumiCommand expects.
+		var cmd auto.PulumiCommand
+		cmd, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(t.PulumiPath))})
+		if err != nil {
+			return nil, fmt.Errorf("tools: the Pulumi CLI at %s does not run: %w", t.PulumiPath, err)
+		}
+		t.PulumiVersion = cmd.Version()
+	} else if err != nil {
+		return nil, fmt.Errorf("tools: the pinned Pulumi version %q: %w", pinned, err)
 	}
-	t.PulumiVersion = t.Pulumi.Version().String()
 	fmt.Fprintf(log, "tools: using Pulumi CLI %s at %s\n", t.PulumiVersion, t.PulumiPath)
 
 	if pack := os.Getenv(PolicyPackEnv); pack != "" {
@@ -99,37 +108,40 @@ func prepareTools(ctx context.Context, repo string, log io.Writer, buildCLI bool
 // (with progress on log) when it is missing: for callers that run it
 // directly rather than through the Automation API.
 func Pulumi(ctx context.Context, repo string, log io.Writer) (string, error) {
-	return pulumiBinary(ctx, repo, log, true)
+	path, _, err := pulumiBinary(ctx, repo, log, true)
+	return path, err
 }
 
 // pulumiBinary returns the Pulumi CLI to use, building the pinned one on
-// first use when buildCLI.
-func pulumiBinary(ctx context.Context, repo string, log io.Writer, buildCLI bool) (string, error) {
+// first use when buildCLI, and the pinned version when it is the pinned one.
+func pulumiBinary(ctx context.Context, repo string, log io.Writer, buildCLI bool) (path, pinned string, err error) {
 	switch choice := os.Getenv(PulumiEnv); choice {
 	case "":
 	case "path":
 		p, err := exec.LookPath("pulumi")
 		if err != nil {
-			return "", fmt.Errorf("tools: %s=path but no pulumi on PATH: %w", PulumiEnv, err)
+			return "", "", fmt.Errorf("tools: %s=path but no pulumi on PATH: %w", PulumiEnv, err)
 		}
 		fmt.Fprintf(log, "tools: %s=path selects %s instead of the pinned CLI\n", PulumiEnv, p)
-		return ensureBinLayout(repo, p)
+		path, err := ensureBinLayout(repo, p)
+		return path, "", err
 	default:
 		fmt.Fprintf(log, "tools: %s selects %s instead of the pinned CLI\n", PulumiEnv, choice)
-		return ensureBinLayout(repo, choice)
+		path, err := ensureBinLayout(repo, choice)
+		return path, "", err
 	}
-	version, err := pinnedVersion(ctx, repo)
+	version, err := pinnedVersion(repo)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	bin := PinnedPulumi(repo, version)
 	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
+		return bin, version, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
+		return "", "", err
 	}
 	if !buildCLI {
-		return "", fmt.Errorf("tools: the pinned Pulumi CLI %s is not built (%s is missing): run ./test.sh, or `%s` (the first build takes %s), or set %s to a Pulumi CLI you have",
+		return "", "", fmt.Errorf("tools: the pinned Pulumi CLI %s is not built (%s is missing): run ./test.sh, or `%s` (the first build takes %s), or set %s to a Pulumi CLI you have",
 			version, bin, BuildCommand, ColdBuildTime, PulumiEnv)
 	}
 	fmt.Fprintf(log, "tools: building the pinned Pulumi CLI %s from source into %s; the first build takes %s, and later runs reuse it.\n"+
@@ -139,14 +151,14 @@ func pulumiBinary(ctx context.Context, repo string, log io.Writer, buildCLI bool
 	pkg := pulumiModule + "/cmd/pulumi"
 	total, err := countPackages(ctx, repo, pkg)
 	if err != nil {
-		return "", fmt.Errorf("tools: building the Pulumi CLI: %w", err)
+		return "", "", fmt.Errorf("tools: building the Pulumi CLI: %w", err)
 	}
 	ldflags := "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=" + version
 	if err := goBuild(ctx, repo, bin, ldflags, pkg, progressTo(log, "the Pulumi CLI "+version, total)); err != nil {
-		return "", fmt.Errorf("tools: building the Pulumi CLI: %w", err)
+		return "", "", fmt.Errorf("tools: building the Pulumi CLI: %w", err)
 	}
 	fmt.Fprintf(log, "tools: built the Pulumi CLI %s in %s\n", version, time.Since(start).Round(time.Second))
-	return bin, nil
+	return bin, version, nil
 }
 
 // PinnedPulumi is where the pinned Pulumi CLI of a version is built.
@@ -173,13 +185,22 @@ func ensureBinLayout(repo, binary string) (string, error) {
 }
 
 // pinnedVersion is the pulumi/pkg version go.mod requires, which is the
-// version of the CLI tool dependency.
-func pinnedVersion(ctx context.Context, repo string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Version}}", pulumiModule)
-	cmd.Dir = repo
-	out, err := cmd.Output()
+// version of the CLI tool dependency. go.mod is read directly: `go list -m`
+// would cost every command a Go toolchain run.
+func pinnedVersion(repo string) (string, error) {
+	path := filepath.Join(repo, "go.mod")
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("tools: reading the pinned Pulumi version from go.mod: %w", err)
+		return "", fmt.Errorf("tools: reading the pinned Pulumi version: %w", err)
 	}
-	return strings.TrimSpace(string(out)), nil
+	f, err := modfile.ParseLax(path, b, nil)
+	if err != nil {
+		return "", fmt.Errorf("tools: reading the pinned Pulumi version: %w", err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == pulumiModule {
+			return r.Mod.Version, nil
+		}
+	}
+	return "", fmt.Errorf("tools: %s does not require %s, whose version is the Pulumi CLI's", path, pulumiModule)
 }
