@@ -34,7 +34,7 @@ func printUpSummary(w io.Writer, f sandboxFlags, res auto.UpResult) {
 	self, state, both := invokedAs(), stateFlag(f), stackFlags(f)
 	next := [][2]string{
 		{"routes --stack " + f.stack + state, "paths and route tables, both directions"},
-		{"drill --stack " + f.stack + both + " --report drill.md", "failover drill: circuit down, then restored"},
+		{"drill --stack " + f.stack + both + " --report drill.md", "failover drill: circuit down and restored, then the VPN down"},
 		{"render onprem --stack " + f.stack + both + " --vendor cisco-ios", "the on-premises gateway's configuration"},
 		{"pulumi --stack " + f.stack + both + " -- stack output", "any pulumi command on the sandbox's stack"},
 	}

@@ -9,14 +9,25 @@ import (
 	"github.com/hybridlink/hybridlink/internal/routemodel"
 )
 
-// SilentStandby is the finding of a standby failure no alarm reports.
+// SilentStandby is the finding of a standby failure that the stack's
+// alarms do not report: monitoring that is configured and would stay
+// silent is broken, and the drill fails.
 const SilentStandby = "the standby path is down and nothing would tell you"
+
+// UnmonitoredStandby is the warning of a stack that configures no alarms
+// at all (dev, as committed): its failover works, so the drill passes, but
+// a failed VPN would go unnoticed until the circuit fails too. Calling that
+// a failed failover would make the drill fail by design on such a stack,
+// and a drill that always fails teaches operators to ignore it.
+const UnmonitoredStandby = SilentStandby + ": the stack configures no alarm or event rule"
 
 // judgeAlerts checks the alerts of a step: when a link is down but traffic
 // keeps the links it has with every link up (the VPN, or a standby circuit,
-// fails), nothing else shows the failure, so an alert must fire; with every
-// link up, none may (an alarm that always fires is ignored when it matters).
-func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcloud.Alert) []routemodel.Finding {
+// fails), nothing else shows the failure, so an alert must fire — a failure
+// when the stack has alarms and none fires, a warning when it configures
+// none; with every link up, none may (an alarm that always fires is ignored
+// when it matters).
+func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcloud.Alert) (findings, warnings []routemodel.Finding) {
 	var fired []string
 	for _, a := range alerts {
 		if a.Fired() {
@@ -26,9 +37,9 @@ func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcl
 	switch {
 	case sc.Faults == routemodel.Faults{} && len(fired) > 0:
 		return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
-			"%s fire(s) while every link is up: a page nobody can act on hides the real one; check the thresholds", strings.Join(fired, ", "))}}
+			"%s fire(s) while every link is up: a page nobody can act on hides the real one; check the thresholds", strings.Join(fired, ", "))}}, nil
 	case len(fired) > 0 || !silent(n, sc.Faults):
-		return nil
+		return nil, nil
 	}
 	what, fix := SilentStandby, "configure hybridlink:alarms, with an event rule on the IPsec connection"
 	if down := downLinks(n, sc.Faults); len(down) > 0 {
@@ -39,8 +50,12 @@ func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcl
 		what = fmt.Sprintf("%s %s down and nothing would tell you", strings.Join(down, " and "), verb)
 		fix = "configure hybridlink:alarms (with hybridlink:vbrHealthCheck, each circuit gets a loss alarm; the VPN an event rule)"
 	}
+	if len(alerts) == 0 {
+		return nil, []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
+			"%s: the stack configures no alarm or event rule; the failover works, but this failure goes unnoticed until another link fails too: %s (docs/monitoring.md)", what, fix)}}
+	}
 	return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
-		"%s: no alarm or event rule of the stack fired (%d configured); %s", what, len(alerts), fix)}}
+		"%s: no alarm or event rule of the stack fired (%d configured); %s", what, len(alerts), fix)}}, nil
 }
 
 // silent reports a failure traffic does not show: some link is down, yet

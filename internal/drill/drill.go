@@ -28,6 +28,9 @@ type Step struct {
 	Expect   routemodel.Link
 	Paths    []routemodel.Path
 	Findings []routemodel.Finding
+	// Warnings are what the step found that does not fail it (a standby
+	// no alarm watches).
+	Warnings []routemodel.Finding
 	// Tables are the route tables the cloud held in the step.
 	Tables routemodel.Tables
 	// Alerts are the stack's alarms and event rules as evaluated in the
@@ -71,6 +74,15 @@ func (r *Report) Passed() bool {
 		}
 	}
 	return true
+}
+
+// Warnings are every step's warnings.
+func (r *Report) Warnings() []routemodel.Finding {
+	var out []routemodel.Finding
+	for _, s := range r.Steps {
+		out = append(out, s.Warnings...)
+	}
+	return out
 }
 
 // StandbyFails is the step that matters most: the VPN fails while the
@@ -144,7 +156,8 @@ func observe(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem, sc
 	if step.Alerts, err = cloud.Alerts(stack); err != nil {
 		return Step{}, err
 	}
-	step.Findings = append(step.Findings, judgeAlerts(n, sc, step.Alerts)...)
+	findings, warnings := judgeAlerts(n, sc, step.Alerts)
+	step.Findings, step.Warnings = append(step.Findings, findings...), warnings
 	return step, nil
 }
 
@@ -152,7 +165,7 @@ func observe(stack string, cloud *localcloud.Cloud, onprem routemodel.OnPrem, sc
 func (r *Report) Text() string {
 	var b strings.Builder
 	for i, s := range r.Steps {
-		fmt.Fprintf(&b, "step %d: %s — expect %s both ways: %s\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed()))
+		fmt.Fprintf(&b, "step %d: %s — expect %s both ways: %s\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed(), s.Warnings))
 		table(&b, s, "  ", " | ")
 		for _, e := range s.Entries {
 			fmt.Fprintf(&b, "  transit router: %s\n", e)
@@ -166,12 +179,15 @@ func (r *Report) Text() string {
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "  ✗ %s\n", f.Message)
 		}
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "  ⚠ %s\n", w.Message)
+		}
 		b.WriteString("\n")
 	}
 	if r.Cleanup != "" {
 		fmt.Fprintf(&b, "cleanup: %s\n", r.Cleanup)
 	}
-	fmt.Fprintf(&b, "drill of %s (%s): %s\n", r.Stack, r.method(), verdict(r.Passed()))
+	fmt.Fprintf(&b, "drill of %s (%s): %s\n", r.Stack, r.method(), verdict(r.Passed(), r.Warnings()))
 	return b.String()
 }
 
@@ -180,10 +196,10 @@ func (r *Report) Text() string {
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Failover drill: %s\n\n", r.Stack)
-	fmt.Fprintf(&b, "Run %s, method %s. Result: **%s**.\n\n", r.When.Format(time.RFC3339), r.method(), verdict(r.Passed()))
+	fmt.Fprintf(&b, "Run %s, method %s. Result: **%s**.\n\n", r.When.Format(time.RFC3339), r.method(), verdict(r.Passed(), r.Warnings()))
 	b.WriteString("Each step sets the links' state, then follows both directions between every IDC prefix and workload VPC through the route tables. Both must use the expected link, and the same one: otherwise traffic leaves on one link and returns on the other.\n\n")
 	for i, s := range r.Steps {
-		fmt.Fprintf(&b, "## Step %d: %s — expect %s both ways: %s\n\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed()))
+		fmt.Fprintf(&b, "## Step %d: %s — expect %s both ways: %s\n\n", i+1, s.Scenario.Name, s.Expect, verdict(s.Passed(), s.Warnings))
 		b.WriteString("| direction | from | to | link | path |\n|---|---|---|---|---|\n")
 		table(&b, s, "| ", " | ")
 		b.WriteString("\n")
@@ -211,7 +227,10 @@ func (r *Report) Markdown() string {
 		for _, f := range s.Findings {
 			fmt.Fprintf(&b, "- ✗ %s\n", f.Message)
 		}
-		if len(s.Findings) > 0 {
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "- ⚠ %s\n", w.Message)
+		}
+		if len(s.Findings)+len(s.Warnings) > 0 {
 			b.WriteString("\n")
 		}
 		b.WriteString(mermaid(s.Paths))
@@ -331,9 +350,16 @@ func (r *Report) method() Method {
 	return r.Method
 }
 
-func verdict(ok bool) string {
-	if ok {
-		return "passed"
+// verdict is a step's or a drill's result: FAILED, or passed, with the
+// number of warnings.
+func verdict(ok bool, warnings []routemodel.Finding) string {
+	switch {
+	case !ok:
+		return "FAILED"
+	case len(warnings) == 1:
+		return "passed, with 1 warning"
+	case len(warnings) > 1:
+		return fmt.Sprintf("passed, with %d warnings", len(warnings))
 	}
-	return "FAILED"
+	return "passed"
 }

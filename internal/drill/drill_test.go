@@ -93,13 +93,22 @@ func TestJudgeAlerts(t *testing.T) {
 	n := routemodel.Build(nil, routemodel.OnPrem{})
 	vpn := localcloud.Alert{Kind: "event rule", Name: "vpn-events", State: "ALARM"}
 	quiet := localcloud.Alert{Kind: "alarm", Name: "loss", State: "OK"}
-	assert.Empty(t, judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet, vpn}))
-	f := judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet})
-	assert.Len(t, f, 1)
+	f, w := judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet, vpn})
+	assert.Empty(t, f)
+	assert.Empty(t, w)
+	f, w = judgeAlerts(n, StandbyFails, []localcloud.Alert{quiet})
+	assert.Len(t, f, 1, "alarms that stay silent are broken monitoring")
+	assert.Empty(t, w)
 	assert.True(t, strings.HasPrefix(f[0].Message, SilentStandby+": no alarm or event rule of the stack fired (1 configured)"), f[0].Message)
-	assert.Len(t, judgeAlerts(n, StandbyFails, nil), 1, "no alarms at all is the same silence")
-	assert.Empty(t, judgeAlerts(n, routemodel.CircuitDown, nil), "a dead circuit shows in the traffic")
-	noisy := judgeAlerts(n, routemodel.Normal, []localcloud.Alert{{Name: "latency", State: "ALARM"}})
+	f, w = judgeAlerts(n, StandbyFails, nil)
+	assert.Empty(t, f, "a stack with no alarms has a working failover")
+	require.Len(t, w, 1, "and an unmonitored standby, which the drill reports")
+	assert.True(t, strings.HasPrefix(w[0].Message, UnmonitoredStandby), w[0].Message)
+	assert.Contains(t, w[0].Message, "configure hybridlink:alarms")
+	f, w = judgeAlerts(n, routemodel.CircuitDown, nil)
+	assert.Empty(t, f, "a dead circuit shows in the traffic")
+	assert.Empty(t, w)
+	noisy, _ := judgeAlerts(n, routemodel.Normal, []localcloud.Alert{{Name: "latency", State: "ALARM"}})
 	assert.Len(t, noisy, 1)
 	assert.Contains(t, noisy[0].Message, "latency fire(s) while every link is up")
 }
@@ -111,17 +120,27 @@ func TestJudgeAlertsTwoCircuits(t *testing.T) {
 	sessions := []routemodel.Session{{VBRIP: netip.MustParseAddr("10.1.0.9")}, {VBRIP: netip.MustParseAddr("10.1.0.13")}}
 	n := routemodel.Build(nil, routemodel.OnPrem{Sessions: sessions})
 	bDown := routemodel.Scenario{Name: "circuit B down", Faults: routemodel.Faults{CircuitBDown: true}}
-	f := judgeAlerts(n, bDown, nil)
+	quiet := []localcloud.Alert{{Name: "circuit-b-loss", State: "OK"}}
+	f, _ := judgeAlerts(n, bDown, quiet)
 	require.Len(t, f, 1)
 	assert.True(t, strings.HasPrefix(f[0].Message, "circuit B is down and nothing would tell you: no alarm"), f[0].Message)
-	f = judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitBDown: true, VPNDown: true}}, nil)
+	f, w := judgeAlerts(n, bDown, nil)
+	assert.Empty(t, f, "no alarms at all: a warning, as with one circuit")
+	require.Len(t, w, 1)
+	assert.True(t, strings.HasPrefix(w[0].Message, "circuit B is down and nothing would tell you: the stack configures no alarm"), w[0].Message)
+	f, _ = judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitBDown: true, VPNDown: true}}, quiet)
 	require.Len(t, f, 1)
 	assert.Contains(t, f[0].Message, "circuit B and the VPN are down and nothing would tell you")
-	assert.Empty(t, judgeAlerts(n, bDown, []localcloud.Alert{{Name: "circuit-b-loss", State: "ALARM"}}))
-	assert.Empty(t, judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, nil), "A down moves the traffic to B")
+	f, w = judgeAlerts(n, bDown, []localcloud.Alert{{Name: "circuit-b-loss", State: "ALARM"}})
+	assert.Empty(t, f)
+	assert.Empty(t, w)
+	f, w = judgeAlerts(n, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, nil)
+	assert.Empty(t, f, "A down moves the traffic to B")
+	assert.Empty(t, w)
 
 	ecmp := routemodel.Build(nil, routemodel.OnPrem{Sessions: sessions, ECMP: true})
-	assert.Len(t, judgeAlerts(ecmp, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, nil), 1, "ECMP: B already carried traffic")
+	f, _ = judgeAlerts(ecmp, routemodel.Scenario{Faults: routemodel.Faults{CircuitDown: true}}, quiet)
+	assert.Len(t, f, 1, "ECMP: B already carried traffic")
 
 	var names []string
 	for _, sc := range StepsFor(n) {
@@ -132,6 +151,22 @@ func TestJudgeAlertsTwoCircuits(t *testing.T) {
 		"circuits A and B down", "circuits A and B restored", "circuit A and the VPN down", "circuit A and the VPN restored",
 		"circuit B and the VPN down", "circuit B and the VPN restored"}, names)
 	assert.Equal(t, Steps, StepsFor(routemodel.Build(nil, routemodel.OnPrem{})))
+}
+
+// A drill whose only finding is an unmonitored standby passes, and says so
+// in every rendering.
+func TestReportWithAWarning(t *testing.T) {
+	r := report()
+	r.Steps = r.Steps[:1]
+	r.Steps[0].Warnings = []routemodel.Finding{{Scenario: "normal", Message: UnmonitoredStandby + "; configure hybridlink:alarms"}}
+	assert.True(t, r.Passed())
+	text := r.Text()
+	assert.Contains(t, text, "step 1: normal — expect Express Connect both ways: passed, with 1 warning\n")
+	assert.Contains(t, text, "  ⚠ "+UnmonitoredStandby)
+	assert.Contains(t, text, "drill of prod (fault-switch): passed, with 1 warning\n")
+	md := r.Markdown()
+	assert.Contains(t, md, "Result: **passed, with 1 warning**")
+	assert.Contains(t, md, "- ⚠ "+UnmonitoredStandby)
 }
 
 func TestJudgeEntries(t *testing.T) {
