@@ -23,7 +23,10 @@ import (
 // Left to their own tests: ./test.sh (this), the lab (root, network
 // namespaces: internal/lab), `backend check` of a team's bucket (not a
 // first-day step; TestREADMERealCloud runs it as written against the test
-// S3 server) and `--real` or plain `pulumi up` (a real account).
+// S3 server), `review` (a pull request's check, which compares this
+// repository's working tree with its merge base: TestReview runs it as
+// written on repositories whose base and head it sets) and `--real` or
+// plain `pulumi up` (a real account).
 func TestFirstDay(t *testing.T) {
 	skipShort(t)
 	state, reports := t.TempDir(), t.TempDir()
@@ -81,7 +84,7 @@ func TestFirstDay(t *testing.T) {
 			case "localcloud serve":
 				serveUntilInterrupted(t, withState(args))
 				continue
-			case "backend check":
+			case "backend check", "review":
 				continue
 			}
 			mustRun(withState(args)...)

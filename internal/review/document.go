@@ -206,6 +206,9 @@ func (s *Stack) pathsSummary() string {
 		verdict = "⚠️ fails as it did at the base"
 	default:
 		verdict = "✅ passes"
+		if n := len(p.Head.Warnings()); n > 0 {
+			verdict += fmt.Sprintf(", with %d %s", n, plural(n, "warning", "warnings"))
+		}
 	}
 	changed, added, removed := p.Count()
 	paths := "paths unchanged"
@@ -454,6 +457,14 @@ func (s *Stack) pathsDocument() []block {
 			items = append(items, fmt.Sprintf("%s: %s%s", strings.Join(stepsOf[f], ", "), f, was))
 		}
 		doc = append(doc, para("What fails at the head, and in which steps:"), list(items))
+	}
+	if p.Head != nil && len(p.Head.Warnings()) > 0 {
+		warnings := p.Head.Warnings()
+		var items []string
+		for _, w := range warnings {
+			items = append(items, fmt.Sprintf("%s: %s", w.Scenario, w.Message))
+		}
+		doc = append(doc, para("What the drill warns of at the head (it does not fail the review):"), list(items))
 	}
 	return append(doc, details{"Paths per step, base and head", detail})
 }
