@@ -21,7 +21,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
+	"github.com/hybridlink/hybridlink/internal/sandbox"
 	"github.com/hybridlink/hybridlink/stacks"
+	"github.com/stretchr/testify/assert"
 )
 
 // Each committed stack, what its design adds, and the changes and mistakes
@@ -277,6 +279,12 @@ func (l *lifecycle) expectPolicyFailure(t *testing.T, what string, pc policyCase
 	if len(missing) > 0 {
 		t.Errorf("%s %s with %s failed, but not on policy %s: the engine output lacks %s.\nIts errors:\n%s\nengine output:\n%s",
 			l.stack, what, pc.name, pc.policy, strings.Join(missing, ", "), errorLines(r.output), r.output)
+	}
+	// And the operator is told why and what to do.
+	var f *sandbox.Failure
+	if assert.ErrorAs(t, r.err, &f, "%s %s with %s", l.stack, what, pc.name) {
+		assert.True(t, strings.HasPrefix(f.Cause, "the policy pack found a mandatory violation"), "%s %s with %s: the cause given is %q", l.stack, what, pc.name, f.Cause)
+		assert.Contains(t, f.Next, "policy/README.md")
 	}
 }
 

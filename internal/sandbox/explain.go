@@ -48,7 +48,7 @@ func (s *Sandbox) explain(ctx context.Context, op string, err error) error {
 		f.Next = fmt.Sprintf("run `%s` (or the same command again): it settles what was in flight and carries on", up)
 	case strings.Contains(stderr, "the stack is currently locked by"):
 		f.Cause = "the stack is locked by another Pulumi run: " + firstLine(after(stderr, "the stack is currently locked by"))
-		f.Next = "wait for that run to end and run this command again; a lock whose process is gone is cancelled by the next run by itself"
+		f.Next = "wait for that run to end and run this command again; a lock whose process is gone is lifted by the next run by itself"
 		// A run of another machine took the lock between this run's check
 		// and its update: no run here can tell whether it is gone.
 		if locks, err := s.store.StackLocks(context.WithoutCancel(ctx), projectName, s.opts.Stack); err == nil {

@@ -32,7 +32,8 @@ import (
 // --diff, --target, --target-dependents, --expect-no-changes. The result's
 // Summary holds the update's resource changes, and Outputs the stack's
 // outputs, secrets masked ("[secret]", Secret set); Stack.Outputs reads
-// them decrypted. The events streamed are the update's.
+// them decrypted. The events streamed are the update's, or the preview's
+// when the preview stops it.
 func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, error) {
 	var o optup.Options
 	for _, opt := range opts {
@@ -50,7 +51,9 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 		return auto.UpResult{}, err
 	}
 	defer host.Close()
-	log, err := os.CreateTemp(s.stateDir, "up-events-*.json")
+	// In the system's temporary directory: a run killed outright leaves
+	// it, and a state directory would gather them.
+	log, err := os.CreateTemp("", "hybridlink-up-events-*.json")
 	if err != nil {
 		return auto.UpResult{}, fmt.Errorf("sandbox: %w", err)
 	}
@@ -73,7 +76,9 @@ func (s *Sandbox) Up(ctx context.Context, opts ...optup.Option) (auto.UpResult, 
 	ev, evErr := readEvents(log.Name())
 	ev.stream(o.EventStreams)
 	if runErr != nil {
-		err := s.explain(ctx, "sandbox up", fmt.Errorf("pulumi up (exit %d): %w\n%s", code, runErr, stderr))
+		// The CLI prints policy violations and the program's errors to
+		// stdout, its own failures to stderr: explain reads both.
+		err := s.explain(ctx, "sandbox up", fmt.Errorf("pulumi up (exit %d): %w\n%s\n%s", code, runErr, stdout, stderr))
 		var f *Failure
 		if !ev.updated && errors.As(err, &f) {
 			f.Cause += " (found by the preview before the update: nothing was changed)"
@@ -117,7 +122,10 @@ func (s *Sandbox) upArgs(o optup.Options) ([]string, error) {
 	}
 	rest := o
 	rest.Diff, rest.Target, rest.TargetDependents, rest.ExpectNoChanges = false, nil, false, false
-	rest.ProgressStreams, rest.ErrorProgressStreams, rest.EventStreams, rest.ShowSecrets = nil, nil, nil, nil
+	rest.ProgressStreams, rest.ErrorProgressStreams, rest.EventStreams = nil, nil, nil
+	if rest.ShowSecrets != nil && !*rest.ShowSecrets {
+		rest.ShowSecrets = nil // the CLI's default: secrets masked
+	}
 	if !reflect.ValueOf(rest).IsZero() {
 		return nil, fmt.Errorf("sandbox up: an option it does not take: %+v", rest)
 	}
