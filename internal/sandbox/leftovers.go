@@ -35,11 +35,16 @@ import (
 //     sidecars and the next write rewrites it, so it is left alone.
 //
 // Every object of a stack is written by a run that holds the stack's lock,
-// or, for the lock itself, is taking it; so once no live run holds the lock
-// (and this run holds the sandbox's run lock), a temporary file there is a
-// dead writer's. A Pulumi CLI run outside hybridlink that is taking the
-// lock at that very instant (`localcloud serve`'s environment) would see
-// its lock's write fail and could run again.
+// or, for the lock itself, is taking it; so once no live run holds the lock,
+// a temporary file there is a dead writer's — provided no run can take the
+// lock meanwhile. The sandbox's own backend has that guarantee: every
+// hybridlink run on it holds the sandbox's run lock first, so the sandbox
+// repairs it. A file backend the operator names may be shared (another
+// state directory, a network file system) with runs that take no run lock
+// here, so there the leftovers are named and left to the operator. A
+// Pulumi CLI run outside hybridlink on the sandbox's backend (`localcloud
+// serve`'s environment), taking its lock at that very instant, would see its
+// lock's write fail and could run again.
 
 // tempFile matches fileblob's temporary files: the object's name, a dot,
 // the creation time in hexadecimal nanoseconds, ".tmp".
@@ -56,10 +61,16 @@ func stackPlaces(backend, stack string) []string {
 	return append(places, filepath.Join(meta, "history", projectName, stack), filepath.Join(meta, "backups", projectName, stack))
 }
 
-// removeLeftovers removes the temporary files and torn sidecars a killed
-// run left among the stack's objects, saying so on log. Only for a stack no
-// live run holds.
-func removeLeftovers(backend, stack string, log io.Writer) error {
+// leftoverFile is a file a killed run left in the backend, and why it is
+// one.
+type leftoverFile struct{ path, why string }
+
+func (l leftoverFile) String() string { return l.path + " (" + l.why + ")" }
+
+// findLeftovers lists the temporary files and torn sidecars a killed run
+// left among the stack's objects.
+func findLeftovers(backend, stack string) ([]leftoverFile, error) {
+	var out []leftoverFile
 	for _, place := range stackPlaces(backend, stack) {
 		err := filepath.WalkDir(place, func(path string, d fs.DirEntry, err error) error {
 			switch {
@@ -71,16 +82,24 @@ func removeLeftovers(backend, stack string, log io.Writer) error {
 				return nil
 			}
 			why, err := leftover(path)
-			if why == "" || err != nil {
-				return err
+			if why != "" {
+				out = append(out, leftoverFile{path, why})
 			}
-			fmt.Fprintf(log, "sandbox: removing %s, %s\n", path, why)
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
-			return nil
+			return err
 		})
 		if err != nil {
+			return nil, fmt.Errorf("sandbox: looking for what a killed run left in the backend: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// removeLeftovers removes them, saying so on log. Only for a stack no live
+// run holds, on a backend no run can lock meanwhile.
+func removeLeftovers(files []leftoverFile, log io.Writer) error {
+	for _, f := range files {
+		fmt.Fprintf(log, "sandbox: removing %s, %s\n", f.path, f.why)
+		if err := os.Remove(f.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sandbox: removing what a killed run left in the backend: %w", err)
 		}
 	}

@@ -47,11 +47,15 @@ func TestRemoveLeftovers(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
 	}
-	require.NoError(t, removeLeftovers(backend, "prod", io.Discard))
+	found, err := findLeftovers(backend, "prod")
+	require.NoError(t, err)
+	require.NoError(t, removeLeftovers(found, io.Discard))
 	for name, removed := range files {
 		_, err := os.Stat(filepath.Join(meta, name))
 		assert.Equal(t, removed, os.IsNotExist(err), "%s removed", name)
 	}
 	// A sandbox with no backend yet has nothing to repair.
-	assert.NoError(t, removeLeftovers(filepath.Join(backend, "missing"), "prod", io.Discard))
+	found, err = findLeftovers(filepath.Join(backend, "missing"), "prod")
+	assert.NoError(t, err)
+	assert.Empty(t, found)
 }

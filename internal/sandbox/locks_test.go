@@ -128,8 +128,20 @@ func TestStaleLockWithoutAStack(t *testing.T) {
 		t.Errorf("left behind: %v", l)
 	}
 
-	writeLock(os.Getpid())
+	// On a file backend the operator names, which runs outside this
+	// sandbox's run lock may share, the leftover is named, not removed.
 	temp := writeTemp()
+	named := fileSandbox(t, state)
+	named.opts.Backend = named.backend
+	if err := named.cancelStaleLocks(context.Background(), true); err == nil ||
+		!strings.Contains(err.Error(), temp+" (the temporary file of a write a killed run did not finish)") || !strings.Contains(err.Error(), "remove those files") {
+		t.Errorf("a leftover in a backend the operator named: %v, want it named with what to do", err)
+	}
+	if _, err := os.Stat(temp); err != nil {
+		t.Errorf("a leftover in a backend the operator named was removed: %v", err)
+	}
+
+	writeLock(os.Getpid())
 	if err := s.cancelStaleLocks(context.Background(), true); !errors.Is(err, ErrStackInUse) {
 		t.Errorf("a live run's lock: %v, want ErrStackInUse", err)
 	}

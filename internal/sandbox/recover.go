@@ -249,7 +249,20 @@ func (s *Sandbox) cancelStaleLocks(ctx context.Context, update bool) error {
 		return nil
 	}
 	if dir, ok := statebackend.FileDir(s.backend); ok {
-		if err := removeLeftovers(dir, s.opts.Stack, s.opts.Out); err != nil {
+		files, err := findLeftovers(dir, s.opts.Stack)
+		if err != nil {
+			return err
+		}
+		if s.opts.Backend != "" && len(files) > 0 {
+			var names []string
+			for _, f := range files {
+				names = append(names, f.String())
+			}
+			return fmt.Errorf("sandbox: the backend %s holds what a killed run left: %s; a Pulumi run that does not hold this sandbox's run lock may share that directory, so hybridlink does not remove them: "+
+				"once no run uses stack %s, from any working copy or machine that shares it, remove those files and run this command again; nothing was changed",
+				s.backend, strings.Join(names, "; "), s.opts.Stack)
+		}
+		if err := removeLeftovers(files, s.opts.Out); err != nil {
 			return err
 		}
 	}
