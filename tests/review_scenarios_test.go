@@ -142,6 +142,27 @@ var reviewScenarios = []reviewScenario{
 		},
 	},
 	{
+		// The drill passes without alarms, warning that a failed standby
+		// would go unnoticed: the review must not let that pass unseen
+		// when the change is what removed them.
+		name: "alarms-removed",
+		edit: func(t *testing.T, dir string) {
+			replaceIn(t, dir, "stacks/Pulumi.prod.yaml",
+				"  hybridlink:alarms:\n    enabled: true\n    contactGroup:\n      name: hybridlink-prod-oncall\n      contacts:\n        - netops-oncall\n", "")
+		},
+		args: []string{"--stack", "prod"},
+		check: func(t *testing.T, r reviewResult) {
+			passed(t, r)
+			prod := summaryRow(t, r.markdown, "prod")
+			assert.Regexp(t, `^\d+ deletes$`, prod[colChange])
+			assert.Equal(t, "✅ passes, with 1 warning; paths unchanged", prod[colPaths])
+			assert.Contains(t, section(r.markdown, "**To weigh**", "\n\n|"),
+				`**prod**: the failover drill warns, which it did not at the base (VPN fails while the circuit is up): `+drill.UnmonitoredStandby)
+			assert.Contains(t, stackSection(t, r.markdown, "prod"),
+				"| VPN fails while the circuit is up | Express Connect | ✅ passed | ✅ passed, with 1 warning |")
+		},
+	},
+	{
 		name: "idc-prefix-added",
 		edit: func(t *testing.T, dir string) {
 			replaceIn(t, dir, "stacks/Pulumi.prod.yaml", "  hybridlink:idcPrefixes:\n    - 172.16.0.0/16\n", "  hybridlink:idcPrefixes:\n    - 172.16.0.0/16\n    - 172.17.0.0/16\n")
@@ -186,7 +207,8 @@ var reviewScenarios = []reviewScenario{
 			// would go unnoticed, and says so in the stack's section.
 			assert.Equal(t, []string{"nothing", everyVendor, "✅ passes, with 1 warning; paths unchanged, 2 new"}, dev[colBreaks:])
 			md := stackSection(t, r.markdown, "dev")
-			assert.Contains(t, md, "What the drill warns of at the head (it does not fail the review):\n\n- VPN fails while the circuit is up: "+drill.UnmonitoredStandby)
+			assert.Contains(t, md, "What the drill warns of at the head, without failing, and in which steps:\n\n- VPN fails while the circuit is up: "+drill.UnmonitoredStandby)
+			assert.NotContains(t, section(r.markdown, "**To weigh**", "\n\n|"), drill.UnmonitoredStandby, "dev had no alarms before this change either")
 			assert.Contains(t, md, "| IDC → cloud | IDC 172.16.0.0/16 | VPC analytics 10.22.0.0/16 | — | Express Connect (new) |")
 			assert.Contains(t, md, "+ip route 10.22.0.0 255.255.0.0") // cisco-ios: the standby route to the new VPC
 		},
@@ -335,6 +357,8 @@ var reviewScenarios = []reviewScenario{
 			assert.Regexp(t, `^new stack: \d+ creates$`, staging[colChange])
 			assert.Equal(t, []string{"nothing", everyVendor}, staging[colBreaks:colPaths])
 			assert.Equal(t, "✅ passes, with 1 warning; paths unchanged, 2 new", staging[colPaths])
+			assert.Contains(t, section(r.markdown, "**To weigh**", "\n\n|"),
+				"**staging**: the new stack's failover drill warns (VPN fails while the circuit is up): "+drill.UnmonitoredStandby)
 			assert.Equal(t, "no change", summaryRow(t, r.markdown, "prod")[colChange])
 			// cisco-ios, from nothing; in the job summary, which keeps the
 			// configuration diff a comment of three stacks leaves out.

@@ -420,19 +420,10 @@ func (s *Stack) pathsDocument() []block {
 		return doc
 	}
 	steps := table{head: []string{"step", "expects", "base", "head"}}
-	// A finding recurs in every step with the same fault set: one line each,
-	// naming its steps.
-	var findings []string
-	stepsOf := map[string][]string{}
 	var detail []block
 	for _, st := range p.Steps {
-		steps.rows = append(steps.rows, []string{st.Name, string(st.Expect), verdictOf(st.BaseRan, st.BasePassed), verdictOf(st.HeadRan, st.HeadPassed)})
-		for _, f := range st.HeadFindings {
-			if _, ok := stepsOf[f]; !ok {
-				findings = append(findings, f)
-			}
-			stepsOf[f] = append(stepsOf[f], st.Name)
-		}
+		steps.rows = append(steps.rows, []string{st.Name, string(st.Expect),
+			verdictOf(st.BaseRan, st.BasePassed, len(st.BaseWarnings)), verdictOf(st.HeadRan, st.HeadPassed, len(st.HeadWarnings))})
 		rows := table{head: []string{"direction", "from", "to", "base", "head"}}
 		for _, r := range st.Rows {
 			head := r.Head
@@ -447,34 +438,36 @@ func (s *Stack) pathsDocument() []block {
 		detail = append(detail, para(fmt.Sprintf("Step %s, expecting %s:", st.Name, st.Expect)), rows)
 	}
 	doc = append(doc, steps)
-	if len(findings) > 0 {
-		var items []string
-		for _, f := range findings {
-			was := ""
-			if !p.newAnywhere(f) {
-				was = " *(as at the base)*"
-			}
-			items = append(items, fmt.Sprintf("%s: %s%s", strings.Join(stepsOf[f], ", "), f, was))
-		}
-		doc = append(doc, para("What fails at the head, and in which steps:"), list(items))
+	if f := p.HeadFindings(); len(f) > 0 {
+		doc = append(doc, para("What fails at the head, and in which steps:"), list(remarkItems(f)))
 	}
-	if p.Head != nil && len(p.Head.Warnings()) > 0 {
-		warnings := p.Head.Warnings()
-		var items []string
-		for _, w := range warnings {
-			items = append(items, fmt.Sprintf("%s: %s", w.Scenario, w.Message))
-		}
-		doc = append(doc, para("What the drill warns of at the head (it does not fail the review):"), list(items))
+	if w := p.HeadWarnings(); len(w) > 0 {
+		doc = append(doc, para("What the drill warns of at the head, without failing, and in which steps:"), list(remarkItems(w)))
 	}
 	return append(doc, details{"Paths per step, base and head", detail})
 }
 
-func verdictOf(ran, passed bool) string {
+// remarkItems lists remarks with their steps, marking those the base had.
+func remarkItems(rs []Remark) []string {
+	var items []string
+	for _, r := range rs {
+		was := ""
+		if !r.New {
+			was = " *(as at the base)*"
+		}
+		items = append(items, fmt.Sprintf("%s: %s%s", strings.Join(r.Steps, ", "), r.Message, was))
+	}
+	return items
+}
+
+func verdictOf(ran, passed bool, warnings int) string {
 	switch {
 	case !ran:
 		return "—"
-	case passed:
-		return "✅ passed"
+	case !passed:
+		return "❌ failed"
+	case warnings > 0:
+		return fmt.Sprintf("✅ passed, with %d %s", warnings, plural(warnings, "warning", "warnings"))
 	}
-	return "❌ failed"
+	return "✅ passed"
 }

@@ -33,6 +33,10 @@ type StepPaths struct {
 	// NewFindings are the head's that the base's step did not have: what
 	// the change breaks, rather than what was broken before it.
 	BaseFindings, HeadFindings, NewFindings []string
+	// BaseWarnings, HeadWarnings and NewWarnings are the same for what the
+	// step warns of without failing (an unmonitored standby): a warning new
+	// at the head is a finding the change brings, such as alarms removed.
+	BaseWarnings, HeadWarnings, NewWarnings []string
 	// Asymmetric says, per IDC prefix and VPC whose two directions take
 	// different links at the head, which direction takes which.
 	Asymmetric []string
@@ -89,14 +93,41 @@ func (p Paths) HeadAsymmetric() []string {
 // HeadPassed reports whether the drill ran at the head and passed.
 func (p Paths) HeadPassed() bool { return p.Head != nil && p.Head.Passed() }
 
-// newAnywhere reports whether a finding is new in some step.
-func (p Paths) newAnywhere(finding string) bool {
+// Remark is a finding or a warning of the head's drill, once, with the
+// steps it recurs in (a finding recurs in every step with the same faults)
+// and whether some step has it and the base's does not.
+type Remark struct {
+	Message string
+	Steps   []string
+	New     bool
+}
+
+// HeadFindings are the head's findings, HeadWarnings its warnings, as
+// remarks.
+func (p Paths) HeadFindings() []Remark {
+	return p.remarks(func(s StepPaths) ([]string, []string) { return s.HeadFindings, s.NewFindings })
+}
+
+func (p Paths) HeadWarnings() []Remark {
+	return p.remarks(func(s StepPaths) ([]string, []string) { return s.HeadWarnings, s.NewWarnings })
+}
+
+func (p Paths) remarks(of func(StepPaths) (head, new []string)) []Remark {
+	var out []Remark
+	at := map[string]int{}
 	for _, s := range p.Steps {
-		if slices.Contains(s.NewFindings, finding) {
-			return true
+		head, fresh := of(s)
+		for _, m := range head {
+			i, ok := at[m]
+			if !ok {
+				i, at[m] = len(out), len(out)
+				out = append(out, Remark{Message: m})
+			}
+			out[i].Steps = append(out[i].Steps, s.Name)
+			out[i].New = out[i].New || slices.Contains(fresh, m)
 		}
 	}
-	return false
+	return out
 }
 
 // Broken lists the steps in which the head fails in a way the base did not.
@@ -138,23 +169,30 @@ func comparePaths(base, head *drill.Report, baseNote, headNote string) Paths {
 		if i < len(baseSteps) {
 			b = &baseSteps[i]
 			s.Name, s.Expect, s.BaseRan, s.BasePassed = b.Scenario.Name, b.Expect, true, b.Passed()
-			s.BaseFindings = messages(b.Findings)
+			s.BaseFindings, s.BaseWarnings = messages(b.Findings), messages(b.Warnings)
 		}
 		if i < len(headSteps) {
 			h = &headSteps[i]
 			s.Name, s.Expect, s.HeadRan, s.HeadPassed = h.Scenario.Name, h.Expect, true, h.Passed()
-			s.HeadFindings = messages(h.Findings)
+			s.HeadFindings, s.HeadWarnings = messages(h.Findings), messages(h.Warnings)
 			s.Asymmetric = asymmetric(h.Paths)
-			for _, f := range s.HeadFindings {
-				if !slices.Contains(s.BaseFindings, f) {
-					s.NewFindings = append(s.NewFindings, f)
-				}
-			}
+			s.NewFindings, s.NewWarnings = without(s.HeadFindings, s.BaseFindings), without(s.HeadWarnings, s.BaseWarnings)
 		}
 		s.Rows = rows(b, h)
 		p.Steps = append(p.Steps, s)
 	}
 	return p
+}
+
+// without is what of head is not in base.
+func without(head, base []string) []string {
+	var out []string
+	for _, m := range head {
+		if !slices.Contains(base, m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func messages(fs []routemodel.Finding) []string {

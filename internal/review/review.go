@@ -170,7 +170,8 @@ func (s *Stack) Blocking() []string {
 
 // Warnings lists what a reviewer should weigh but does not fail the review:
 // replacements and deletions that disrupt traffic, advisory violations,
-// drills that already failed at the base.
+// drills that already failed at the base, what the head's drill newly warns
+// of (alarms removed: a failed standby would go unnoticed).
 func (s *Stack) Warnings() []string {
 	var out []string
 	for _, b := range s.Breaks {
@@ -195,6 +196,16 @@ func (s *Stack) Warnings() []string {
 	}
 	if s.Paths.Base != nil && !s.Paths.Base.Passed() {
 		out = append(out, "the failover drill already fails at the base, before this change (see the drill below)")
+	}
+	if s.Status != Removed {
+		for _, w := range s.Paths.HeadWarnings() {
+			switch {
+			case s.Status == New:
+				out = append(out, fmt.Sprintf("the new stack's failover drill warns (%s): %s", strings.Join(w.Steps, ", "), w.Message))
+			case w.New:
+				out = append(out, fmt.Sprintf("the failover drill warns, which it did not at the base (%s): %s", strings.Join(w.Steps, ", "), w.Message))
+			}
+		}
 	}
 	if len(s.OnPrem.Files) > 0 {
 		out = append(out, fmt.Sprintf("the on-premises gateway's configuration changes (%s): the network team must load it", strings.Join(s.OnPrem.Vendors(), ", ")))

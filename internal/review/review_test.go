@@ -249,6 +249,32 @@ func TestPaths(t *testing.T) {
 	assert.Contains(t, s.Warnings(), "the failover drill already fails at the base, before this change (see the drill below)")
 }
 
+// A drill warning the base had (an environment never monitored) is not the
+// change's; one only the head has (alarms removed) is for the reviewer to
+// weigh, and the step table shows both.
+func TestPathWarnings(t *testing.T) {
+	step := func(name string, warnings ...string) drill.Step {
+		st := drill.Step{Scenario: routemodel.Scenario{Name: name}, Expect: routemodel.Circuit}
+		for _, w := range warnings {
+			st.Warnings = append(st.Warnings, routemodel.Finding{Scenario: name, Message: w})
+		}
+		return st
+	}
+	base := &drill.Report{Steps: []drill.Step{step("normal"), step("VPN down", "unmonitored")}}
+	head := &drill.Report{Steps: []drill.Step{step("normal", "new"), step("VPN down", "unmonitored", "new")}}
+	p := comparePaths(base, head, "", "")
+	assert.Equal(t, []Remark{{Message: "new", Steps: []string{"normal", "VPN down"}, New: true}, {Message: "unmonitored", Steps: []string{"VPN down"}}},
+		p.HeadWarnings())
+	assert.Empty(t, p.Broken(), "a warning fails nothing")
+	s := &Stack{Name: "prod", Status: Changed, Paths: p}
+	assert.Empty(t, s.Blocking())
+	assert.Equal(t, []string{"the failover drill warns, which it did not at the base (normal, VPN down): new"}, s.Warnings())
+	md := markdown(s.pathsDocument(), false)
+	assert.Contains(t, md, "| VPN down | Express Connect | ✅ passed, with 1 warning | ✅ passed, with 2 warnings |")
+	assert.Contains(t, md, "- VPN down: unmonitored *(as at the base)*\n")
+	assert.Equal(t, "✅ passes, with 3 warnings; paths unchanged", s.pathsSummary())
+}
+
 func TestRendering(t *testing.T) {
 	doc := []block{
 		heading{3, "verdict"},
