@@ -19,7 +19,9 @@ const SilentStandby = "the standby path is down and nothing would tell you"
 // a failed VPN would go unnoticed until the circuit fails too. Calling that
 // a failed failover would make the drill fail by design on such a stack,
 // and a drill that always fails teaches operators to ignore it.
-const UnmonitoredStandby = SilentStandby + ": the stack configures no alarm or event rule"
+const UnmonitoredStandby = SilentStandby + ": " + noAlarms
+
+const noAlarms = "the stack configures no alarm or event rule"
 
 // judgeAlerts checks the alerts of a step: when a link is down but traffic
 // keeps the links it has with every link up (the VPN, or a standby circuit,
@@ -52,7 +54,7 @@ func judgeAlerts(n *routemodel.Network, sc routemodel.Scenario, alerts []localcl
 	}
 	if len(alerts) == 0 {
 		return nil, []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
-			"%s: the stack configures no alarm or event rule; the failover works, but this failure goes unnoticed until another link fails too: %s (docs/monitoring.md)", what, fix)}}
+			"%s: %s; the failover works, but this failure goes unnoticed until another link fails too: %s (docs/monitoring.md)", what, noAlarms, fix)}}
 	}
 	return []routemodel.Finding{{Scenario: sc.Name, Message: fmt.Sprintf(
 		"%s: no alarm or event rule of the stack fired (%d configured); %s", what, len(alerts), fix)}}, nil
