@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -110,8 +111,16 @@ func settled(t *testing.T, state, stack string) {
 	for _, place := range []string{filepath.Join(meta, "stacks", "hybridlink"), filepath.Join(meta, "locks"),
 		filepath.Join(meta, "history", "hybridlink", stack), filepath.Join(meta, "backups", "hybridlink", stack)} {
 		_ = filepath.WalkDir(place, func(path string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.Contains(path, "/"+stack) && leftover.MatchString(path) {
+			if err != nil || d.IsDir() || !strings.Contains(path, "/"+stack) {
+				return nil
+			}
+			if leftover.MatchString(path) {
 				t.Errorf("a killed run's temporary file is left: %s", path)
+			}
+			if strings.HasSuffix(path, ".attrs") {
+				if b, err := os.ReadFile(path); err != nil || !json.Valid(b) {
+					t.Errorf("a killed run's half-written metadata file is left: %s (%q, %v)", path, b, err)
+				}
 			}
 			return nil
 		})
@@ -135,7 +144,8 @@ func copyState(t *testing.T, from string) string {
 // change the CLI makes to the file backend while it creates the stack (the
 // window between its first lock and its first complete checkpoint, where a
 // kill once left a temporary checkpoint that looked like the stack and a
-// temporary lock no run could read) and while it updates a deployed stack
+// temporary lock no run could read, then the first up's lock and first
+// checkpoint save, before any create) and while it updates a deployed stack
 // (the update's lock, a checkpoint save with its .bak, the history, the
 // backup and the unlock). After each kill the next run — a refresh of the
 // stack being created, an up of the deployed one — succeeds by itself,
@@ -153,7 +163,15 @@ func TestKilledAtEveryBackendChange(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("the recorded no-change up: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	creating := killPoints(created, func(c killpoint.Change) bool { return c.Command != "up" })
+	// Creating: everything before the first up, and that up's changes until
+	// its first checkpoint save is in place (its lock taken, nothing created
+	// yet); the saves after it, each recording a create, are TestKilledUp's.
+	saved := false
+	creating := killPoints(created, func(c killpoint.Change) bool {
+		keep := c.Command != "up" || !saved
+		saved = saved || c.Command == "up" && c.Op == "rename" && strings.HasSuffix(c.To, "/stacks/hybridlink/"+stack+".json")
+		return keep
+	})
 	updating := killPoints(updated, func(killpoint.Change) bool { return true })
 	if len(creating) < 20 || len(updating) < 20 {
 		t.Fatalf("too few changes recorded (%d creating the stack, %d updating it): the recording is broken", len(creating), len(updating))

@@ -372,7 +372,8 @@ func TestCtrlC(t *testing.T) {
 // refresh after a killed up settles it as well, and a destroy leaves nothing
 // in the local cloud: what the killed run made was imported into the
 // state, not forgotten. TestKilledAtEveryBackendChange covers the other
-// instants, before the first create and after the last.
+// instants: creating the stack up to the first up's first checkpoint save,
+// before any create, and every change of an update.
 func TestKilledUp(t *testing.T) {
 	skipShort(t)
 	c := prodCase(t)

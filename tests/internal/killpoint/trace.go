@@ -21,6 +21,7 @@ const atCWD = ^uint64(99) // -100
 // tracer follows the CLI and everything it starts.
 type tracer struct {
 	leader  int    // the CLI's process
+	parent  int    // the hybridlink run that started it
 	backend string // the directory whose changes count
 	dir     string
 	at      *Point
@@ -42,7 +43,7 @@ func runTraced() (int, error) {
 			return 0, fmt.Errorf("%s: %w", envAt, err)
 		}
 	}
-	t := &tracer{backend: filepath.Clean(os.Getenv(envBackend)), dir: os.Getenv(envDir), at: at, command: commandOf(os.Args[1:])}
+	t := &tracer{parent: os.Getppid(), backend: filepath.Clean(os.Getenv(envBackend)), dir: os.Getenv(envDir), at: at, command: commandOf(os.Args[1:])}
 	cmd := exec.Command(self, os.Args[1:]...)
 	cmd.Args[0] = os.Args[0]
 	cmd.Env = append(os.Environ(), envStage+"=filter")
@@ -68,7 +69,9 @@ func runTraced() (int, error) {
 	return t.serve()
 }
 
-// serve answers the stops of every traced task until the CLI ends.
+// serve answers the stops of every traced task until the CLI ends. Tasks
+// the CLI leaves running (a plugin it did not stop) are not waited for:
+// they die with the tracer (PTRACE_O_EXITKILL).
 func (t *tracer) serve() (int, error) {
 	code := -1
 	for {
@@ -90,6 +93,7 @@ func (t *tracer) serve() (int, error) {
 				if ws.Signaled() {
 					code = 128 + int(ws.Signal())
 				}
+				return code, nil
 			}
 			continue
 		case !ws.Stopped():
@@ -156,11 +160,14 @@ func (t *tracer) onCall(tid int) error {
 }
 
 // killAll kills the CLI (stopped before the chosen change, its other
-// threads before any further one), the hybridlink run that started it, and
-// this process with them.
+// threads before any further one), the hybridlink run that started it —
+// unless it is gone already, and the parent now one that adopted this
+// process — and this process with them.
 func (t *tracer) killAll() {
 	_ = unix.Kill(t.leader, unix.SIGKILL)
-	_ = unix.Kill(os.Getppid(), unix.SIGKILL)
+	if os.Getppid() == t.parent {
+		_ = unix.Kill(t.parent, unix.SIGKILL)
+	}
 	_ = unix.Kill(0, unix.SIGKILL)
 	select {}
 }
