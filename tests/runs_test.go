@@ -17,6 +17,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hybridlink/hybridlink/internal/inventory"
 	"github.com/hybridlink/hybridlink/internal/localcloud"
@@ -166,6 +167,45 @@ func checkpoint(t *testing.T, state, stack string) (urns []resource.URN, pending
 		t.Fatal(err)
 	}
 	return parseCheckpoint(t, b)
+}
+
+// lastDependedOn is the last cloud resource of a deployed stack's
+// checkpoint (the engine's registration order) that another cloud resource
+// depends on.
+func lastDependedOn(t *testing.T, state, stack string) resource.URN {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(state, "backend", ".pulumi", "stacks", "hybridlink", stack+".json"))
+	require.NoError(t, err)
+	var cp struct {
+		Checkpoint struct {
+			Latest struct {
+				Resources []struct {
+					URN          resource.URN   `json:"urn"`
+					Type         string         `json:"type"`
+					Custom       bool           `json:"custom"`
+					Dependencies []resource.URN `json:"dependencies"`
+				} `json:"resources"`
+			} `json:"latest"`
+		} `json:"checkpoint"`
+	}
+	require.NoError(t, json.Unmarshal(b, &cp))
+	cloud := func(typ string, custom bool) bool { return custom && !strings.HasPrefix(typ, "pulumi:providers:") }
+	dependedOn := map[resource.URN]bool{}
+	for _, r := range cp.Checkpoint.Latest.Resources {
+		if cloud(r.Type, r.Custom) {
+			for _, d := range r.Dependencies {
+				dependedOn[d] = true
+			}
+		}
+	}
+	var last resource.URN
+	for _, r := range cp.Checkpoint.Latest.Resources {
+		if cloud(r.Type, r.Custom) && dependedOn[r.URN] {
+			last = r.URN
+		}
+	}
+	require.NotEmpty(t, last, "no resource of %s that another depends on", stack)
+	return last
 }
 
 // parseCheckpoint reads a stack's checkpoint: the URNs of its resources and
@@ -377,7 +417,8 @@ func TestCtrlC(t *testing.T) {
 func TestKilledUp(t *testing.T) {
 	skipShort(t)
 	c := prodCase(t)
-	r, recorded := tracedRun(t, nil, "sandbox", "up", "--stack", c.stack, "--state", t.TempDir())
+	recordedState := t.TempDir()
+	r, recorded := tracedRun(t, nil, "sandbox", "up", "--stack", c.stack, "--state", recordedState)
 	if r.code != 0 {
 		t.Fatalf("the recorded up: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -394,7 +435,11 @@ func TestKilledUp(t *testing.T) {
 		t.Fatalf("%d checkpoint saves recorded: the recording is broken", commits)
 	}
 	mid := killpoint.Point{Key: commit, Occurrence: commits / 2, EndOfCreate: true}
-	last := killpoint.Point{Key: commit, Occurrence: commits - 8, EndOfCreate: true}
+	// Among the last creates: that of the last resource another one depends
+	// on, which is therefore still to be made, whatever order the parallel
+	// creates end in.
+	last := killpoint.Point{Key: commit, Occurrence: 1, EndOfCreate: true, URN: string(lastDependedOn(t, recordedState, c.stack))}
+	t.Logf("among the last creates: killed as the create of %s ends", last.URN)
 	points := []struct {
 		name, then string
 		at         killpoint.Point

@@ -69,11 +69,16 @@ func (c Change) String() string {
 // changes of one Key come in the same order. With EndOfCreate, the first
 // rename onto a checkpoint at or after it that records the end of a create
 // the checkpoint on disk still holds as pending: a resource the cloud made
-// whose creation the state has not recorded.
+// whose creation the state has not recorded; with URN too, the end of that
+// resource's create. Parallel creates end in a different order from run to
+// run, so only a Point with a URN names the same instant in every run: the
+// engine records a create before the resources that depend on it may
+// start, so they are not made yet.
 type Point struct {
 	Key         string `json:"key"`
 	Occurrence  int    `json:"occurrence"`
 	EndOfCreate bool   `json:"endOfCreate,omitempty"`
+	URN         string `json:"urn,omitempty"`
 }
 
 // Active reports whether this process was started as the traced CLI; the

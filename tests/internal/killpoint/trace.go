@@ -230,7 +230,7 @@ func (t *tracer) kills(ch Change, path, to string) bool {
 	case !t.at.EndOfCreate:
 		return ch.Occurrence == t.at.Occurrence
 	}
-	return ch.Occurrence >= t.at.Occurrence && ch.Op == "rename" && endsCreate(path, to)
+	return ch.Occurrence >= t.at.Occurrence && ch.Op == "rename" && endsCreate(path, to, t.at.URN)
 }
 
 // counts are the numbers of changes of a hybridlink run so far, in all and
@@ -306,11 +306,12 @@ func commandOf(args []string) string {
 }
 
 // endsCreate reports whether the checkpoint next records as a resource
-// something the checkpoint current holds as a pending create.
-func endsCreate(next, current string) bool {
+// one that the checkpoint on disk (current) holds as a pending create —
+// urn's create, when urn is set.
+func endsCreate(next, current, urn string) bool {
 	pending := map[string]bool{}
 	for _, op := range readCheckpoint(current).Checkpoint.Latest.Pending {
-		if op.Type == "creating" {
+		if op.Type == "creating" && (urn == "" || op.Resource.URN == urn) {
 			pending[op.Resource.URN] = true
 		}
 	}
