@@ -142,8 +142,9 @@ type upEvents struct {
 	events  []events.EngineEvent
 }
 
-// readEvents reads the event log `pulumi up --event-log` wrote, which has
-// the update's events (the preview's are not logged).
+// readEvents reads the event log `pulumi up --event-log` wrote: the
+// update's events, told apart from any of the preview's by their Planning
+// and IsPreview flags.
 func readEvents(path string) (upEvents, error) {
 	var ev upEvents
 	f, err := os.Open(path)

@@ -73,16 +73,17 @@ func prepareTools(ctx context.Context, repo string, log io.Writer, buildCLI bool
 	t.PulumiPath = path
 	// The pinned CLI's version is go.mod's; another one is asked (a run of
 	// `pulumi version`, which the Automation API checks).
-	if t.PulumiVersion, err = semver.ParseTolerant(pinned); pinned == "" {
+	if pinned != "" {
+		if t.PulumiVersion, err = semver.ParseTolerant(pinned); err != nil {
+			return nil, fmt.Errorf("tools: the pinned Pulumi version %q: %w", pinned, err)
+		}
+	} else {
 		// The binary sits in <root>/bin, as auto.NewPulumiCommand expects.
-		var cmd auto.PulumiCommand
-		cmd, err = auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(t.PulumiPath))})
+		cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(t.PulumiPath))})
 		if err != nil {
 			return nil, fmt.Errorf("tools: the Pulumi CLI at %s does not run: %w", t.PulumiPath, err)
 		}
 		t.PulumiVersion = cmd.Version()
-	} else if err != nil {
-		return nil, fmt.Errorf("tools: the pinned Pulumi version %q: %w", pinned, err)
 	}
 	fmt.Fprintf(log, "tools: using Pulumi CLI %s at %s\n", t.PulumiVersion, t.PulumiPath)
 
